@@ -1,0 +1,18 @@
+# One INTERFACE target carries the warning flags; every project target links it.
+add_library(reflector_warnings INTERFACE)
+target_compile_options(reflector_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough -Wformat=2
+  $<$<BOOL:${REFLECTOR_WERROR}>:-Werror>)
+
+add_library(reflector_sanitizers INTERFACE)
+if(REFLECTOR_SANITIZE)
+  target_compile_options(reflector_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(reflector_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Common settings for every target written here.
+add_library(reflector_options INTERFACE)
+target_link_libraries(reflector_options INTERFACE reflector_warnings reflector_sanitizers)
+target_include_directories(reflector_options INTERFACE "${PROJECT_SOURCE_DIR}/src")

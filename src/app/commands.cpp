@@ -1,0 +1,42 @@
+#include "app/commands.hpp"
+
+#include <cstdio>
+
+namespace reflector::app {
+
+int CommandRegistry::Run(const CLI::App& /*cli*/, const Settings& settings) const {
+  for (const auto& [subcommand, runner] : commands_) {
+    if (subcommand->parsed()) return runner(settings);
+  }
+  std::fprintf(stderr, "reflector: no subcommand given\n");
+  return 2;
+}
+
+namespace {
+
+void RegisterConfig(CLI::App& cli, CommandRegistry& registry) {
+  auto* command = cli.add_subcommand("config", "print the effective settings (secrets redacted)");
+  registry.Add(command, [](const Settings& settings) {
+    for (const auto& [name, value] : DescribeSettings(settings)) {
+      std::printf("%s=%s\n", name.c_str(), value.c_str());
+    }
+    return 0;
+  });
+}
+
+void RegisterVersion(CLI::App& cli, CommandRegistry& registry) {
+  auto* command = cli.add_subcommand("version", "print the version");
+  registry.Add(command, [](const Settings&) {
+    std::printf("reflector %s\n", REFLECTOR_VERSION);
+    return 0;
+  });
+}
+
+}  // namespace
+
+void RegisterCommands(CLI::App& cli, CommandRegistry& registry) {
+  RegisterConfig(cli, registry);
+  RegisterVersion(cli, registry);
+}
+
+}  // namespace reflector::app

@@ -1,0 +1,335 @@
+#include "core/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+
+namespace reflector {
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// One catalogue entry: how to read it into Settings and how to show it.
+struct Entry {
+  SettingDescription description;
+  // Parses `value` into settings; returns a problem text or "" when fine.
+  std::function<std::string(Settings&, const std::string&)> parse;
+  std::function<std::string(const Settings&)> show;
+};
+
+std::string ParseBool(const std::string& value, bool& out) {
+  std::string lower = Lower(Trim(value));
+  if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") {
+    out = true;
+    return "";
+  }
+  if (lower == "0" || lower == "false" || lower == "no" || lower == "off" || lower.empty()) {
+    out = false;
+    return "";
+  }
+  return "must be true or false, got '" + value + "'";
+}
+
+std::string ParsePositiveInt(const std::string& value, int& out) {
+  std::string_view trimmed = Trim(value);
+  int parsed = 0;
+  auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), parsed);
+  if (ec != std::errc{} || end != trimmed.data() + trimmed.size() || parsed <= 0) {
+    return "must be a positive integer, got '" + value + "'";
+  }
+  out = parsed;
+  return "";
+}
+
+std::string ParseNonNegativeInt(const std::string& value, int& out) {
+  if (Trim(value) == "0") {
+    out = 0;
+    return "";
+  }
+  return ParsePositiveInt(value, out);
+}
+
+std::string CheckHttpUrl(const std::string& value) {
+  if (value.empty() || StartsWith(value, "http://") || StartsWith(value, "https://")) {
+    return "";
+  }
+  return "must be an http:// or https:// URL, got '" + value + "'";
+}
+
+Entry Text(std::string name, std::string default_value, std::string description, std::string Settings::*field,
+           bool secret = false, bool url = false) {
+  Entry entry;
+  entry.description = {std::move(name), std::move(default_value), std::move(description), secret};
+  entry.parse = [field, url](Settings& s, const std::string& value) {
+    if (url) {
+      std::string problem = CheckHttpUrl(value);
+      if (!problem.empty()) return problem;
+    }
+    s.*field = value;
+    return std::string();
+  };
+  entry.show = [field](const Settings& s) { return s.*field; };
+  return entry;
+}
+
+Entry Bool(std::string name, std::string description, bool Settings::*field) {
+  Entry entry;
+  entry.description = {std::move(name), "false", std::move(description), false};
+  entry.parse = [field](Settings& s, const std::string& value) { return ParseBool(value, s.*field); };
+  entry.show = [field](const Settings& s) { return std::string(s.*field ? "true" : "false"); };
+  return entry;
+}
+
+Entry Int(std::string name, std::string default_value, std::string description, int Settings::*field,
+          bool allow_zero = false) {
+  Entry entry;
+  entry.description = {std::move(name), std::move(default_value), std::move(description), false};
+  entry.parse = [field, allow_zero](Settings& s, const std::string& value) {
+    return allow_zero ? ParseNonNegativeInt(value, s.*field) : ParsePositiveInt(value, s.*field);
+  };
+  entry.show = [field](const Settings& s) { return std::to_string(s.*field); };
+  return entry;
+}
+
+Entry S3Text(std::string name, std::string default_value, std::string description,
+             std::string S3Settings::*field, bool secret = false, bool url = false) {
+  Entry entry;
+  entry.description = {std::move(name), std::move(default_value), std::move(description), secret};
+  entry.parse = [field, url](Settings& s, const std::string& value) {
+    if (url) {
+      std::string problem = CheckHttpUrl(value);
+      if (!problem.empty()) return problem;
+    }
+    s.s3.*field = value;
+    return std::string();
+  };
+  entry.show = [field](const Settings& s) { return s.s3.*field; };
+  return entry;
+}
+
+Entry OneOf(std::string name, std::string default_value, std::string description,
+            std::vector<std::string> allowed, std::function<void(Settings&, const std::string&)> set,
+            std::function<std::string(const Settings&)> show) {
+  Entry entry;
+  entry.description = {std::move(name), std::move(default_value), std::move(description), false};
+  entry.parse = [allowed, set](Settings& s, const std::string& value) {
+    std::string lower = Lower(Trim(value));
+    if (std::find(allowed.begin(), allowed.end(), lower) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed)
+        list += (list.empty() ? "" : ", ") + a;
+      return "must be one of " + list + ", got '" + value + "'";
+    }
+    set(s, lower);
+    return std::string();
+  };
+  entry.show = std::move(show);
+  return entry;
+}
+
+const std::vector<Entry>& Entries() {
+  static const std::vector<Entry> entries = [] {
+    std::vector<Entry> list;
+    list.push_back(
+        Text("DATA_DIR", "./data", "directory for the SQLite database and local files", &Settings::data_dir));
+    list.push_back(Text("DATABASE_URL", "sqlite://$DATA_DIR/reflector.sqlite3",
+                        "sqlite:///path/to/file.sqlite3 or postgresql://user:password@host:port/db",
+                        &Settings::database_url, /*secret=*/false));
+    list.push_back(OneOf(
+        "TRANSCRIPT_STORAGE_BACKEND", "local", "object storage: local (files under DATA_DIR) or aws/s3",
+        {"local", "aws", "s3"},
+        [](Settings& s, const std::string& v) {
+          s.storage_backend = v == "local" ? StorageBackend::kLocal : StorageBackend::kS3;
+        },
+        [](const Settings& s) {
+          return std::string(s.storage_backend == StorageBackend::kLocal ? "local" : "s3");
+        }));
+    list.push_back(
+        S3Text("TRANSCRIPT_STORAGE_AWS_BUCKET_NAME", "reflector-bucket", "S3 bucket", &S3Settings::bucket));
+    list.push_back(S3Text("TRANSCRIPT_STORAGE_AWS_REGION", "us-east-1", "S3 region", &S3Settings::region));
+    list.push_back(
+        S3Text("TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID", "", "S3 access key id", &S3Settings::access_key_id));
+    list.push_back(S3Text("TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY", "", "S3 secret access key",
+                          &S3Settings::secret_access_key, /*secret=*/true));
+    list.push_back(S3Text("TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL", "",
+                          "endpoint of an S3-compatible server (path-style); empty for AWS",
+                          &S3Settings::endpoint_url, false, /*url=*/true));
+    list.push_back(
+        Bool("CONDUCTOR_ENABLED", "run workflows on a Conductor server", &Settings::conductor_enabled));
+    list.push_back(Bool("CONDUCTOR_SHADOW_MODE", "run both engines and compare the results",
+                        &Settings::conductor_shadow_mode));
+    list.push_back(Text("CONDUCTOR_SERVER_URL", "http://localhost:8080/api", "Conductor REST API base",
+                        &Settings::conductor_server_url, false, true));
+    Entry level;
+    level.description = {"LOG_LEVEL", "info", "trace, debug, info, warning, error or off", false};
+    level.parse = [](Settings& s, const std::string& value) {
+      auto parsed = log::ParseLevel(Trim(value));
+      if (!parsed) return parsed.error().message;
+      s.log_level = *parsed;
+      return std::string();
+    };
+    level.show = [](const Settings& s) { return std::string(log::ToString(s.log_level)); };
+    list.push_back(std::move(level));
+    list.push_back(OneOf(
+        "TRANSCRIPT_BACKEND", "pocketsphinx", "speech to text: pocketsphinx (embedded), modal or openai",
+        {"pocketsphinx", "modal", "openai"},
+        [](Settings& s, const std::string& v) { s.transcript_backend = v; },
+        [](const Settings& s) { return s.transcript_backend; }));
+    list.push_back(Text("TRANSCRIPT_URL", "", "base URL of the remote transcription API",
+                        &Settings::transcript_url, false, true));
+    list.push_back(Text("TRANSCRIPT_MODEL", "", "model name sent to the remote transcription API",
+                        &Settings::transcript_model));
+    list.push_back(Text("TRANSCRIPT_MODAL_API_KEY", "", "bearer key of the remote transcription API",
+                        &Settings::transcript_modal_api_key, true));
+    list.push_back(Int("TRANSCRIPT_FILE_TIMEOUT", "600", "seconds allowed for one remote transcription",
+                       &Settings::transcript_file_timeout_seconds));
+    list.push_back(Text("POCKETSPHINX_MODEL_DIR", "", "PocketSphinx model directory (empty: Debian's en-us)",
+                        &Settings::pocketsphinx_model_dir));
+    list.push_back(Text("LLM_URL", "", "OpenAI-compatible base URL ending in /v1; empty: offline extractive",
+                        &Settings::llm_url, false, true));
+    list.push_back(Text("LLM_API_KEY", "", "bearer key for LLM_URL", &Settings::llm_api_key, true));
+    list.push_back(Text("LLM_MODEL", "microsoft/phi-4", "model name sent to LLM_URL", &Settings::llm_model));
+    list.push_back(
+        Int("LLM_CONTEXT_WINDOW", "16000", "tokens the model accepts", &Settings::llm_context_window));
+    list.push_back(Int("LLM_PARSE_MAX_RETRIES", "3", "extra attempts when a structured answer does not parse",
+                       &Settings::llm_parse_max_retries, /*allow_zero=*/true));
+    list.push_back(Text("DAILY_API_KEY", "", "Daily.co REST API key", &Settings::daily_api_key, true));
+    list.push_back(Text("DAILY_API_URL", "https://api.daily.co/v1", "Daily.co REST API base",
+                        &Settings::daily_api_url, false, true));
+    list.push_back(
+        Text("ZULIP_REALM", "", "Zulip server host name (or full http(s) URL)", &Settings::zulip_realm));
+    list.push_back(Text("ZULIP_API_KEY", "", "Zulip bot API key", &Settings::zulip_api_key, true));
+    list.push_back(Text("ZULIP_BOT_EMAIL", "", "Zulip bot e-mail", &Settings::zulip_bot_email));
+    list.push_back(Text("UI_BASE_URL", "http://localhost:3000", "base of links to transcripts",
+                        &Settings::ui_base_url, false, true));
+    return list;
+  }();
+  return entries;
+}
+
+}  // namespace
+
+std::string Settings::EffectiveDatabaseUrl() const {
+  if (!database_url.empty()) return database_url;
+  return "sqlite://" + data_dir + "/reflector.sqlite3";
+}
+
+const std::vector<SettingDescription>& SettingCatalogue() {
+  static const std::vector<SettingDescription> catalogue = [] {
+    std::vector<SettingDescription> list;
+    for (const Entry& entry : Entries())
+      list.push_back(entry.description);
+    return list;
+  }();
+  return catalogue;
+}
+
+Result<std::map<std::string, std::string>> ParseDotEnv(std::string_view text) {
+  std::map<std::string, std::string> values;
+  std::size_t line_number = 0;
+  while (!text.empty()) {
+    ++line_number;
+    std::size_t newline = text.find('\n');
+    std::string_view line = Trim(text.substr(0, newline));
+    text = newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
+    if (line.empty() || line.front() == '#') continue;
+    if (StartsWith(line, "export ")) line = Trim(line.substr(7));
+    std::size_t equals = line.find('=');
+    if (equals == std::string_view::npos || equals == 0) {
+      return Error::InvalidInput(".env line " + std::to_string(line_number) + ": expected NAME=value");
+    }
+    std::string name(Trim(line.substr(0, equals)));
+    std::string_view value = Trim(line.substr(equals + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    } else if (std::size_t hash = value.find(" #"); hash != std::string_view::npos) {
+      value = Trim(value.substr(0, hash));
+    }
+    values[name] = std::string(value);
+  }
+  return values;
+}
+
+Result<Settings> ParseSettings(const std::map<std::string, std::string>& variables) {
+  Settings settings;
+  std::vector<std::string> problems;
+  for (const Entry& entry : Entries()) {
+    auto it = variables.find(entry.description.name);
+    if (it == variables.end()) continue;
+    std::string problem = entry.parse(settings, it->second);
+    if (!problem.empty()) problems.push_back(entry.description.name + " " + problem);
+  }
+  std::string db = settings.EffectiveDatabaseUrl();
+  if (!StartsWith(db, "sqlite://") && !StartsWith(db, "postgresql://") && !StartsWith(db, "postgres://")) {
+    problems.push_back("DATABASE_URL must start with sqlite:// or postgresql://, got '" + db + "'");
+  }
+  if (settings.data_dir.empty()) problems.push_back("DATA_DIR must not be empty");
+  if (settings.storage_backend == StorageBackend::kS3) {
+    if (settings.s3.bucket.empty())
+      problems.push_back("TRANSCRIPT_STORAGE_AWS_BUCKET_NAME is required for S3 storage");
+    if (settings.s3.region.empty())
+      problems.push_back("TRANSCRIPT_STORAGE_AWS_REGION is required for S3 storage");
+    if (settings.s3.access_key_id.empty()) {
+      problems.push_back("TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID is required for S3 storage");
+    }
+    if (settings.s3.secret_access_key.empty()) {
+      problems.push_back("TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY is required for S3 storage");
+    }
+  }
+  if (settings.conductor_shadow_mode && !settings.conductor_enabled) {
+    problems.push_back("CONDUCTOR_SHADOW_MODE=true needs CONDUCTOR_ENABLED=true");
+  }
+  if ((settings.transcript_backend == "modal" || settings.transcript_backend == "openai") &&
+      settings.transcript_url.empty()) {
+    problems.push_back("TRANSCRIPT_URL is required when TRANSCRIPT_BACKEND=" + settings.transcript_backend);
+  }
+  if (!problems.empty()) {
+    std::string message = "invalid configuration:";
+    for (const auto& problem : problems)
+      message += "\n  - " + problem;
+    return Error::InvalidInput(message);
+  }
+  return settings;
+}
+
+std::vector<std::pair<std::string, std::string>> DescribeSettings(const Settings& settings) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const Entry& entry : Entries()) {
+    std::string value = entry.show(settings);
+    if (entry.description.secret && !value.empty()) value = "<set, redacted>";
+    if (entry.description.name == "DATABASE_URL") {
+      value = settings.EffectiveDatabaseUrl();
+      // Hide a password in user:password@host.
+      std::size_t scheme = value.find("://");
+      std::size_t at = value.find('@');
+      if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+        std::size_t colon = value.find(':', scheme + 3);
+        if (colon != std::string::npos && colon < at) value.replace(colon + 1, at - colon - 1, "***");
+      }
+    }
+    rows.emplace_back(entry.description.name, value);
+  }
+  return rows;
+}
+
+}  // namespace reflector

@@ -1,0 +1,91 @@
+#pragma once
+// The catalogue of settings. Names follow Reflector's where they exist. The values come from
+// the environment and an optional `.env` file; only src/app/ reads those, then calls
+// ParseSettings once at startup. Every problem is reported together.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/log.hpp"
+
+namespace reflector {
+
+enum class StorageBackend { kLocal, kS3 };
+
+struct S3Settings {
+  std::string bucket = "reflector-bucket";
+  std::string region = "us-east-1";
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string endpoint_url;  // empty: https://s3.<region>.amazonaws.com
+};
+
+struct Settings {
+  std::string data_dir = "./data";
+  std::string database_url;  // empty: sqlite in data_dir
+  StorageBackend storage_backend = StorageBackend::kLocal;
+  S3Settings s3;
+
+  bool conductor_enabled = false;
+  bool conductor_shadow_mode = false;
+  std::string conductor_server_url = "http://localhost:8080/api";
+
+  log::Level log_level = log::Level::kInfo;
+
+  std::string transcript_backend = "pocketsphinx";  // pocketsphinx | modal | openai
+  std::string transcript_url;
+  std::string transcript_model;
+  std::string transcript_modal_api_key;
+  int transcript_file_timeout_seconds = 600;
+  std::string pocketsphinx_model_dir;  // empty: the Debian package's model
+
+  std::string llm_url;  // empty: the offline extractive backend
+  std::string llm_api_key;
+  std::string llm_model = "microsoft/phi-4";
+  int llm_context_window = 16000;
+  int llm_parse_max_retries = 3;
+
+  std::string daily_api_key;
+  std::string daily_api_url = "https://api.daily.co/v1";
+
+  std::string zulip_realm;
+  std::string zulip_api_key;
+  std::string zulip_bot_email;
+
+  std::string ui_base_url = "http://localhost:3000";
+
+  // The database URL after defaults: "sqlite://<data_dir>/reflector.sqlite3" when unset.
+  [[nodiscard]] std::string EffectiveDatabaseUrl() const;
+};
+
+struct SettingDescription {
+  std::string name;
+  std::string default_value;
+  std::string description;
+  bool secret = false;
+};
+
+// Every setting the program reads, in display order.
+const std::vector<SettingDescription>& SettingCatalogue();
+
+// Parses `KEY=value` lines (comments with #, optional `export `, single or double quotes).
+// Errors name the line number.
+Result<std::map<std::string, std::string>> ParseDotEnv(std::string_view text);
+
+struct SettingsProblems {
+  std::vector<std::string> problems;
+};
+
+// Builds Settings from the variables (environment first, then .env values for names the
+// environment does not set, merged by the caller). Unknown names are ignored.
+// On failure the error message lists every problem, one per line.
+Result<Settings> ParseSettings(const std::map<std::string, std::string>& variables);
+
+// (name, value) for every catalogue entry, with secrets shown as "<set, redacted>" or "".
+std::vector<std::pair<std::string, std::string>> DescribeSettings(const Settings& settings);
+
+}  // namespace reflector

@@ -1,0 +1,111 @@
+#include "core/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace reflector {
+namespace {
+
+TEST(ConfigTest, DefaultsNeedNothing) {
+  auto settings = ParseSettings({});
+  ASSERT_TRUE(settings.ok()) << settings.error().message;
+  EXPECT_EQ(settings->storage_backend, StorageBackend::kLocal);
+  EXPECT_EQ(settings->EffectiveDatabaseUrl(), "sqlite://./data/reflector.sqlite3");
+  EXPECT_FALSE(settings->conductor_enabled);
+  EXPECT_EQ(settings->transcript_backend, "pocketsphinx");
+  EXPECT_EQ(settings->llm_parse_max_retries, 3);
+}
+
+TEST(ConfigTest, ReadsReflectorNames) {
+  auto settings = ParseSettings({{"DATA_DIR", "/srv/reflector"},
+                                 {"TRANSCRIPT_STORAGE_BACKEND", "aws"},
+                                 {"TRANSCRIPT_STORAGE_AWS_BUCKET_NAME", "b"},
+                                 {"TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID", "AK"},
+                                 {"TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY", "SK"},
+                                 {"TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL", "http://127.0.0.1:9000"},
+                                 {"CONDUCTOR_ENABLED", "true"},
+                                 {"CONDUCTOR_SHADOW_MODE", "1"},
+                                 {"LOG_LEVEL", "debug"},
+                                 {"LLM_CONTEXT_WINDOW", "8000"}});
+  ASSERT_TRUE(settings.ok()) << settings.error().message;
+  EXPECT_EQ(settings->storage_backend, StorageBackend::kS3);
+  EXPECT_EQ(settings->s3.bucket, "b");
+  EXPECT_EQ(settings->s3.endpoint_url, "http://127.0.0.1:9000");
+  EXPECT_TRUE(settings->conductor_enabled);
+  EXPECT_TRUE(settings->conductor_shadow_mode);
+  EXPECT_EQ(settings->log_level, log::Level::kDebug);
+  EXPECT_EQ(settings->llm_context_window, 8000);
+  EXPECT_EQ(settings->EffectiveDatabaseUrl(), "sqlite:///srv/reflector/reflector.sqlite3");
+}
+
+TEST(ConfigTest, ReportsEveryProblemAtOnce) {
+  auto settings = ParseSettings({{"CONDUCTOR_ENABLED", "maybe"},
+                                 {"LOG_LEVEL", "loud"},
+                                 {"LLM_CONTEXT_WINDOW", "-5"},
+                                 {"DATABASE_URL", "mysql://x"},
+                                 {"TRANSCRIPT_STORAGE_BACKEND", "s3"},
+                                 {"TRANSCRIPT_BACKEND", "modal"},
+                                 {"LLM_URL", "localhost:8000"}});
+  ASSERT_FALSE(settings.ok());
+  const std::string& message = settings.error().message;
+  for (const char* expected :
+       {"CONDUCTOR_ENABLED must be true or false", "LOG_LEVEL unknown log level 'loud'",
+        "LLM_CONTEXT_WINDOW must be a positive integer", "DATABASE_URL must start with sqlite://",
+        "TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID is required",
+        "TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY is required",
+        "TRANSCRIPT_URL is required when TRANSCRIPT_BACKEND=modal",
+        "LLM_URL must be an http:// or https:// URL"}) {
+    EXPECT_NE(message.find(expected), std::string::npos) << "missing '" << expected << "' in:\n" << message;
+  }
+}
+
+TEST(ConfigTest, ShadowModeNeedsConductor) {
+  auto settings = ParseSettings({{"CONDUCTOR_SHADOW_MODE", "true"}});
+  ASSERT_FALSE(settings.ok());
+  EXPECT_NE(settings.error().message.find("CONDUCTOR_SHADOW_MODE=true needs CONDUCTOR_ENABLED=true"),
+            std::string::npos);
+}
+
+TEST(ConfigTest, DescribeRedactsSecrets) {
+  auto settings = ParseSettings({{"LLM_API_KEY", "sk-very-secret"},
+                                 {"DATABASE_URL", "postgresql://reflector:hunter2@db:5432/reflector"},
+                                 {"ZULIP_BOT_EMAIL", "bot@example.com"}});
+  ASSERT_TRUE(settings.ok());
+  auto rows = DescribeSettings(*settings);
+  auto find = [&](const std::string& name) {
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const auto& row) { return row.first == name; });
+    return it == rows.end() ? std::string("<absent>") : it->second;
+  };
+  EXPECT_EQ(find("LLM_API_KEY"), "<set, redacted>");
+  EXPECT_EQ(find("DAILY_API_KEY"), "");
+  EXPECT_EQ(find("DATABASE_URL"), "postgresql://reflector:***@db:5432/reflector");
+  EXPECT_EQ(find("ZULIP_BOT_EMAIL"), "bot@example.com");
+  EXPECT_EQ(rows.size(), SettingCatalogue().size());
+  for (const auto& [name, value] : rows) {
+    EXPECT_EQ(value.find("sk-very-secret"), std::string::npos) << name;
+    EXPECT_EQ(value.find("hunter2"), std::string::npos) << name;
+  }
+}
+
+TEST(ConfigTest, DotEnvParsing) {
+  auto values = ParseDotEnv(
+      "# comment\n"
+      "DATA_DIR=/tmp/x\n"
+      "export LOG_LEVEL=debug\n"
+      "LLM_MODEL=\"a model # not a comment\"\n"
+      "ZULIP_REALM=chat.example.com # trailing comment\n"
+      "\n");
+  ASSERT_TRUE(values.ok()) << values.error().message;
+  EXPECT_EQ(values->at("DATA_DIR"), "/tmp/x");
+  EXPECT_EQ(values->at("LOG_LEVEL"), "debug");
+  EXPECT_EQ(values->at("LLM_MODEL"), "a model # not a comment");
+  EXPECT_EQ(values->at("ZULIP_REALM"), "chat.example.com");
+
+  auto bad = ParseDotEnv("OK=1\nnot a setting\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("line 2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace reflector
