@@ -1,0 +1,43 @@
+# Shared helpers for the scripts in scripts/. Source it; do not run it.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export REPO_ROOT
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages the build, the demo and the tests need (ARCHITECTURE.md's list plus test tools).
+# Do not add libboost-dev: it conflicts with the 1.81 packages.
+REFLECTOR_BUILD_PACKAGES=(
+  g++ cmake ninja-build pkg-config git ca-certificates
+  ffmpeg libavformat-dev libavcodec-dev libavfilter-dev libswresample-dev libavutil-dev
+  libpocketsphinx-dev pocketsphinx-en-us
+  libcurl4-openssl-dev libssl-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  nlohmann-json3-dev libspdlog-dev libcli11-dev
+  libsoci-dev libpq-dev libsqlite3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  flite sox time clang-format python3
+)
+
+# Installs the packages that are missing (quick when everything is there).
+install_packages() {
+  local missing=()
+  local pkg
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$pkg")
+    fi
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return 0
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "run as root or install sudo to install: ${missing[*]}"
+    sudo="sudo"
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
