@@ -1,0 +1,92 @@
+#include "net/url.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace reflector::net {
+namespace {
+
+TEST(UriEncodeTest, KeepsUnreservedCharacters) {
+  EXPECT_EQ(UriEncode("", false), "");
+  EXPECT_EQ(UriEncode("ABCXYZabcxyz0189-_.~", false), "ABCXYZabcxyz0189-_.~");
+}
+
+TEST(UriEncodeTest, EncodesEverythingElseWithUpperCaseHex) {
+  EXPECT_EQ(UriEncode("a b", false), "a%20b");
+  EXPECT_EQ(UriEncode("+*=&?%#:@!$'()", false), "%2B%2A%3D%26%3F%25%23%3A%40%21%24%27%28%29");
+  EXPECT_EQ(UriEncode("\xC3\xA9", false), "%C3%A9");  // "é" in UTF-8
+  EXPECT_EQ(UriEncode(std::string("\0\xFF", 2), false), "%00%FF");
+}
+
+TEST(UriEncodeTest, SlashIsKeptOnlyWhenAsked) {
+  EXPECT_EQ(UriEncode("a/b", true), "a/b");
+  EXPECT_EQ(UriEncode("a/b", false), "a%2Fb");
+  EXPECT_EQ(UriEncode("a b/\xC3\xA9+.txt", true), "a%20b/%C3%A9%2B.txt");
+  // The credential parameter of the AWS query-string signing example.
+  EXPECT_EQ(UriEncode("AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request", false),
+            "AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request");
+}
+
+TEST(UriDecodeTest, ReversesUriEncode) {
+  std::string text = "a b/\xC3\xA9+.txt?=&";
+  EXPECT_EQ(UriDecode(UriEncode(text, false)), text);
+  EXPECT_EQ(UriDecode("100%"), "100%");  // malformed escapes stay
+  EXPECT_EQ(UriDecode("%zz%4"), "%zz%4");
+  EXPECT_EQ(UriDecode("a+b"), "a+b");
+}
+
+TEST(FormUrlEncodeTest, EncodesPairsInOrder) {
+  EXPECT_EQ(FormUrlEncode({{"a b", "c&d"}, {"e", "\xC3\xA9~*"}, {"empty", ""}}),
+            "a+b=c%26d&e=%C3%A9~%2A&empty=");
+  EXPECT_EQ(FormUrlEncode({}), "");
+}
+
+TEST(ParseUrlTest, SplitsAllParts) {
+  auto url = ParseUrl("HTTP://127.0.0.1:9000/bucket/a%20b?x=1&y=2#fragment");
+  ASSERT_TRUE(url.ok()) << url.error().message;
+  EXPECT_EQ(url->scheme, "http");
+  EXPECT_EQ(url->host, "127.0.0.1");
+  EXPECT_EQ(url->port, 9000);
+  EXPECT_EQ(url->path, "/bucket/a%20b");
+  EXPECT_EQ(url->query, "x=1&y=2");
+  EXPECT_EQ(url->HostHeader(), "127.0.0.1:9000");
+  EXPECT_EQ(url->HostPort(), "127.0.0.1:9000");
+}
+
+TEST(ParseUrlTest, DefaultsPortAndPath) {
+  auto url = ParseUrl("https://s3.us-east-1.amazonaws.com");
+  ASSERT_TRUE(url.ok()) << url.error().message;
+  EXPECT_EQ(url->port, 443);
+  EXPECT_EQ(url->path, "/");
+  EXPECT_EQ(url->query, "");
+  EXPECT_EQ(url->HostHeader(), "s3.us-east-1.amazonaws.com");
+  EXPECT_EQ(url->HostPort(), "s3.us-east-1.amazonaws.com:443");
+
+  auto query_only = ParseUrl("http://example.com?a=b");
+  ASSERT_TRUE(query_only.ok());
+  EXPECT_EQ(query_only->port, 80);
+  EXPECT_EQ(query_only->path, "/");
+  EXPECT_EQ(query_only->query, "a=b");
+}
+
+TEST(ParseUrlTest, HandlesIpv6Literals) {
+  auto url = ParseUrl("http://[::1]:8080/x");
+  ASSERT_TRUE(url.ok()) << url.error().message;
+  EXPECT_EQ(url->host, "::1");
+  EXPECT_EQ(url->port, 8080);
+  EXPECT_EQ(url->HostHeader(), "[::1]:8080");
+}
+
+TEST(ParseUrlTest, RefusesMalformedUrls) {
+  for (const char* bad : {"no-scheme", "://host", "http://", "http://host:99999/", "http://host:x/",
+                          "http://user@host/", "http://[::1/", "ftp://host/"}) {
+    auto url = ParseUrl(bad);
+    ASSERT_FALSE(url.ok()) << bad;
+    EXPECT_EQ(url.error().kind, ErrorKind::kInvalidInput) << bad;
+    EXPECT_NE(url.error().message.find(bad), std::string::npos) << url.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace reflector::net
