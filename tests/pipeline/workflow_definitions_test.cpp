@@ -1,0 +1,99 @@
+#include "pipeline/workflow_definitions.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace reflector::pipeline {
+namespace {
+
+const PipelineDefinitions& Definitions() {
+  const auto& loaded = LoadPipelineDefinitions();
+  EXPECT_TRUE(loaded.ok()) << loaded.error().message;
+  return loaded.value();
+}
+
+TEST(WorkflowDefinitionsTest, EmbeddedDefinitionsParseAndValidate) {
+  const auto& loaded = LoadPipelineDefinitions();
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->pipeline.name, kPipelineWorkflowName);
+  EXPECT_EQ(loaded->pipeline.failure_workflow, kFailureWorkflowName);
+  EXPECT_EQ(loaded->failure.name, kFailureWorkflowName);
+}
+
+TEST(WorkflowDefinitionsTest, EveryTaskTypeHasADefinitionWithTheSeedTimeouts) {
+  const auto& defs = Definitions().task_defs;
+  struct Expected {
+    const char* name;
+    int timeout;
+    int response_timeout;
+    int retries;
+  };
+  // The seed's appendix table.
+  for (const Expected& e : std::initializer_list<Expected>{{"get_recording", 60, 30, 3},
+                                                           {"get_participants", 60, 30, 3},
+                                                           {"pad_track", 300, 120, 3},
+                                                           {"mixdown_tracks", 600, 300, 3},
+                                                           {"generate_waveform", 120, 60, 3},
+                                                           {"transcribe_track", 1800, 900, 3},
+                                                           {"merge_transcripts", 60, 30, 3},
+                                                           {"detect_topics", 300, 120, 3},
+                                                           {"generate_title", 60, 30, 3},
+                                                           {"generate_summary", 300, 120, 3},
+                                                           {"finalize", 60, 30, 3},
+                                                           {"cleanup_consent", 60, 30, 3},
+                                                           {"post_zulip", 60, 30, 5},
+                                                           {"send_webhook", 60, 30, 30}}) {
+    auto it = defs.find(e.name);
+    ASSERT_NE(it, defs.end()) << e.name;
+    EXPECT_EQ(it->second.timeout_seconds, e.timeout) << e.name;
+    EXPECT_EQ(it->second.response_timeout_seconds, e.response_timeout) << e.name;
+    EXPECT_EQ(it->second.retry_count, e.retries) << e.name;
+    EXPECT_EQ(it->second.timeout_policy, engine::TimeoutPolicy::kRetry) << e.name;
+    EXPECT_FALSE(it->second.owner_email.empty()) << e.name;
+  }
+  EXPECT_EQ(defs.at("pad_track").retry_logic, engine::RetryLogic::kExponentialBackoff);
+  for (const engine::WorkflowTask* task : engine::AllTasks(Definitions().pipeline)) {
+    if (task->type == engine::TaskType::kSimple) EXPECT_EQ(defs.count(task->name), 1U) << task->name;
+  }
+}
+
+TEST(WorkflowDefinitionsTest, GraphShapeMatchesTheArchitecture) {
+  const auto& pipeline = Definitions().pipeline;
+  std::vector<std::string> top;
+  for (const auto& task : pipeline.tasks)
+    top.push_back(task.reference_name);
+  EXPECT_EQ(top, (std::vector<std::string>{
+                     "get_recording", "get_participants", "generate_padding_tasks", "fork_track_padding",
+                     "join_padding", "fork_audio_and_transcription", "join_audio_and_transcription",
+                     "merge_transcripts", "detect_topics", "fork_generation", "join_generation", "finalize",
+                     "cleanup_consent", "post_zulip", "send_webhook"}));
+  // Transcription does not wait for the mixdown: they are sibling branches.
+  const auto& fork = pipeline.tasks[5];
+  ASSERT_EQ(fork.fork_tasks.size(), 2U);
+  EXPECT_EQ(fork.fork_tasks[0].front().reference_name, "mixdown_tracks");
+  EXPECT_EQ(fork.fork_tasks[1].front().reference_name, "generate_transcription_tasks");
+}
+
+TEST(WorkflowDefinitionsTest, StepListComesFromTheDefinition) {
+  EXPECT_EQ(PipelineStepNames(Definitions()),
+            (std::vector<std::string>{"get_recording", "get_participants", "pad_track", "mixdown_tracks",
+                                      "generate_waveform", "transcribe_track", "merge_transcripts",
+                                      "detect_topics", "generate_title", "generate_summary", "finalize",
+                                      "cleanup_consent", "post_zulip", "send_webhook"}));
+}
+
+TEST(WorkflowDefinitionsTest, ValidationRejectsABrokenCopy) {
+  // The validator must be able to fail on this definition: reading a task that runs later.
+  Json broken = Json::parse(DiarizationPipelineJson());
+  broken["tasks"][0]["inputParameters"]["duration"] = "${mixdown_tracks.output.duration}";
+  auto def = engine::ParseWorkflowDef(broken);
+  ASSERT_TRUE(def.ok());
+  auto status = engine::ValidateWorkflow(*def, Definitions().task_defs, Definitions().dynamic_task_names);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().message.find("'mixdown_tracks' does not always finish before it"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace reflector::pipeline
