@@ -1,0 +1,89 @@
+#pragma once
+// Audio steps of the pipeline: probe a track, pad it to the meeting timeline, mix the padded
+// tracks into one MP3, and reduce the MP3 to a waveform. All times are seconds (double).
+//
+// Every function is synchronous, uses only its own FFmpeg objects and may run concurrently with
+// any other call. Bad input (missing, empty, corrupt or audio-less file) gives a terminal
+// ErrorKind::kInvalidInput error whose message starts with the file name. A stop request gives
+// ErrorKind::kCancelled. Outputs are written to a temporary file in the output's directory and
+// renamed into place at the end, so a failed or cancelled call leaves no output file (and an
+// existing file at that path is replaced only on success).
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/progress.hpp"
+#include "core/result.hpp"
+
+namespace reflector::media {
+
+struct AudioProbe {
+  // Where the audio starts on the file's timeline: the audio stream's start_time, else the
+  // container's, else the first packet's dts, else 0. Opus-in-WebM files from a zero start
+  // report a few milliseconds below 0 (encoder pre-skip).
+  double start_time = 0;
+  // Length of the audio as the file states it (stream duration, else container duration; a
+  // Matroska/WebM Duration counts from the timeline origin, so a positive start_time is
+  // subtracted), else counted by decoding. Container figures include encoder delay and padding
+  // and may exceed the decoded length by a few tens of milliseconds.
+  double duration = 0;
+  int sample_rate = 0;
+  int channels = 0;
+  std::string codec;  // FFmpeg decoder name, e.g. "opus"
+};
+
+// Opens `file` and describes its best audio stream.
+Result<AudioProbe> Probe(const std::filesystem::path& file);
+
+struct PadResult {
+  bool padded = false;       // false: start_time <= 0, nothing written; use the input as it is
+  double start_time = 0;     // the input's start_time (see AudioProbe)
+  double delay_seconds = 0;  // silence put in front: floor(start_time * 1000) ms; 0 if not padded
+  double duration = 0;       // of the output when padded (counted samples), else the input's
+  std::uint64_t size = 0;    // bytes of the output when padded, else of the input
+};
+
+// Puts the track on the meeting timeline. When its start_time is positive, decodes it, prepends
+// floor(start_time * 1000) ms of silence and fills timestamp gaps (muted microphone) with
+// silence, and writes WebM/Opus (48 kHz, 64 kb/s, the input's channel count, at most 2) to
+// `output_webm`. The output lasts delay + input length. When start_time <= 0 the input is
+// already aligned: nothing is decoded or written and `padded` is false.
+Result<PadResult> PadTrack(const std::filesystem::path& input, const std::filesystem::path& output_webm,
+                           std::stop_token stop, ProgressSink& progress);
+
+struct MixdownResult {
+  double duration = 0;     // seconds of mixed audio (counted samples)
+  std::uint64_t size = 0;  // bytes of the MP3
+};
+
+// Mixes aligned tracks (padded, or already starting at 0) into a stereo MP3 (48 kHz, libmp3lame
+// 64 kb/s CBR) at `output_mp3`. Tracks are summed without gain reduction; a mono track is heard
+// at its own level in both channels. The mix lasts as long as the longest track. Accepts 1..N
+// tracks; any decodable audio format and sample rate.
+Result<MixdownResult> Mixdown(const std::vector<std::filesystem::path>& tracks,
+                              const std::filesystem::path& output_mp3, std::stop_token stop,
+                              ProgressSink& progress);
+
+// Decodes `audio` and returns exactly `points` values in [0, 1]: the peak absolute sample of
+// each of `points` equal slices of the audio, divided by the overall peak, rounded to 2
+// decimals. All zeros for digital silence. `points` must be positive (the pipeline uses 255).
+Result<std::vector<double>> Waveform(const std::filesystem::path& audio, int points, std::stop_token stop,
+                                     ProgressSink& progress);
+
+// Pure helpers, exposed for tests.
+
+// Milliseconds of silence to prepend for a track starting at `start_time` seconds:
+// floor(start_time * 1000), tolerant of binary rounding (2.986 gives 2986), 0 when <= 0.
+std::int64_t PaddingDelayMs(double start_time);
+
+// Reduces consecutive block peaks (peak absolute sample of each fixed-size block of the audio)
+// to `points` normalised values as described for Waveform. Slice i covers blocks
+// [i*B/points, (i+1)*B/points); when there are fewer blocks than points a slice takes the block
+// under its start. No blocks gives all zeros.
+std::vector<double> ReduceWaveform(std::span<const float> block_peaks, int points);
+
+}  // namespace reflector::media
