@@ -1,0 +1,28 @@
+#pragma once
+// Where the in-process engine keeps workflow and task runs. Every change is written through
+// this seam, so a process that is killed can resume from what was persisted.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/model.hpp"
+
+namespace reflector::engine {
+
+class EngineStore {
+ public:
+  virtual ~EngineStore() = default;
+  virtual Status CreateWorkflow(const WorkflowRun& workflow) = 0;
+  virtual Status UpdateWorkflow(const WorkflowRun& workflow) = 0;
+  // NotFound naming the id when there is no such workflow.
+  virtual Result<WorkflowRun> GetWorkflow(std::string_view workflow_id) = 0;
+  // Inserts or replaces the task run with this id.
+  virtual Status SaveTask(const TaskRun& task) = 0;
+  // Every task run of the workflow, ordered by seq.
+  virtual Result<std::vector<TaskRun>> ListTasks(std::string_view workflow_id) = 0;
+  // Ids of workflows in `status`, oldest first.
+  virtual Result<std::vector<std::string>> ListWorkflowIds(WorkflowStatus status) = 0;
+};
+
+}  // namespace reflector::engine
