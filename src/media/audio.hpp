@@ -61,9 +61,10 @@ struct MixdownResult {
 };
 
 // Mixes aligned tracks (padded, or already starting at 0) into a stereo MP3 (48 kHz, libmp3lame
-// 64 kb/s CBR) at `output_mp3`. Tracks are summed without gain reduction; a mono track is heard
-// at its own level in both channels. The mix lasts as long as the longest track. Accepts 1..N
-// tracks; any decodable audio format and sample rate.
+// 64 kb/s CBR) at `output_mp3`. Tracks are summed without gain reduction; where overlapping
+// tracks pass full scale a limiter holds the peaks at 0 dBFS instead of clipping. A mono track is
+// heard at its own level in both channels. The mix lasts as long as the longest track. Accepts
+// 1..N tracks in any decodable format and sample rate; memory does not grow with their length.
 Result<MixdownResult> Mixdown(const std::vector<std::filesystem::path>& tracks,
                               const std::filesystem::path& output_mp3, std::stop_token stop,
                               ProgressSink& progress);

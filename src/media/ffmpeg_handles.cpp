@@ -47,7 +47,12 @@ void ForwardFfmpegLog(void* context, int level, const char* format, va_list argu
   std::string text(line.data());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
     text.pop_back();
-  if (!text.empty()) log::Warn("ffmpeg", {{"ffmpeg", text}});
+  if (text.empty()) return;
+  if (level <= AV_LOG_ERROR) {
+    log::Warn("ffmpeg", {{"ffmpeg", text}});
+  } else {
+    log::Debug("ffmpeg", {{"ffmpeg", text}});
+  }
 }
 
 }  // namespace

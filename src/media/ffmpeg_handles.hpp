@@ -82,9 +82,10 @@ Error FfmpegError(ErrorKind kind, int code, const std::filesystem::path& file, s
 // "<file name>: <message>" as a terminal kInvalidInput error.
 Error InputError(const std::filesystem::path& file, std::string_view message);
 
-// Process-wide: sends FFmpeg's own warnings and errors to the project log (log::Warn, one line
-// each, field `ffmpeg`) instead of raw stderr, and drops its informational chatter. Call once at
-// startup from the composition root; without it FFmpeg prints to stderr.
+// Process-wide: sends FFmpeg's own messages to the project log instead of raw stderr, one line
+// each with field `ffmpeg`: errors as log::Warn (the Error values returned carry what matters),
+// warnings as log::Debug; informational chatter is dropped. Call once at startup from the
+// composition root; without it FFmpeg prints to stderr.
 void SendFfmpegLogsToLog();
 
 }  // namespace reflector::media

@@ -1,8 +1,13 @@
 // Mixdown: sum aligned tracks into one stereo MP3.
 //
 //   [in<i>] aresample=48000:async=1 [,pan=stereo|c0=c0|c1=c0 | ,aformat=channel_layouts=stereo] [a<i>]
-//   [a0]..[aN-1] amix=inputs=N:duration=longest:normalize=0 [,pan=stereo|c0=c0|c1=c0]
-//           ,aformat=sample_fmts=s16p:sample_rates=48000:channel_layouts=stereo -> libmp3lame 64 kb/s
+//   [a0]..[aN-1] amix=inputs=N:duration=longest:normalize=0,alimiter=level=0:latency=1
+//           [,pan=stereo|c0=c0|c1=c0],aformat=sample_fmts=s16p:sample_rates=48000:channel_layouts=stereo
+//           -> libmp3lame 64 kb/s
+//
+// Tracks are summed at their own level (normalize=0), so overlapping voices can pass full scale;
+// alimiter (no auto-level, delay compensated) holds such peaks at 0 dBFS instead of letting the
+// s16 conversion clip them, and leaves everything below full scale untouched.
 //
 // When every track is mono the mix is done in mono and spread to both channels at the end (half
 // the mixing work); otherwise mono tracks are spread before amix. `pan` copies the channel at
@@ -57,8 +62,8 @@ std::string MixDescription(const std::vector<MixInput>& inputs, bool all_mono) {
     description += "[" + label + "];";
     mix_inputs += "[" + label + "]";
   }
-  description +=
-      mix_inputs + "amix=inputs=" + std::to_string(inputs.size()) + ":duration=longest:normalize=0";
+  description += mix_inputs + "amix=inputs=" + std::to_string(inputs.size()) +
+                 ":duration=longest:normalize=0,alimiter=level=0:latency=1";
   if (all_mono) description += std::string(",") + kSpreadMono;
   description += ",aformat=sample_fmts=s16p:sample_rates=48000:channel_layouts=stereo[out]";
   return description;

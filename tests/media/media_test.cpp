@@ -272,6 +272,20 @@ TEST_F(MediaTest, MixdownKeepsTheLevelOfAMonoTrackInBothChannels) {
   EXPECT_NEAR(Decibels(both.Peak(3.7, 4.3, 1) / 0.3), 0.0, 1.0) << "stereo track, right";
 }
 
+TEST_F(MediaTest, MixdownLimitsOverlapsInsteadOfClipping) {
+  // Two in-phase tones at 0.8 add up to 1.6: clipped, the sum would be nearly square.
+  fs::path a = Tone("a.webm", {.seconds = 2, .amplitude = 0.8});
+  fs::path b = Tone("b.webm", {.seconds = 2, .amplitude = 0.8});
+  fs::path output = dir_ / "audio.mp3";
+  auto result = Mixdown({a, b}, output, {}, sink_);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_NEAR(result->duration, 2.0, kTolerance);
+  Pcm pcm = Decode(output, 2);
+  EXPECT_GT(pcm.Peak(0.5, 1.5), 0.9);
+  // A sine held at full scale has an RMS of 0.71; clipping 1.6 at full scale gives 0.88.
+  EXPECT_LT(pcm.Rms(0.5, 1.5), 0.78);
+}
+
 TEST_F(MediaTest, WaveformShowsWhereTheLoudPartIs) {
   // 10 s: quiet tone, loud between 4 and 5 s, as an MP3 like the mixdown.
   fs::path audio = dir_ / "audio.mp3";
