@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "app/audio_command.hpp"
+
 namespace reflector::app {
 
 int CommandRegistry::Run(const CLI::App& /*cli*/, const Settings& settings) const {
@@ -37,6 +39,7 @@ void RegisterVersion(CLI::App& cli, CommandRegistry& registry) {
 void RegisterCommands(CLI::App& cli, CommandRegistry& registry) {
   RegisterConfig(cli, registry);
   RegisterVersion(cli, registry);
+  RegisterAudioCommand(cli, registry);
 }
 
 }  // namespace reflector::app
