@@ -54,7 +54,17 @@ Result<bool> AudioDecoder::Next(AVFrame* frame) {
   while (!decoder_done_) {
     int rc = avcodec_receive_frame(codec_.get(), frame);
     if (rc == 0) {
-      frame->pts = frame->best_effort_timestamp;
+      // Stream time base (1/1000 for WebM) to samples, which is what the filter graph counts in.
+      frame->pts = frame->best_effort_timestamp == AV_NOPTS_VALUE
+                       ? next_pts_
+                       : av_rescale_q(frame->best_effort_timestamp, stream()->time_base,
+                                      AVRational{1, frame->sample_rate});
+      next_pts_ = frame->pts + frame->nb_samples;
+      if (frame->ch_layout.order != AV_CHANNEL_ORDER_NATIVE) {
+        const int channels = frame->ch_layout.nb_channels;
+        av_channel_layout_uninit(&frame->ch_layout);
+        av_channel_layout_default(&frame->ch_layout, channels);
+      }
       ++frames_decoded_;
       return true;
     }
@@ -92,14 +102,6 @@ Result<bool> AudioDecoder::Next(AVFrame* frame) {
     av_packet_unref(packet_.get());
   }
   return false;
-}
-
-void AudioDecoder::NormaliseLayout(AVFrame* frame) {
-  if (frame->ch_layout.order != AV_CHANNEL_ORDER_NATIVE) {
-    int channels = frame->ch_layout.nb_channels;
-    av_channel_layout_uninit(&frame->ch_layout);
-    av_channel_layout_default(&frame->ch_layout, channels);
-  }
 }
 
 }  // namespace reflector::media

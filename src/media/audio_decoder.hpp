@@ -17,13 +17,12 @@ class AudioDecoder {
 
   // Decodes the next frame into `frame` (its previous content is released). Returns false at the
   // end of the stream. Undecodable packets are skipped (as the ffmpeg tool does); a read error
-  // ends with an error. The frame's pts is in the stream time base (best effort timestamp), or
-  // AV_NOPTS_VALUE.
+  // ends with an error. The frame is ready for an abuffer source made with
+  // SourceFormat::FromDecoder: its pts is rescaled from the stream time base into samples
+  // (1/sample rate; a frame without timestamp follows the previous one), and a channel layout
+  // that is not a native one (unspecified order, custom map) becomes the default layout of its
+  // channel count.
   Result<bool> Next(AVFrame* frame);
-
-  // Replaces a channel layout that is not a native one (unspecified order, custom map) by the
-  // default layout of its channel count, as SourceFormat::FromDecoder does for the filter input.
-  static void NormaliseLayout(AVFrame* frame);
 
   [[nodiscard]] AVFormatContext* format() const { return format_.get(); }
   [[nodiscard]] AVStream* stream() const { return format_->streams[stream_index_]; }
@@ -43,6 +42,7 @@ class AudioDecoder {
   int stream_index_ = -1;
   bool input_done_ = false;    // demuxer reached the end; decoder is being drained
   bool decoder_done_ = false;  // decoder returned AVERROR_EOF
+  std::int64_t next_pts_ = 0;  // in samples: where a frame without timestamp goes
   std::int64_t frames_decoded_ = 0;
   std::int64_t bad_packets_ = 0;
 };

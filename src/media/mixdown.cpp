@@ -38,9 +38,8 @@ constexpr const char* kSpreadMono = "pan=stereo|c0=c0|c1=c0";
 struct MixInput {
   AudioDecoder decoder;
   SourceFormat format;
-  std::int64_t first_pts = AV_NOPTS_VALUE;  // filter time base (1/sample rate)
-  std::int64_t next_pts = 0;
-  double position = 0;  // seconds of this track pushed so far, from its first frame
+  std::int64_t first_pts = AV_NOPTS_VALUE;  // samples
+  double position = 0;                      // seconds of this track pushed so far, from its first frame
   bool ended = false;
 };
 
@@ -110,8 +109,9 @@ Result<MixdownResult> Mixdown(const std::vector<std::filesystem::path>& tracks,
     // what waits inside the graph to about one frame per track, however long the meeting.
     std::size_t index = inputs.size();
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-      if (!inputs[i].ended && (index == inputs.size() || inputs[i].position < inputs[index].position))
+      if (!inputs[i].ended && (index == inputs.size() || inputs[i].position < inputs[index].position)) {
         index = i;
+      }
     }
     MixInput& input = inputs[index];
     throttle.Update(input.position);
@@ -119,17 +119,9 @@ Result<MixdownResult> Mixdown(const std::vector<std::filesystem::path>& tracks,
     REFLECTOR_ASSIGN_OR_RETURN(bool more, input.decoder.Next(frame.get()));
     int rc = 0;
     if (more) {
-      AudioDecoder::NormaliseLayout(frame.get());
-      // Decoded timestamps are in the stream time base; the filter counts samples.
-      if (frame->pts == AV_NOPTS_VALUE) {
-        frame->pts = input.next_pts;
-      } else {
-        frame->pts = av_rescale_q(frame->pts, input.decoder.stream()->time_base,
-                                  AVRational{1, input.format.sample_rate});
-      }
       if (input.first_pts == AV_NOPTS_VALUE) input.first_pts = frame->pts;
-      input.next_pts = frame->pts + frame->nb_samples;
-      input.position = static_cast<double>(input.next_pts - input.first_pts) / input.format.sample_rate;
+      input.position =
+          static_cast<double>(frame->pts + frame->nb_samples - input.first_pts) / input.format.sample_rate;
       rc = av_buffersrc_add_frame(graph.sources[index], frame.get());
     } else {
       if (input.decoder.frames_decoded() == 0) return InputError(input.decoder.file(), "no decodable audio");
@@ -141,8 +133,9 @@ Result<MixdownResult> Mixdown(const std::vector<std::filesystem::path>& tracks,
       --active;
       rc = av_buffersrc_add_frame(graph.sources[index], nullptr);  // end of this track
     }
-    if (rc < 0)
+    if (rc < 0) {
       return FfmpegError(ErrorKind::kInvalidInput, rc, input.decoder.file(), "audio filter rejected a frame");
+    }
     REFLECTOR_TRY(writer->Drain());
   }
   REFLECTOR_ASSIGN_OR_RETURN(bool finished, writer->Drain());

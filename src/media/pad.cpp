@@ -60,10 +60,7 @@ Result<PadResult> PadTrack(const std::filesystem::path& input, const std::filesy
 
   FramePtr frame = MakeFrame();
   if (!frame) return Error::Internal("out of memory");
-  const AVRational stream_time_base = decoder.stream()->time_base;
-  const AVRational filter_time_base{1, source.sample_rate};
-  std::int64_t next_pts = 0;  // where a frame without timestamp goes (filter time base)
-  std::int64_t first_pts = AV_NOPTS_VALUE;
+  std::int64_t first_pts = AV_NOPTS_VALUE;  // samples
 
   ProgressThrottle throttle(progress, "padding " + input.filename().string(), probe.duration);
   throttle.Start();
@@ -71,13 +68,8 @@ Result<PadResult> PadTrack(const std::filesystem::path& input, const std::filesy
     if (stop.stop_requested()) return Error::Cancelled(input.filename().string() + ": padding cancelled");
     REFLECTOR_ASSIGN_OR_RETURN(bool more, decoder.Next(frame.get()));
     if (!more) break;
-    AudioDecoder::NormaliseLayout(frame.get());
-    // Decoded timestamps are in the stream time base (1/1000 for WebM); the filter counts samples.
-    frame->pts = frame->pts == AV_NOPTS_VALUE ? next_pts
-                                              : av_rescale_q(frame->pts, stream_time_base, filter_time_base);
     if (first_pts == AV_NOPTS_VALUE) first_pts = frame->pts;
-    next_pts = frame->pts + frame->nb_samples;
-    throttle.Update(static_cast<double>(next_pts - first_pts) / source.sample_rate);
+    throttle.Update(static_cast<double>(frame->pts + frame->nb_samples - first_pts) / source.sample_rate);
     int rc = av_buffersrc_add_frame(graph.sources[0], frame.get());
     if (rc < 0) return FfmpegError(ErrorKind::kInvalidInput, rc, input, "audio filter rejected a frame");
     REFLECTOR_TRY(writer->Drain());
