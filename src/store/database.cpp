@@ -1,0 +1,474 @@
+#include "store/database.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "core/log.hpp"
+#include "store/sql.hpp"
+
+namespace reflector::store {
+namespace {
+
+constexpr std::string_view kSqliteScheme = "sqlite://";
+
+// SQLite primary result codes (sqlite3.h) that matter for classification.
+constexpr int kSqliteBusy = 5;
+constexpr int kSqliteLocked = 6;
+constexpr int kSqliteConstraint = 19;
+
+std::string OneLine(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  return out;
+}
+
+Result<std::string> PercentDecode(std::string_view text, std::string_view what) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      return Error::InvalidInput("database URL: bad percent-encoding in the " + std::string(what));
+    }
+    out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
+    i += 2;
+  }
+  return out;
+}
+
+// libpq conninfo value: single-quoted, with ' and \ escaped by a backslash.
+std::string ConninfoValue(std::string_view value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+bool IsConninfoKey(std::string_view key) {
+  if (key.empty()) return false;
+  for (char c : key) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
+Result<DatabaseTarget> ParsePostgresUrl(std::string_view url, std::string_view rest) {
+  DatabaseTarget target;
+  target.dialect = Dialect::kPostgres;
+  std::string_view scheme = url.substr(0, url.size() - rest.size());
+
+  const std::string_view full_rest = rest;
+  std::string_view query;
+  if (auto q = rest.find('?'); q != std::string_view::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  std::string_view path;
+  std::string_view authority = rest;
+  if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+    authority = rest.substr(0, slash);
+    path = rest.substr(slash + 1);
+  }
+  std::string_view userinfo;
+  std::string_view hostport = authority;
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    userinfo = authority.substr(0, at);
+    hostport = authority.substr(at + 1);
+  }
+  std::string_view user_text = userinfo;
+  std::optional<std::string_view> password_text;
+  if (auto colon = userinfo.find(':'); colon != std::string_view::npos) {
+    user_text = userinfo.substr(0, colon);
+    password_text = userinfo.substr(colon + 1);
+  }
+  std::string_view host = hostport;
+  std::string_view port;
+  if (!hostport.empty() && hostport.front() == '[') {
+    auto close = hostport.find(']');
+    if (close == std::string_view::npos) {
+      return Error::InvalidInput("database URL: unterminated '[' in the host");
+    }
+    host = hostport.substr(1, close - 1);
+    std::string_view after = hostport.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return Error::InvalidInput("database URL: unexpected text after the host");
+      port = after.substr(1);
+    }
+  } else if (auto colon = hostport.rfind(':'); colon != std::string_view::npos) {
+    host = hostport.substr(0, colon);
+    port = hostport.substr(colon + 1);
+  }
+  for (char c : port) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) {
+      return Error::InvalidInput("database URL: the port '" + std::string(port) + "' is not a number");
+    }
+  }
+
+  std::vector<std::pair<std::string, std::string>> params;
+  REFLECTOR_ASSIGN_OR_RETURN(std::string host_decoded, PercentDecode(host, "host"));
+  if (!host_decoded.empty()) params.emplace_back("host", host_decoded);
+  if (!port.empty()) params.emplace_back("port", std::string(port));
+  REFLECTOR_ASSIGN_OR_RETURN(std::string user, PercentDecode(user_text, "user name"));
+  if (!user.empty()) params.emplace_back("user", user);
+  if (password_text) {
+    REFLECTOR_ASSIGN_OR_RETURN(std::string password, PercentDecode(*password_text, "password"));
+    params.emplace_back("password", password);
+  }
+  REFLECTOR_ASSIGN_OR_RETURN(std::string dbname, PercentDecode(path, "database name"));
+  if (!dbname.empty()) params.emplace_back("dbname", dbname);
+  while (!query.empty()) {
+    std::string_view item = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), item.size() + 1));
+    if (item.empty()) continue;
+    auto eq = item.find('=');
+    if (eq == std::string_view::npos) {
+      return Error::InvalidInput("database URL: query parameter '" + std::string(item) + "' has no value");
+    }
+    REFLECTOR_ASSIGN_OR_RETURN(std::string key, PercentDecode(item.substr(0, eq), "query parameter name"));
+    REFLECTOR_ASSIGN_OR_RETURN(std::string value, PercentDecode(item.substr(eq + 1), "query parameter"));
+    if (!IsConninfoKey(key)) {
+      return Error::InvalidInput("database URL: bad query parameter name '" + key + "'");
+    }
+    params.emplace_back(std::move(key), std::move(value));
+  }
+  for (const auto& [key, value] : params) {
+    if (!target.conninfo.empty()) target.conninfo.push_back(' ');
+    target.conninfo += key + "=" + ConninfoValue(value);
+  }
+
+  target.redacted_url = std::string(scheme);
+  if (!userinfo.empty()) {
+    target.redacted_url += std::string(user_text) + (password_text ? ":***" : "") + "@";
+  }
+  target.redacted_url += std::string(full_rest.substr(userinfo.empty() ? 0 : userinfo.size() + 1));
+  return target;
+}
+
+}  // namespace
+
+std::string_view ToString(Dialect dialect) {
+  return dialect == Dialect::kSqlite ? "sqlite" : "postgresql";
+}
+
+Result<DatabaseTarget> ParseDatabaseUrl(std::string_view url) {
+  if (url.starts_with(kSqliteScheme)) {
+    DatabaseTarget target;
+    target.dialect = Dialect::kSqlite;
+    target.sqlite_path = std::string(url.substr(kSqliteScheme.size()));
+    target.redacted_url = std::string(url);
+    if (target.sqlite_path.empty()) {
+      return Error::InvalidInput("database URL '" + std::string(url) + "' names no SQLite file");
+    }
+    if (target.sqlite_path.find('"') != std::string::npos) {
+      return Error::InvalidInput("database URL '" + std::string(url) + "': the SQLite path contains '\"'");
+    }
+    return target;
+  }
+  for (std::string_view scheme : {"postgresql://", "postgres://"}) {
+    if (url.starts_with(scheme)) return ParsePostgresUrl(url, url.substr(scheme.size()));
+  }
+  const std::size_t end = url.find("://");
+  const std::string got =
+      end == std::string_view::npos ? "no scheme" : "'" + std::string(url.substr(0, end)) + "://'";
+  return Error::InvalidInput("database URL must start with sqlite://, postgresql:// or postgres:// (got " +
+                             got + ")");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error translation
+
+namespace {
+
+struct Classified {
+  Error error;
+  bool broken = false;  // the connection cannot be used again
+};
+
+// The error text without SOCI's context, which repeats the statement and the bound values
+// (these may hold secrets such as a webhook secret, or megabytes of JSON).
+std::string ErrorText(const std::exception& e) {
+  if (const auto* soci_error = dynamic_cast<const soci::soci_error*>(&e)) {
+    return OneLine(soci_error->get_error_message());
+  }
+  return OneLine(e.what());
+}
+
+Classified Classify(std::string_view operation, const std::exception& e, soci::session& sql) {
+  std::string message = std::string(operation) + ": " + ErrorText(e);
+  if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+    const std::string state = pg->sqlstate();
+    if (state.starts_with("23")) return {Error::Terminal(ErrorKind::kConflict, message), false};
+    if (state == "40001" || state == "40P01" || state.starts_with("53") || state == "55P03") {
+      return {Error::Transient(ErrorKind::kUnavailable, message), false};
+    }
+    if (state.starts_with("08") || state.starts_with("57P") ||
+        pg->get_error_category() == soci::soci_error::connection_error || !sql.is_connected()) {
+      return {Error::Transient(ErrorKind::kUnavailable, message), true};
+    }
+    return {Error::Terminal(ErrorKind::kIo, message), false};
+  }
+  if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+    const int code = lite->result() & 0xff;
+    if (code == kSqliteConstraint) return {Error::Terminal(ErrorKind::kConflict, message), false};
+    if (code == kSqliteBusy || code == kSqliteLocked) {
+      return {Error::Transient(ErrorKind::kUnavailable, message), false};
+    }
+    return {Error::Terminal(ErrorKind::kIo, message), false};
+  }
+  if (const auto* soci_error = dynamic_cast<const soci::soci_error*>(&e)) {
+    if (soci_error->get_error_category() == soci::soci_error::connection_error || !sql.is_connected()) {
+      return {Error::Transient(ErrorKind::kUnavailable, message), true};
+    }
+    return {Error::Terminal(ErrorKind::kIo, message), false};
+  }
+  return {Error::Internal(message), false};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Session
+
+Error Session::Fail(std::string_view operation, const std::exception& e) {
+  Classified classified = Classify(operation, e, sql_);
+  if (classified.broken) broken_ = true;
+  if (in_transaction_) failed_ = true;
+  return std::move(classified.error);
+}
+
+Status Session::Run(std::string_view operation, const std::function<Status(Session&)>& fn) {
+  Status status;
+  try {
+    status = fn(*this);
+  } catch (const std::exception& e) {
+    return Fail(operation, e);
+  } catch (...) {
+    broken_ = true;
+    if (in_transaction_) failed_ = true;
+    return Error::Internal(std::string(operation) + ": unknown exception");
+  }
+  // An error value (NotFound, InvalidInput...) leaves the transaction usable: the caller decides.
+  return status;
+}
+
+Status Session::Transaction(std::string_view operation, const std::function<Status(Session&)>& fn) {
+  if (in_transaction_) return Run(operation, fn);
+  try {
+    sql::Exec(sql_, dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  } catch (const std::exception& e) {
+    return Fail(std::string(operation) + " (begin transaction)", e);
+  }
+  in_transaction_ = true;
+  failed_ = false;
+  Status status = Run(operation, fn);
+  const bool commit = status.ok() && !failed_;
+  in_transaction_ = false;
+  failed_ = false;
+  if (commit) {
+    try {
+      sql::Exec(sql_, "COMMIT");
+      return Ok();
+    } catch (const std::exception& e) {
+      status = Fail(std::string(operation) + " (commit)", e);
+    }
+  }
+  try {
+    sql::Exec(sql_, "ROLLBACK");
+  } catch (const std::exception&) {
+    broken_ = true;  // the state of the connection is unknown: do not reuse it
+  }
+  if (status.ok()) {
+    return Error::Internal(std::string(operation) + ": a statement failed inside the transaction");
+  }
+  return status;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Database
+
+namespace {
+// The pools whose sessions the current thread holds (innermost last).
+thread_local std::vector<const void*> held_pools;
+}  // namespace
+
+struct Database::Pool {
+  std::mutex mutex;
+  std::condition_variable released;
+  std::vector<std::unique_ptr<soci::session>> idle;
+  std::size_t open = 0;  // sessions that exist, idle or leased
+  std::size_t capacity = 1;
+};
+
+Database::Database(DatabaseTarget target, DatabaseOptions options)
+    : target_(std::move(target)), options_(options), pool_(std::make_unique<Pool>()) {
+  pool_->capacity = std::max<std::size_t>(1, options_.pool_size);
+  if (target_.dialect == Dialect::kSqlite && target_.sqlite_path == ":memory:") pool_->capacity = 1;
+}
+
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::Open(std::string_view url, DatabaseOptions options) {
+  REFLECTOR_ASSIGN_OR_RETURN(DatabaseTarget target, ParseDatabaseUrl(url));
+  if (target.dialect == Dialect::kSqlite && target.sqlite_path != ":memory:") {
+    std::filesystem::path parent = std::filesystem::path(target.sqlite_path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) {
+      return Error::Terminal(ErrorKind::kIo, "cannot create the directory '" + parent.string() +
+                                                 "' of the SQLite database: " + ec.message());
+    }
+  }
+  if (target.dialect == Dialect::kPostgres && target.conninfo.find("connect_timeout=") == std::string::npos) {
+    const long seconds = std::max(1L, std::lround(options.connect_timeout_seconds));
+    target.conninfo +=
+        std::string(target.conninfo.empty() ? "" : " ") + "connect_timeout='" + std::to_string(seconds) + "'";
+  }
+  std::unique_ptr<Database> database(new Database(std::move(target), options));
+  REFLECTOR_ASSIGN_OR_RETURN(std::unique_ptr<soci::session> first, database->Connect());
+  database->pool_->idle.push_back(std::move(first));
+  database->pool_->open = 1;
+  log::Debug("database opened", {{"url", database->redacted_url()},
+                                 {"dialect", std::string(ToString(database->dialect()))},
+                                 {"pool_size", static_cast<std::int64_t>(database->pool_->capacity)}});
+  return database;
+}
+
+Result<std::unique_ptr<soci::session>> Database::Connect() {
+  auto session = std::make_unique<soci::session>();
+  if (target_.dialect == Dialect::kPostgres) {
+    try {
+      session->open(*soci::factory_postgresql(), target_.conninfo);
+    } catch (const std::exception& e) {
+      return Error::Transient(ErrorKind::kUnavailable,
+                              "connect to " + target_.redacted_url + ": " + ErrorText(e));
+    }
+    // Keep "relation already exists, skipping" and similar notices out of stderr.
+    try {
+      sql::Exec(*session, "SET client_min_messages TO WARNING");
+    } catch (const std::exception& e) {
+      Classified classified = Classify("connect to " + target_.redacted_url, e, *session);
+      return std::move(classified.error);
+    }
+    return session;
+  }
+  const std::string where = "open SQLite database '" + target_.sqlite_path + "'";
+  try {
+    session->open(*soci::factory_sqlite3(), "db=\"" + target_.sqlite_path + "\"");
+  } catch (const std::exception& e) {
+    return Error::Terminal(ErrorKind::kIo, where + ": " + ErrorText(e));
+  }
+  try {
+    const long long busy_ms = std::llround(std::max(0.0, options_.busy_timeout_seconds) * 1000.0);
+    sql::Exec(*session, "PRAGMA busy_timeout = " + std::to_string(busy_ms));
+    sql::Exec(*session, "PRAGMA foreign_keys = ON");
+    if (target_.sqlite_path != ":memory:") {
+      std::string mode;
+      sql::Row row("pragma");
+      row.Text(&mode);
+      REFLECTOR_TRY(sql::QueryOne(*session, "PRAGMA journal_mode = WAL", {}, row));
+      sql::Exec(*session, "PRAGMA synchronous = NORMAL");
+    }
+  } catch (const std::exception& e) {
+    Classified classified = Classify(where, e, *session);
+    return std::move(classified.error);
+  }
+  return session;
+}
+
+Status Database::WithSession(std::string_view operation, const std::function<Status(Session&)>& fn) {
+  std::unique_ptr<soci::session> leased;
+  {
+    std::unique_lock lock(pool_->mutex);
+    const bool available = !pool_->idle.empty() || pool_->open < pool_->capacity;
+    if (!available && std::count(held_pools.begin(), held_pools.end(), pool_.get()) > 0) {
+      // This thread already holds a session of this pool (a callback called back into the
+      // Database); waiting could last forever.
+      return Error::Internal(std::string(operation) +
+                             ": every database session is in use and this thread holds one of them; inside a "
+                             "callback use repositories built over the Session");
+    }
+    pool_->released.wait(lock, [&] { return !pool_->idle.empty() || pool_->open < pool_->capacity; });
+    if (!pool_->idle.empty()) {
+      leased = std::move(pool_->idle.back());
+      pool_->idle.pop_back();
+    } else {
+      ++pool_->open;  // reserve the slot, connect outside the lock
+    }
+  }
+  if (!leased) {
+    auto connected = Connect();
+    if (!connected.ok()) {
+      {
+        std::lock_guard lock(pool_->mutex);
+        --pool_->open;
+      }
+      pool_->released.notify_one();
+      return std::move(connected).error().WithContext(operation);
+    }
+    leased = std::move(connected).value();
+  }
+
+  Session session(*leased, target_.dialect);
+  held_pools.push_back(pool_.get());
+  Status status = session.Run(operation, fn);
+  held_pools.pop_back();
+  if (session.in_transaction_) session.broken_ = true;  // fn leaked an open transaction
+  {
+    std::lock_guard lock(pool_->mutex);
+    if (session.broken_) {
+      --pool_->open;
+      leased.reset();
+    } else {
+      pool_->idle.push_back(std::move(leased));
+    }
+  }
+  pool_->released.notify_one();
+  return status;
+}
+
+Status Database::WithTransaction(std::string_view operation, const std::function<Status(Session&)>& fn) {
+  return WithSession(operation, [&](Session& session) { return session.Transaction(operation, fn); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Executor
+
+Status Executor::Run(std::string_view operation, const std::function<Status(Session&)>& fn) const {
+  if (session_ != nullptr) return session_->Run(operation, fn);
+  return database_->WithSession(operation, fn);
+}
+
+Status Executor::Transaction(std::string_view operation, const std::function<Status(Session&)>& fn) const {
+  if (session_ != nullptr) return session_->Transaction(operation, fn);
+  return database_->WithTransaction(operation, fn);
+}
+
+}  // namespace reflector::store

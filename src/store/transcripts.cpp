@@ -1,0 +1,411 @@
+#include "store/transcripts.hpp"
+
+#include <array>
+#include <utility>
+
+#include "store/sql.hpp"
+
+namespace reflector::store {
+namespace {
+
+constexpr std::array<std::pair<TranscriptStatus, std::string_view>, 6> kStatusNames = {{
+    {TranscriptStatus::kIdle, "idle"},
+    {TranscriptStatus::kUploaded, "uploaded"},
+    {TranscriptStatus::kRecording, "recording"},
+    {TranscriptStatus::kProcessing, "processing"},
+    {TranscriptStatus::kEnded, "ended"},
+    {TranscriptStatus::kError, "error"},
+}};
+
+constexpr std::string_view kColumns =
+    "id, name, status, title, title_set_by_user, short_summary, long_summary, duration, source_language, "
+    "target_language, participants, topics, webvtt, audio_location, audio_deleted, zulip_message_id, "
+    "user_id, room_id, meeting_id, recording_id, source_kind, current_step, failed_step, failure_reason, "
+    "workflow_id, engine, created_at, updated_at";
+
+Error TranscriptNotFound(std::string_view id) {
+  return Error::NotFound("transcript " + sql::Quote(id) + " not found");
+}
+
+// Column buffers for one transcripts row, in kColumns order.
+struct TranscriptReader {
+  Transcript value;
+  std::string status;
+  sql::Row row{"transcripts"};
+
+  TranscriptReader() {
+    row.Text(&value.id)
+        .Text(&value.name)
+        .Text(&status)
+        .OptionalText(&value.title)
+        .Bool(&value.title_set_by_user)
+        .OptionalText(&value.short_summary)
+        .OptionalText(&value.long_summary)
+        .Real(&value.duration)
+        .Text(&value.source_language)
+        .Text(&value.target_language)
+        .JsonText(&value.participants, "participants", Json::array())
+        .JsonText(&value.topics, "topics", Json::array())
+        .OptionalText(&value.webvtt)
+        .Text(&value.audio_location)
+        .OptionalBool(&value.audio_deleted)
+        .OptionalText(&value.zulip_message_id)
+        .OptionalText(&value.user_id)
+        .OptionalText(&value.room_id)
+        .OptionalText(&value.meeting_id)
+        .OptionalText(&value.recording_id)
+        .Text(&value.source_kind)
+        .OptionalText(&value.current_step)
+        .OptionalText(&value.failed_step)
+        .OptionalText(&value.failure_reason)
+        .OptionalText(&value.workflow_id)
+        .OptionalText(&value.engine)
+        .Real(&value.created_at)
+        .Real(&value.updated_at);
+  }
+
+  Result<Transcript> Take() {
+    auto parsed = ParseTranscriptStatus(status);
+    if (!parsed.ok()) {
+      return Error::Terminal(ErrorKind::kIo, "transcripts.status of row " + sql::Quote(value.id) + ": " +
+                                                 parsed.error().message);
+    }
+    value.status = parsed.value();
+    return value;
+  }
+};
+
+// Runs `UPDATE transcripts SET <assignments>, updated_at = :now WHERE id = :id`; `params` binds
+// the assignments' placeholders. NotFound naming the id when there is no such row.
+Status UpdateById(const Executor& executor, const Clock& clock, std::string_view operation,
+                  std::string_view id, std::string_view assignments, sql::Params params) {
+  const std::string statement =
+      "UPDATE transcripts SET " + std::string(assignments) + ", updated_at = :now WHERE id = :id";
+  params.Real(sql::ToSeconds(clock.Now())).Text(std::string(id));
+  return executor.Run(std::string(operation) + " of transcript " + sql::Quote(id),
+                      [&](Session& session) -> Status {
+                        if (sql::Exec(session, statement, params) == 0) return TranscriptNotFound(id);
+                        return Ok();
+                      });
+}
+
+Status RequireArray(const Json& value, std::string_view field, std::string_view id) {
+  if (!value.is_array()) {
+    return Error::InvalidInput(std::string(field) + " of transcript " + sql::Quote(id) +
+                               " must be a JSON array, got " + std::string(JsonTypeName(value)));
+  }
+  return Ok();
+}
+
+// Inside a transaction: bumps the transcript's event counter and inserts the event under it.
+Result<std::int64_t> AppendIn(Session& session, std::string_view transcript_id, std::string_view event,
+                              const Json& data, double now) {
+  if (event.empty())
+    return Error::InvalidInput("event name is empty (transcript " + sql::Quote(transcript_id) + ")");
+  const std::string id(transcript_id);
+  if (sql::Exec(session, "UPDATE transcripts SET last_event_seq = last_event_seq + 1 WHERE id = :id",
+                sql::Params().Text(id)) == 0) {
+    return TranscriptNotFound(transcript_id);
+  }
+  std::int64_t seq = 0;
+  sql::Row row("transcripts");
+  row.Integer(&seq);
+  REFLECTOR_TRY(sql::QueryOne(session, "SELECT last_event_seq FROM transcripts WHERE id = :id",
+                              sql::Params().Text(id), row));
+  sql::Exec(session,
+            "INSERT INTO transcript_events (transcript_id, seq, event, data, created_at) "
+            "VALUES (:transcript_id, :seq, :event, :data, :created_at)",
+            sql::Params().Text(id).Integer(seq).Text(std::string(event)).JsonText(data).Real(now));
+  return seq;
+}
+
+}  // namespace
+
+std::string_view ToString(TranscriptStatus status) {
+  for (const auto& [value, name] : kStatusNames) {
+    if (value == status) return name;
+  }
+  return "unknown";
+}
+
+Result<TranscriptStatus> ParseTranscriptStatus(std::string_view text) {
+  for (const auto& [value, name] : kStatusNames) {
+    if (name == text) return value;
+  }
+  return Error::InvalidInput("unknown transcript status '" + std::string(text) +
+                             "' (expected idle, uploaded, recording, processing, ended or error)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transcripts
+
+Result<Transcript> Transcripts::Create(Transcript transcript) {
+  if (transcript.id.empty()) return Error::InvalidInput("transcript id is empty");
+  if (transcript.participants.is_null()) transcript.participants = Json::array();
+  if (transcript.topics.is_null()) transcript.topics = Json::array();
+  REFLECTOR_TRY(RequireArray(transcript.participants, "participants", transcript.id));
+  REFLECTOR_TRY(RequireArray(transcript.topics, "topics", transcript.id));
+  transcript.created_at = transcript.updated_at = sql::ToSeconds(clock_.Now());
+  const Transcript& t = transcript;
+  Status status = executor_.Run("create transcript " + sql::Quote(t.id), [&](Session& session) -> Status {
+    sql::Exec(session,
+              "INSERT INTO transcripts (" + std::string(kColumns) +
+                  ") VALUES (:id, :name, :status, :title, :title_set_by_user, :short_summary, :long_summary, "
+                  ":duration, :source_language, :target_language, :participants, :topics, :webvtt, "
+                  ":audio_location, :audio_deleted, :zulip_message_id, :user_id, :room_id, :meeting_id, "
+                  ":recording_id, :source_kind, :current_step, :failed_step, :failure_reason, :workflow_id, "
+                  ":engine, :created_at, :updated_at)",
+              sql::Params()
+                  .Text(t.id)
+                  .Text(t.name)
+                  .Text(std::string(ToString(t.status)))
+                  .OptionalText(t.title)
+                  .Bool(t.title_set_by_user)
+                  .OptionalText(t.short_summary)
+                  .OptionalText(t.long_summary)
+                  .Real(t.duration)
+                  .Text(t.source_language)
+                  .Text(t.target_language)
+                  .JsonText(t.participants)
+                  .JsonText(t.topics)
+                  .OptionalText(t.webvtt)
+                  .Text(t.audio_location)
+                  .OptionalBool(t.audio_deleted)
+                  .OptionalText(t.zulip_message_id)
+                  .OptionalText(t.user_id)
+                  .OptionalText(t.room_id)
+                  .OptionalText(t.meeting_id)
+                  .OptionalText(t.recording_id)
+                  .Text(t.source_kind)
+                  .OptionalText(t.current_step)
+                  .OptionalText(t.failed_step)
+                  .OptionalText(t.failure_reason)
+                  .OptionalText(t.workflow_id)
+                  .OptionalText(t.engine)
+                  .Real(t.created_at)
+                  .Real(t.updated_at));
+    return Ok();
+  });
+  if (!status.ok()) return std::move(status).error();
+  return transcript;
+}
+
+Result<Transcript> Transcripts::Get(std::string_view id) {
+  std::optional<Transcript> found;
+  Status status = executor_.Run("get transcript " + sql::Quote(id), [&](Session& session) -> Status {
+    TranscriptReader reader;
+    REFLECTOR_ASSIGN_OR_RETURN(
+        bool any,
+        sql::QueryOne(session, "SELECT " + std::string(kColumns) + " FROM transcripts WHERE id = :id",
+                      sql::Params().Text(std::string(id)), reader.row));
+    if (!any) return TranscriptNotFound(id);
+    REFLECTOR_ASSIGN_OR_RETURN(found, reader.Take());
+    return Ok();
+  });
+  if (!status.ok()) return std::move(status).error();
+  return std::move(*found);
+}
+
+Result<std::vector<Transcript>> Transcripts::List(std::size_t limit) {
+  std::vector<Transcript> transcripts;
+  Status status = executor_.Run("list transcripts", [&](Session& session) -> Status {
+    TranscriptReader reader;
+    return sql::Query(session,
+                      "SELECT " + std::string(kColumns) +
+                          " FROM transcripts ORDER BY created_at DESC, id DESC" + sql::LimitClause(limit),
+                      {}, reader.row, [&]() -> Status {
+                        REFLECTOR_ASSIGN_OR_RETURN(Transcript t, reader.Take());
+                        transcripts.push_back(std::move(t));
+                        return Ok();
+                      });
+  });
+  if (!status.ok()) return std::move(status).error();
+  return transcripts;
+}
+
+Status Transcripts::Remove(std::string_view id) {
+  return executor_.Transaction("remove transcript " + sql::Quote(id), [&](Session& session) -> Status {
+    const std::string key(id);
+    sql::Exec(session, "DELETE FROM transcript_events WHERE transcript_id = :id", sql::Params().Text(key));
+    if (sql::Exec(session, "DELETE FROM transcripts WHERE id = :id", sql::Params().Text(key)) == 0) {
+      return TranscriptNotFound(id);
+    }
+    return Ok();
+  });
+}
+
+Result<StatusChange> Transcripts::SetStatus(std::string_view id, TranscriptStatus status) {
+  StatusChange change;
+  const std::string value(ToString(status));
+  Status run_status = executor_.Transaction(
+      "set status of transcript " + sql::Quote(id) + " to " + value, [&](Session& session) -> Status {
+        const double now = sql::ToSeconds(clock_.Now());
+        change = StatusChange{};
+        const std::int64_t updated = sql::Exec(
+            session,
+            "UPDATE transcripts SET status = :status, updated_at = :now WHERE id = :id AND status <> :same",
+            sql::Params().Text(value).Real(now).Text(std::string(id)).Text(value));
+        if (updated == 0) {
+          REFLECTOR_ASSIGN_OR_RETURN(bool exists, sql::Exists(session, "transcripts", id));
+          return exists ? Ok() : Status(TranscriptNotFound(id));
+        }
+        REFLECTOR_ASSIGN_OR_RETURN(change.event_seq,
+                                   AppendIn(session, id, kStatusEvent, Json{{"value", value}}, now));
+        change.changed = true;
+        return Ok();
+      });
+  if (!run_status.ok()) return std::move(run_status).error();
+  return change;
+}
+
+Result<bool> Transcripts::SetTitle(std::string_view id, std::string title, TitleSource source) {
+  bool written = false;
+  const bool by_user = source == TitleSource::kUser;
+  Status status = executor_.Run("set title of transcript " + sql::Quote(id), [&](Session& session) -> Status {
+    const double now = sql::ToSeconds(clock_.Now());
+    const std::int64_t updated =
+        by_user ? sql::Exec(session,
+                            "UPDATE transcripts SET title = :title, title_set_by_user = 1, updated_at = :now "
+                            "WHERE id = :id",
+                            sql::Params().Text(title).Real(now).Text(std::string(id)))
+                : sql::Exec(session,
+                            "UPDATE transcripts SET title = :title, updated_at = :now "
+                            "WHERE id = :id AND title_set_by_user = 0",
+                            sql::Params().Text(title).Real(now).Text(std::string(id)));
+    written = updated > 0;
+    if (!written) {
+      REFLECTOR_ASSIGN_OR_RETURN(bool exists, sql::Exists(session, "transcripts", id));
+      if (!exists) return TranscriptNotFound(id);
+    }
+    return Ok();
+  });
+  if (!status.ok()) return std::move(status).error();
+  return written;
+}
+
+Status Transcripts::SetSummaries(std::string_view id, std::string long_summary, std::string short_summary) {
+  return UpdateById(executor_, clock_, "set summaries", id, "long_summary = :long, short_summary = :short",
+                    sql::Params().Text(std::move(long_summary)).Text(std::move(short_summary)));
+}
+
+Status Transcripts::SetDuration(std::string_view id, double seconds) {
+  if (!(seconds >= 0)) {
+    return Error::InvalidInput("duration of transcript " + sql::Quote(id) + " must be >= 0 seconds");
+  }
+  return UpdateById(executor_, clock_, "set duration", id, "duration = :duration",
+                    sql::Params().Real(seconds));
+}
+
+Status Transcripts::SetParticipants(std::string_view id, const Json& participants) {
+  REFLECTOR_TRY(RequireArray(participants, "participants", id));
+  return UpdateById(executor_, clock_, "set participants", id, "participants = :participants",
+                    sql::Params().JsonText(participants));
+}
+
+Status Transcripts::SetTopics(std::string_view id, const Json& topics, std::string webvtt) {
+  REFLECTOR_TRY(RequireArray(topics, "topics", id));
+  return UpdateById(executor_, clock_, "set topics", id, "topics = :topics, webvtt = :webvtt",
+                    sql::Params().JsonText(topics).Text(std::move(webvtt)));
+}
+
+Status Transcripts::SetAudioLocation(std::string_view id, std::string location) {
+  return UpdateById(executor_, clock_, "set audio location", id, "audio_location = :location",
+                    sql::Params().Text(std::move(location)));
+}
+
+Status Transcripts::SetAudioDeleted(std::string_view id, std::optional<bool> deleted) {
+  return UpdateById(executor_, clock_, "set audio_deleted", id, "audio_deleted = :deleted",
+                    sql::Params().OptionalBool(deleted));
+}
+
+Status Transcripts::SetZulipMessageId(std::string_view id, std::optional<std::string> message_id) {
+  return UpdateById(executor_, clock_, "set zulip message id", id, "zulip_message_id = :message_id",
+                    sql::Params().OptionalText(std::move(message_id)));
+}
+
+Status Transcripts::SetFailure(std::string_view id, std::string failed_step, std::string reason) {
+  return UpdateById(executor_, clock_, "set failure", id, "failed_step = :step, failure_reason = :reason",
+                    sql::Params().Text(std::move(failed_step)).Text(std::move(reason)));
+}
+
+Status Transcripts::SetCurrentStep(std::string_view id, std::optional<std::string> step) {
+  return UpdateById(executor_, clock_, "set current step", id, "current_step = :step",
+                    sql::Params().OptionalText(std::move(step)));
+}
+
+Status Transcripts::SetWorkflow(std::string_view id, std::string workflow_id, std::string engine) {
+  return UpdateById(executor_, clock_, "set workflow", id, "workflow_id = :workflow_id, engine = :engine",
+                    sql::Params().Text(std::move(workflow_id)).Text(std::move(engine)));
+}
+
+Status Transcripts::ResetForRerun(std::string_view id) {
+  return executor_.Transaction(
+      "reset transcript " + sql::Quote(id) + " for a re-run", [&](Session& session) -> Status {
+        const std::string key(id);
+        sql::Exec(session, "DELETE FROM transcript_events WHERE transcript_id = :id",
+                  sql::Params().Text(key));
+        const std::int64_t updated = sql::Exec(
+            session,
+            "UPDATE transcripts SET topics = :topics, participants = :participants, webvtt = NULL, "
+            "short_summary = NULL, long_summary = NULL, current_step = NULL, failed_step = NULL, "
+            "failure_reason = NULL, title = CASE WHEN title_set_by_user = 1 THEN title ELSE NULL END, "
+            "updated_at = :now WHERE id = :id",
+            sql::Params().Text("[]").Text("[]").Real(sql::ToSeconds(clock_.Now())).Text(key));
+        if (updated == 0) return TranscriptNotFound(id);
+        return Ok();
+      });
+}
+
+// ---------------------------------------------------------------------------------------------
+// TranscriptEvents
+
+Result<std::int64_t> TranscriptEvents::Append(std::string_view transcript_id, std::string_view event,
+                                              const Json& data) {
+  std::int64_t seq = 0;
+  Status status = executor_.Transaction(
+      "append " + std::string(event) + " event to transcript " + sql::Quote(transcript_id),
+      [&](Session& session) -> Status {
+        REFLECTOR_ASSIGN_OR_RETURN(
+            seq, AppendIn(session, transcript_id, event, data, sql::ToSeconds(clock_.Now())));
+        return Ok();
+      });
+  if (!status.ok()) return std::move(status).error();
+  return seq;
+}
+
+Result<std::vector<TranscriptEvent>> TranscriptEvents::List(std::string_view transcript_id,
+                                                            std::int64_t after_seq, std::size_t limit) {
+  std::vector<TranscriptEvent> events;
+  Status status = executor_.Run(
+      "list events of transcript " + sql::Quote(transcript_id), [&](Session& session) -> Status {
+        TranscriptEvent event;
+        sql::Row row("transcript_events");
+        row.Text(&event.transcript_id)
+            .Integer(&event.seq)
+            .Text(&event.event)
+            .JsonText(&event.data, "data", Json::object())
+            .Real(&event.created_at);
+        return sql::Query(session,
+                          "SELECT transcript_id, seq, event, data, created_at FROM transcript_events "
+                          "WHERE transcript_id = :id AND seq > :after ORDER BY seq" +
+                              sql::LimitClause(limit),
+                          sql::Params().Text(std::string(transcript_id)).Integer(after_seq), row,
+                          [&]() -> Status {
+                            events.push_back(event);
+                            return Ok();
+                          });
+      });
+  if (!status.ok()) return std::move(status).error();
+  return events;
+}
+
+Status TranscriptEvents::Clear(std::string_view transcript_id) {
+  return executor_.Run("clear events of transcript " + sql::Quote(transcript_id),
+                       [&](Session& session) -> Status {
+                         sql::Exec(session, "DELETE FROM transcript_events WHERE transcript_id = :id",
+                                   sql::Params().Text(std::string(transcript_id)));
+                         return Ok();
+                       });
+}
+
+}  // namespace reflector::store

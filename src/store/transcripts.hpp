@@ -1,0 +1,141 @@
+#pragma once
+// Transcripts and their append-only event logs.
+//
+// Times are Unix seconds (double) stamped from the repository's Clock; durations are seconds.
+// Repositories are cheap views: build one over a Database (thread-safe, each call is atomic on
+// its own) or over a Session inside Database::WithTransaction (calls join that transaction).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/json.hpp"
+#include "core/result.hpp"
+#include "store/database.hpp"
+
+namespace reflector::store {
+
+// Reflector's statuses; the pipeline uses idle → processing → ended | error.
+enum class TranscriptStatus { kIdle, kUploaded, kRecording, kProcessing, kEnded, kError };
+
+std::string_view ToString(TranscriptStatus status);
+// InvalidInput naming the text for an unknown status.
+Result<TranscriptStatus> ParseTranscriptStatus(std::string_view text);
+
+struct Transcript {
+  std::string id;  // uuid
+  std::string name;
+  TranscriptStatus status = TranscriptStatus::kIdle;
+  std::optional<std::string> title;
+  bool title_set_by_user = false;  // a generated title never replaces a hand-set one
+  std::optional<std::string> short_summary;
+  std::optional<std::string> long_summary;
+  double duration = 0;  // seconds
+  std::string source_language = "en";
+  std::string target_language = "en";
+  Json participants = Json::array();  // [{id, speaker, name, user_id}]
+  Json topics = Json::array();        // [{id, title, summary, timestamp, duration, words | words_key}]
+  std::optional<std::string> webvtt;
+  std::string audio_location = "local";  // "local" | "storage"
+  std::optional<bool> audio_deleted;
+  std::optional<std::string> zulip_message_id;
+  std::optional<std::string> user_id;
+  std::optional<std::string> room_id;
+  std::optional<std::string> meeting_id;
+  std::optional<std::string> recording_id;
+  std::string source_kind = "file";  // "room" | "live" | "file"
+  std::optional<std::string> current_step;
+  std::optional<std::string> failed_step;
+  std::optional<std::string> failure_reason;
+  std::optional<std::string> workflow_id;
+  std::optional<std::string> engine;  // which engine runs workflow_id ("in_process", "conductor")
+  double created_at = 0;
+  double updated_at = 0;
+};
+
+// Who sets a title.
+enum class TitleSource { kGenerated, kUser };
+
+// The outcome of SetStatus: whether the status changed, and if so the seq of the STATUS event.
+struct StatusChange {
+  bool changed = false;
+  std::int64_t event_seq = 0;
+};
+
+// Event names the store itself writes.
+inline constexpr std::string_view kStatusEvent = "STATUS";
+
+class Transcripts {
+ public:
+  Transcripts(Executor executor, const Clock& clock) : executor_(executor), clock_(clock) {}
+
+  // Inserts `transcript` (id required) with created_at = updated_at = now; returns the stored
+  // row. A duplicate id is kConflict; participants/topics must be JSON arrays.
+  Result<Transcript> Create(Transcript transcript);
+  // NotFound naming the id.
+  Result<Transcript> Get(std::string_view id);
+  // Newest first (created_at, then id, descending); limit 0 = all.
+  Result<std::vector<Transcript>> List(std::size_t limit = 0);
+  // Deletes the transcript and its events. NotFound naming the id.
+  Status Remove(std::string_view id);
+
+  // Sets the status and appends a STATUS event {"value": status} in the same transaction, only
+  // when it differs from the stored one. Returns whether it changed. NotFound naming the id.
+  Result<StatusChange> SetStatus(std::string_view id, TranscriptStatus status);
+  // kUser always writes and marks the title as hand-set; kGenerated writes only when the title
+  // was not set by hand. Returns whether the title was written.
+  Result<bool> SetTitle(std::string_view id, std::string title, TitleSource source);
+  Status SetSummaries(std::string_view id, std::string long_summary, std::string short_summary);
+  Status SetDuration(std::string_view id, double seconds);
+  Status SetParticipants(std::string_view id, const Json& participants);
+  Status SetTopics(std::string_view id, const Json& topics, std::string webvtt);
+  Status SetAudioLocation(std::string_view id, std::string location);
+  Status SetAudioDeleted(std::string_view id, std::optional<bool> deleted);
+  Status SetZulipMessageId(std::string_view id, std::optional<std::string> message_id);
+  // Records where and why the pipeline failed (the status is set separately).
+  Status SetFailure(std::string_view id, std::string failed_step, std::string reason);
+  Status SetCurrentStep(std::string_view id, std::optional<std::string> step);
+  Status SetWorkflow(std::string_view id, std::string workflow_id, std::string engine);
+
+  // Prepares a re-run, atomically: deletes the events and clears topics, participants, webvtt,
+  // summaries, current/failed step and failure reason, and the title unless it was set by hand.
+  // Keeps status, duration, audio fields, zulip_message_id and the links. Event seq numbers
+  // are not reused afterwards. NotFound naming the id.
+  Status ResetForRerun(std::string_view id);
+
+ private:
+  Executor executor_;
+  const Clock& clock_;
+};
+
+struct TranscriptEvent {
+  std::string transcript_id;
+  std::int64_t seq = 0;  // 1, 2, 3... per transcript, in append order, never reused
+  std::string event;     // STATUS, DURATION, WAVEFORM, TRANSCRIPT, TOPIC, FINAL_*, PIPELINE_PROGRESS
+  Json data = Json::object();
+  double created_at = 0;
+};
+
+class TranscriptEvents {
+ public:
+  TranscriptEvents(Executor executor, const Clock& clock) : executor_(executor), clock_(clock) {}
+
+  // Appends one event and returns its sequence number. Safe with concurrent appenders in any
+  // number of threads and processes: the number comes from a counter on the transcript row,
+  // incremented in the same transaction. NotFound naming the transcript id.
+  Result<std::int64_t> Append(std::string_view transcript_id, std::string_view event, const Json& data);
+  // Events with seq > after_seq, ascending; limit 0 = all.
+  Result<std::vector<TranscriptEvent>> List(std::string_view transcript_id, std::int64_t after_seq = 0,
+                                            std::size_t limit = 0);
+  // Deletes every event of the transcript (the counter keeps going).
+  Status Clear(std::string_view transcript_id);
+
+ private:
+  Executor executor_;
+  const Clock& clock_;
+};
+
+}  // namespace reflector::store
