@@ -272,6 +272,27 @@ TEST_F(MediaTest, MixdownKeepsTheLevelOfAMonoTrackInBothChannels) {
   EXPECT_NEAR(Decibels(both.Peak(3.7, 4.3, 1) / 0.3), 0.0, 1.0) << "stereo track, right";
 }
 
+TEST_F(MediaTest, MixdownAcceptsOtherFormatsAndSampleRates) {
+  // A 16 kHz mono WAV and a 44.1 kHz stereo MP3 starting 1 s later.
+  fs::path wav = dir_ / "speech.wav";
+  ASSERT_TRUE(RunFfmpeg("-f lavfi -i \"aevalsrc=0.5*sin(2*PI*440*t):s=16000:d=2\" " +
+                        reflector::testing::Quoted(wav)));
+  fs::path mp3 = dir_ / "music.mp3";
+  ASSERT_TRUE(
+      RunFfmpeg("-f lavfi -i \"aevalsrc=0.3*sin(2*PI*660*t)|0.3*sin(2*PI*660*t):s=44100:d=2\" "
+                "-af adelay=delays=1000:all=1 -c:a libmp3lame -b:a 128k " +
+                reflector::testing::Quoted(mp3)));
+  fs::path output = dir_ / "audio.mp3";
+  auto result = Mixdown({wav, mp3}, output, {}, sink_);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_NEAR(result->duration, 3.0, kTolerance);
+  Pcm pcm = Decode(output, 2);
+  EXPECT_NEAR(pcm.seconds(), 3.0, kTolerance);
+  EXPECT_NEAR(Decibels(pcm.Peak(0.1, 0.9, 0) / 0.5), 0.0, 1.0) << "the WAV alone, left";
+  EXPECT_NEAR(Decibels(pcm.Peak(0.1, 0.9, 1) / 0.5), 0.0, 1.0) << "the WAV alone, right";
+  EXPECT_NEAR(Decibels(pcm.Peak(2.1, 2.9, 0) / 0.3), 0.0, 1.0) << "the MP3 alone";
+}
+
 TEST_F(MediaTest, MixdownLimitsOverlapsInsteadOfClipping) {
   // Two in-phase tones at 0.8 add up to 1.6: clipped, the sum would be nearly square.
   fs::path a = Tone("a.webm", {.seconds = 2, .amplitude = 0.8});
