@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::string_view kWorkflowColumns =
     "id, name, version, status, input, output, correlation_id, reason, definition, created_at, updated_at, "
-    "ended_at";
+    "ended_at, flags";
 
 struct WorkflowReader {
   WorkflowRun value;
@@ -26,15 +26,36 @@ struct WorkflowReader {
         .JsonText(&value.definition, "definition", Json::object())
         .Real(&value.created_at)
         .Real(&value.updated_at)
-        .OptionalReal(&value.ended_at);
+        .OptionalReal(&value.ended_at)
+        .JsonText(&value.flags, "flags", Json::object());
   }
 };
+
+sql::Params WorkflowParams(const WorkflowRun& r) {
+  return sql::Params()
+      .Text(r.id)
+      .Text(r.name)
+      .Integer(r.version)
+      .Text(r.status)
+      .JsonText(r.input)
+      .JsonText(r.output)
+      .OptionalText(r.correlation_id)
+      .OptionalText(r.reason)
+      .JsonText(r.definition)
+      .Real(r.created_at)
+      .Real(r.updated_at)
+      .OptionalReal(r.ended_at)
+      .JsonText(r.flags);
+}
+
+constexpr std::string_view kWorkflowValues =
+    "(:id, :name, :version, :status, :input, :output, :correlation_id, :reason, :definition, :created_at, "
+    ":updated_at, :ended_at, :flags)";
 
 constexpr std::string_view kTaskColumns =
     "id, workflow_id, reference_name, task_name, task_type, status, input, output, retry_count, seq, "
     "worker_id, reason, scheduled_at, started_at, updated_at, ended_at, retried, callback_after, "
-    "start_delay, "
-    "iteration";
+    "start_delay, iteration, flags";
 
 struct TaskReader {
   TaskRun value;
@@ -59,9 +80,62 @@ struct TaskReader {
         .Bool(&value.retried)
         .Real(&value.callback_after)
         .Real(&value.start_delay)
-        .Integer(&value.iteration);
+        .Integer(&value.iteration)
+        .JsonText(&value.flags, "flags", Json::object());
   }
 };
+
+sql::Params TaskParams(const TaskRun& t) {
+  return sql::Params()
+      .Text(t.id)
+      .Text(t.workflow_id)
+      .Text(t.reference_name)
+      .Text(t.task_name)
+      .Text(t.task_type)
+      .Text(t.status)
+      .JsonText(t.input)
+      .JsonText(t.output)
+      .Integer(t.retry_count)
+      .Integer(t.seq)
+      .OptionalText(t.worker_id)
+      .OptionalText(t.reason)
+      .Real(t.scheduled_at)
+      .OptionalReal(t.started_at)
+      .Real(t.updated_at)
+      .OptionalReal(t.ended_at)
+      .Bool(t.retried)
+      .Real(t.callback_after)
+      .Real(t.start_delay)
+      .Integer(t.iteration)
+      .JsonText(t.flags);
+}
+
+constexpr std::string_view kTaskValues =
+    "(:id, :workflow_id, :reference_name, :task_name, :task_type, :status, :input, :output, :retry_count, "
+    ":seq, :worker_id, :reason, :scheduled_at, :started_at, :updated_at, :ended_at, :retried, "
+    ":callback_after, :start_delay, :iteration, :flags)";
+
+// "ON CONFLICT (id) DO UPDATE SET c = excluded.c, ..." for every column but id.
+std::string UpsertClause(std::string_view columns) {
+  std::string clause = " ON CONFLICT (id) DO UPDATE SET ";
+  bool first = true;
+  std::size_t start = 0;
+  while (start < columns.size()) {
+    std::size_t comma = columns.find(',', start);
+    std::string_view column =
+        columns.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    while (!column.empty() && column.front() == ' ')
+      column.remove_prefix(1);
+    if (column != "id") {
+      if (!first) clause += ", ";
+      first = false;
+      clause += std::string(column) + " = excluded." + std::string(column);
+    }
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return clause;
+}
 
 // Collects "column = :column" assignments and their values, in order.
 struct Assignments {
@@ -110,22 +184,9 @@ Result<WorkflowRun> WorkflowRuns::Create(WorkflowRun run) {
   const WorkflowRun& r = run;
   Status status = executor_.Run("create workflow run " + sql::Quote(r.id), [&](Session& session) -> Status {
     sql::Exec(session,
-              "INSERT INTO workflow_runs (" + std::string(kWorkflowColumns) +
-                  ") VALUES (:id, :name, :version, :status, :input, :output, :correlation_id, :reason, "
-                  ":definition, :created_at, :updated_at, :ended_at)",
-              sql::Params()
-                  .Text(r.id)
-                  .Text(r.name)
-                  .Integer(r.version)
-                  .Text(r.status)
-                  .JsonText(r.input)
-                  .JsonText(r.output)
-                  .OptionalText(r.correlation_id)
-                  .OptionalText(r.reason)
-                  .JsonText(r.definition)
-                  .Real(r.created_at)
-                  .Real(r.updated_at)
-                  .OptionalReal(r.ended_at));
+              "INSERT INTO workflow_runs (" + std::string(kWorkflowColumns) + ") VALUES " +
+                  std::string(kWorkflowValues),
+              WorkflowParams(r));
     return Ok();
   });
   if (!status.ok()) return std::move(status).error();
@@ -196,39 +257,15 @@ Result<TaskRun> TaskRuns::Create(TaskRun task) {
   if (task.id.empty()) return Error::InvalidInput("task run id is empty");
   task.scheduled_at = task.updated_at = sql::ToSeconds(clock_.Now());
   const TaskRun& t = task;
-  Status status =
-      executor_.Run("create task run " + sql::Quote(t.id) + " (" + t.reference_name + ") of workflow " +
-                        sql::Quote(t.workflow_id),
-                    [&](Session& session) -> Status {
-                      sql::Exec(session,
-                                "INSERT INTO task_runs (" + std::string(kTaskColumns) +
-                                    ") VALUES (:id, :workflow_id, :reference_name, :task_name, "
-                                    ":task_type, :status, :input, :output, :retry_count, :seq, "
-                                    ":worker_id, :reason, :scheduled_at, :started_at, :updated_at, "
-                                    ":ended_at, :retried, :callback_after, :start_delay, :iteration)",
-                                sql::Params()
-                                    .Text(t.id)
-                                    .Text(t.workflow_id)
-                                    .Text(t.reference_name)
-                                    .Text(t.task_name)
-                                    .Text(t.task_type)
-                                    .Text(t.status)
-                                    .JsonText(t.input)
-                                    .JsonText(t.output)
-                                    .Integer(t.retry_count)
-                                    .Integer(t.seq)
-                                    .OptionalText(t.worker_id)
-                                    .OptionalText(t.reason)
-                                    .Real(t.scheduled_at)
-                                    .OptionalReal(t.started_at)
-                                    .Real(t.updated_at)
-                                    .OptionalReal(t.ended_at)
-                                    .Bool(t.retried)
-                                    .Real(t.callback_after)
-                                    .Real(t.start_delay)
-                                    .Integer(t.iteration));
-                      return Ok();
-                    });
+  Status status = executor_.Run("create task run " + sql::Quote(t.id) + " (" + t.reference_name +
+                                    ") of workflow " + sql::Quote(t.workflow_id),
+                                [&](Session& session) -> Status {
+                                  sql::Exec(session,
+                                            "INSERT INTO task_runs (" + std::string(kTaskColumns) +
+                                                ") VALUES " + std::string(kTaskValues),
+                                            TaskParams(t));
+                                  return Ok();
+                                });
   if (!status.ok()) return std::move(status).error();
   return task;
 }
@@ -322,6 +359,30 @@ Result<std::vector<TaskRun>> TaskRuns::ListByStatus(std::string_view status, std
       });
   if (!run_status.ok()) return std::move(run_status).error();
   return tasks;
+}
+
+Status WorkflowRuns::Save(const WorkflowRun& run) {
+  if (run.id.empty()) return Error::InvalidInput("workflow run id is empty");
+  return executor_.Run("save workflow run " + sql::Quote(run.id), [&](Session& session) -> Status {
+    sql::Exec(session,
+              "INSERT INTO workflow_runs (" + std::string(kWorkflowColumns) + ") VALUES " +
+                  std::string(kWorkflowValues) + UpsertClause(kWorkflowColumns),
+              WorkflowParams(run));
+    return Ok();
+  });
+}
+
+Status TaskRuns::Save(const TaskRun& task) {
+  if (task.id.empty()) return Error::InvalidInput("task run id is empty");
+  return executor_.Run("save task run " + sql::Quote(task.id) + " (" + task.reference_name +
+                           ") of workflow " + sql::Quote(task.workflow_id),
+                       [&](Session& session) -> Status {
+                         sql::Exec(session,
+                                   "INSERT INTO task_runs (" + std::string(kTaskColumns) + ") VALUES " +
+                                       std::string(kTaskValues) + UpsertClause(kTaskColumns),
+                                   TaskParams(task));
+                         return Ok();
+                       });
 }
 
 }  // namespace reflector::store

@@ -29,6 +29,7 @@ struct WorkflowRun {
   double created_at = 0;
   double updated_at = 0;
   std::optional<double> ended_at;
+  Json flags = Json::object();  // the engine's own bookkeeping
 };
 
 // One single-row update. Fields left empty keep their stored value; updated_at is always now.
@@ -53,6 +54,8 @@ class WorkflowRuns {
   Result<bool> Update(std::string_view id, const WorkflowRunUpdate& update);
   // Runs in a status, oldest first; limit 0 = all.
   Result<std::vector<WorkflowRun>> ListByStatus(std::string_view status, std::size_t limit = 0);
+  // Inserts or replaces the whole row exactly as given (times included).
+  Status Save(const WorkflowRun& run);
 
  private:
   Executor executor_;
@@ -80,6 +83,7 @@ struct TaskRun {
   double callback_after = 0;  // seconds before the task may be picked up again
   double start_delay = 0;     // seconds after scheduled_at before the first pick-up
   std::int64_t iteration = 0;
+  Json flags = Json::object();  // the engine's own bookkeeping
 };
 
 // One single-row update. Fields left empty keep their stored value; updated_at is always now.
@@ -109,6 +113,9 @@ class TaskRuns {
   Result<std::vector<TaskRun>> ListByWorkflow(std::string_view workflow_id);
   // Tasks in a status across workflows, oldest scheduled first; limit 0 = all.
   Result<std::vector<TaskRun>> ListByStatus(std::string_view status, std::size_t limit = 0);
+  // Inserts or replaces the whole row exactly as given (times included). Unknown workflow:
+  // kConflict.
+  Status Save(const TaskRun& task);
 
  private:
   Executor executor_;

@@ -138,6 +138,14 @@ const std::vector<Migration>& Migrations() {
            "CREATE INDEX idx_task_runs_workflow_seq ON task_runs (workflow_id, seq)",
            "CREATE INDEX idx_task_runs_status ON task_runs (status, scheduled_at)",
        }},
+      {2,
+       "engine flags",
+       {
+           // Engine bookkeeping that has no column of its own (optional, executed, dynamic, the
+           // failure workflow started for a run...), as a JSON object.
+           "ALTER TABLE workflow_runs ADD COLUMN flags TEXT NOT NULL DEFAULT '{}'",
+           "ALTER TABLE task_runs ADD COLUMN flags TEXT NOT NULL DEFAULT '{}'",
+       }},
   };
   return migrations;
 }

@@ -1,0 +1,25 @@
+#pragma once
+// EngineStore over the database (workflow_runs and task_runs), so in-process runs survive the
+// process and any process sharing the database can inspect them.
+
+#include "engine/engine_store.hpp"
+#include "store/engine_state.hpp"
+
+namespace reflector::engine {
+
+class DatabaseEngineStore final : public EngineStore {
+ public:
+  DatabaseEngineStore(store::Database& database, const Clock& clock) : database_(database), clock_(clock) {}
+  Status CreateWorkflow(const WorkflowRun& workflow) override;
+  Status UpdateWorkflow(const WorkflowRun& workflow) override;
+  Result<WorkflowRun> GetWorkflow(std::string_view workflow_id) override;
+  Status SaveTask(const TaskRun& task) override;
+  Result<std::vector<TaskRun>> ListTasks(std::string_view workflow_id) override;
+  Result<std::vector<std::string>> ListWorkflowIds(WorkflowStatus status) override;
+
+ private:
+  store::Database& database_;
+  const Clock& clock_;
+};
+
+}  // namespace reflector::engine

@@ -1,0 +1,110 @@
+#include "pipeline/task_context.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "core/log.hpp"
+
+namespace reflector::pipeline {
+
+namespace fs = std::filesystem;
+
+TaskContext::TaskContext(const engine::TaskExecution& execution, PipelineServices& services)
+    : execution_(execution), services_(services) {}
+
+TaskContext::~TaskContext() {
+  if (scratch_) {
+    std::error_code ignored;
+    fs::remove_all(*scratch_, ignored);
+  }
+}
+
+Result<fs::path> TaskContext::ScratchDir() {
+  if (scratch_) return *scratch_;
+  fs::path dir = services_.scratch_dir / (execution_.task_id.empty() ? NewUuid4() : execution_.task_id);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    return Error::Terminal(ErrorKind::kIo,
+                           "cannot create scratch directory " + dir.string() + ": " + ec.message());
+  scratch_ = dir;
+  return dir;
+}
+
+Result<std::unique_ptr<storage::ObjectStore>> TaskContext::Bucket(std::string_view bucket) {
+  if (services_.storage == nullptr) return Error::Internal("no object storage configured");
+  return services_.storage->ForBucket(bucket.empty() ? std::string_view(services_.bucket) : bucket);
+}
+
+Result<fs::path> TaskContext::Download(std::string_view bucket, std::string_view key,
+                                       std::string_view file_name) {
+  REFLECTOR_ASSIGN_OR_RETURN(fs::path dir, ScratchDir());
+  REFLECTOR_ASSIGN_OR_RETURN(auto store, Bucket(bucket));
+  fs::path file = dir / file_name;
+  REFLECTOR_TRY(store->GetFile(key, file, stop()));
+  return file;
+}
+
+Status TaskContext::Upload(const fs::path& file, std::string_view key) {
+  REFLECTOR_ASSIGN_OR_RETURN(auto store, PipelineBucket());
+  return store->PutFile(key, file, stop());
+}
+
+Status TaskContext::PutJson(std::string_view key, const Json& value) {
+  REFLECTOR_ASSIGN_OR_RETURN(fs::path dir, ScratchDir());
+  fs::path file = dir / ("put-" + NewUuid4() + ".json");
+  {
+    std::ofstream out(file);
+    out << DumpCompact(value);
+    if (!out) return Error::Terminal(ErrorKind::kIo, "cannot write " + file.string());
+  }
+  Status status = Upload(file, key);
+  std::error_code ignored;
+  fs::remove(file, ignored);
+  return status;
+}
+
+Result<Json> TaskContext::GetJson(std::string_view key) {
+  REFLECTOR_ASSIGN_OR_RETURN(fs::path file, Download(services_.bucket, key, "get-" + NewUuid4() + ".json"));
+  std::ifstream in(file);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::error_code ignored;
+  fs::remove(file, ignored);
+  return ParseJson(buffer.str(), key);
+}
+
+Status TaskContext::Emit(events::EventType type, const Json& data) {
+  if (services_.events == nullptr || transcript_id_.empty()) return Ok();
+  auto appended = services_.events->Append(transcript_id_, type, data);
+  if (!appended) return appended.error();
+  return Ok();
+}
+
+Status TaskContext::SetStatus(store::TranscriptStatus status) {
+  store::Transcripts transcripts(database(), clock());
+  REFLECTOR_ASSIGN_OR_RETURN(store::StatusChange change, transcripts.SetStatus(transcript_id_, status));
+  if (change.changed && services_.bus != nullptr) {
+    services_.bus->Publish(events::Event{transcript_id_, change.event_seq, events::EventType::kStatus,
+                                         events::StatusData(store::ToString(status)), clock().Now()});
+  }
+  return Ok();
+}
+
+std::string PaddedTrackKey(std::string_view transcript_id, int track_index) {
+  return std::string(transcript_id) + "/padded/track_" + std::to_string(track_index) + ".webm";
+}
+std::string MixdownKey(std::string_view transcript_id) {
+  return std::string(transcript_id) + "/audio.mp3";
+}
+std::string WaveformKey(std::string_view transcript_id) {
+  return std::string(transcript_id) + "/waveform.json";
+}
+std::string TrackWordsKey(std::string_view transcript_id, int track_index) {
+  return std::string(transcript_id) + "/words/track_" + std::to_string(track_index) + ".json";
+}
+std::string MergedWordsKey(std::string_view transcript_id) {
+  return std::string(transcript_id) + "/words/merged.json";
+}
+
+}  // namespace reflector::pipeline

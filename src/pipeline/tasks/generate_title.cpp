@@ -1,0 +1,32 @@
+// generate_title: the meeting title from the topic titles; never replaces a hand-set title.
+
+#include "pipeline/tasks.hpp"
+#include "store/transcripts.hpp"
+
+namespace reflector::pipeline {
+
+std::vector<llm::TopicDraft> TopicDrafts(const Json& topics) {
+  std::vector<llm::TopicDraft> drafts;
+  if (!topics.is_array()) return drafts;
+  for (const auto& topic : topics)
+    drafts.push_back({topic.value("title", ""), topic.value("summary", "")});
+  return drafts;
+}
+
+Result<Json> GenerateTitle(TaskContext& context) {
+  store::Transcripts transcripts(context.database(), context.clock());
+  REFLECTOR_ASSIGN_OR_RETURN(store::Transcript transcript, transcripts.Get(context.transcript_id()));
+  std::vector<llm::TopicDraft> drafts = TopicDrafts(transcript.topics);
+  std::string title;
+  if (!drafts.empty()) {
+    REFLECTOR_ASSIGN_OR_RETURN(title, context.services().summarizer->Title(drafts, context.stop()));
+  }
+  if (title.empty()) title = "Untitled Meeting";
+  REFLECTOR_ASSIGN_OR_RETURN(
+      bool written, transcripts.SetTitle(context.transcript_id(), title, store::TitleSource::kGenerated));
+  std::string effective = written ? title : transcript.title.value_or(title);
+  REFLECTOR_TRY(context.Emit(events::EventType::kFinalTitle, events::FinalTitleData(effective)));
+  return Json{{"title", effective}, {"generated", title}, {"kept_user_title", !written}};
+}
+
+}  // namespace reflector::pipeline

@@ -1,0 +1,39 @@
+// record_pipeline_failure: run by the failure workflow when diarization_pipeline fails or
+// times out: the transcript becomes `error` with the failed step and the reason.
+
+#include "pipeline/tasks.hpp"
+#include "store/transcripts.hpp"
+
+namespace reflector::pipeline {
+namespace {
+
+// Conductor's reason reads "Task <id> failed with status: <S> and reason: '<reason>'"; keep the
+// inner reason, which names the file or field.
+std::string InnerReason(const std::string& reason) {
+  const std::string marker = "and reason: '";
+  std::size_t at = reason.find(marker);
+  if (at == std::string::npos || reason.size() < at + marker.size() + 1 || reason.back() != '\'')
+    return reason;
+  return reason.substr(at + marker.size(), reason.size() - at - marker.size() - 1);
+}
+
+}  // namespace
+
+Result<Json> RecordPipelineFailure(TaskContext& context) {
+  const Json& input = context.input();
+  REFLECTOR_ASSIGN_OR_RETURN(auto reason_field, GetOptionalString(input, "reason"));
+  std::string reason = InnerReason(reason_field.value_or("the workflow failed"));
+  std::string failed_step;
+  if (input.contains("failed_tasks") && input["failed_tasks"].is_array() && !input["failed_tasks"].empty() &&
+      input["failed_tasks"][0].is_string()) {
+    failed_step = input["failed_tasks"][0].get<std::string>();
+  }
+  REFLECTOR_ASSIGN_OR_RETURN(auto status, GetOptionalString(input, "failure_status"));
+  if (failed_step.empty()) failed_step = status.value_or("FAILED") == "TIMED_OUT" ? "timeout" : "unknown";
+  store::Transcripts transcripts(context.database(), context.clock());
+  REFLECTOR_TRY(transcripts.SetFailure(context.transcript_id(), failed_step, reason));
+  REFLECTOR_TRY(context.SetStatus(store::TranscriptStatus::kError));
+  return Json{{"status", "error"}, {"failed_step", failed_step}, {"reason", reason}};
+}
+
+}  // namespace reflector::pipeline

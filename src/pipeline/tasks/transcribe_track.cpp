@@ -1,0 +1,56 @@
+// transcribe_track: speech to text of one padded track. Word times are on the meeting
+// timeline (the track is padded) and every word is tagged with the track's speaker index.
+// Results are cached by a hash of the audio bytes, backend, model and language.
+
+#include "pipeline/tasks.hpp"
+#include "storage/s3/sigv4.hpp"
+#include "store/task_cache.hpp"
+
+namespace reflector::pipeline {
+
+Result<Json> TranscribeTrack(TaskContext& context) {
+  const Json& input = context.input();
+  REFLECTOR_ASSIGN_OR_RETURN(int track_index, TrackIndex(input));
+  REFLECTOR_ASSIGN_OR_RETURN(Json padded, GetObject(input, "padded"));
+  REFLECTOR_ASSIGN_OR_RETURN(std::string bucket, GetString(padded, "bucket"));
+  REFLECTOR_ASSIGN_OR_RETURN(std::string key, GetString(padded, "key"));
+  REFLECTOR_ASSIGN_OR_RETURN(auto language_field, GetOptionalString(input, "language"));
+  std::string language = language_field.value_or("en");
+  std::string track = "track " + std::to_string(track_index) + " (" + key + ")";
+  stt::SpeechToText& stt = *context.services().speech_to_text;
+
+  auto audio = context.Download(bucket, key, "track");
+  if (!audio) return audio.error().WithContext(track);
+  REFLECTOR_ASSIGN_OR_RETURN(std::string audio_hash, storage::Sha256HexOfFile(*audio, context.stop()));
+  std::string cache_key =
+      storage::Sha256Hex("transcription\n" + audio_hash + "\n" + std::string(stt.Backend()) + "\n" +
+                         std::string(stt.Model()) + "\n" + language);
+  store::TaskCache cache(context.database(), context.clock());
+  std::vector<stt::Word> recognised;
+  bool cached = false;
+  REFLECTOR_ASSIGN_OR_RETURN(auto entry, cache.Get(cache_key));
+  if (entry && entry->value.is_array()) {
+    for (const auto& item : entry->value) {
+      recognised.push_back({item.value("text", ""), item.value("start", 0.0), item.value("end", 0.0)});
+    }
+    cached = true;
+  } else {
+    auto transcription = stt.Transcribe(*audio, language, context.stop(), context.progress());
+    if (!transcription) return transcription.error().WithContext(track);
+    recognised = std::move(transcription->words);
+    Json value = Json::array();
+    for (const auto& word : recognised)
+      value.push_back({{"text", word.text}, {"start", word.start}, {"end", word.end}});
+    REFLECTOR_TRY(cache.Put(cache_key, "transcription", value));
+  }
+  std::vector<Word> words;
+  words.reserve(recognised.size());
+  for (auto& word : recognised)
+    words.push_back({std::move(word.text), word.start, word.end, track_index});
+  std::string words_key = TrackWordsKey(context.transcript_id(), track_index);
+  REFLECTOR_TRY(context.PutJson(words_key, WordsToJson(words)));
+  return Json{{"words_key", words_key}, {"word_count", words.size()},   {"track_index", track_index},
+              {"cached", cached},       {"stt_backend", stt.Backend()}, {"stt_model", stt.Model()}};
+}
+
+}  // namespace reflector::pipeline
