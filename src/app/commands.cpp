@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/audio_command.hpp"
+#include "app/process_command.hpp"
 
 namespace reflector::app {
 
@@ -40,6 +41,7 @@ void RegisterCommands(CLI::App& cli, CommandRegistry& registry) {
   RegisterConfig(cli, registry);
   RegisterVersion(cli, registry);
   RegisterAudioCommand(cli, registry);
+  RegisterProcessCommands(cli, registry);
 }
 
 }  // namespace reflector::app

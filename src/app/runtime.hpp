@@ -1,0 +1,71 @@
+#pragma once
+// The composition root: builds every long-lived object from the validated settings, in
+// dependency order, and owns them. Commands borrow what they need.
+
+#include <filesystem>
+#include <memory>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/ids.hpp"
+#include "engine/in_process/database_engine_store.hpp"
+#include "engine/in_process/in_process_engine.hpp"
+#include "events/store_event_log.hpp"
+#include "llm/summarizer.hpp"
+#include "net/http_client.hpp"
+#include "pipeline/task_context.hpp"
+#include "pipeline/workflow_definitions.hpp"
+#include "platform/local/local_platform.hpp"
+#include "storage/object_store.hpp"
+#include "store/database.hpp"
+#include "stt/speech_to_text.hpp"
+
+namespace reflector::app {
+
+struct RuntimeOptions {
+  int max_parallel_tasks = 2;
+};
+
+class Runtime {
+ public:
+  // Opens the database (and migrates it), object storage and the backends. Errors name the
+  // setting or resource at fault.
+  static Result<std::unique_ptr<Runtime>> Create(const Settings& settings, RuntimeOptions options = {});
+
+  const Settings& settings() const { return settings_; }
+  Clock& clock() { return clock_; }
+  IdGenerator& ids() { return ids_; }
+  store::Database& database() { return *database_; }
+  storage::ObjectStoreFactory& storage() { return *storage_; }
+  const std::string& bucket() const { return services_.bucket; }
+  events::EventBus& bus() { return bus_; }
+  events::EventLog& events() { return *events_; }
+  engine::InProcessEngine& engine() { return *engine_; }
+  const pipeline::PipelineDefinitions& definitions() const { return *definitions_; }
+  stt::SpeechToText& speech_to_text() { return *speech_to_text_; }
+  llm::Summarizer& summarizer() { return *summarizer_; }
+
+ private:
+  explicit Runtime(const Settings& settings) : settings_(settings) {}
+
+  Settings settings_;
+  SystemClock clock_;
+  RandomIdGenerator ids_;
+  net::HttpClient http_;
+  std::unique_ptr<store::Database> database_;
+  std::unique_ptr<storage::ObjectStoreFactory> storage_;
+  std::unique_ptr<stt::SpeechToText> speech_to_text_;
+  std::unique_ptr<llm::Summarizer> summarizer_;
+  events::EventBus bus_;
+  std::unique_ptr<events::StoreEventLog> store_events_;
+  std::unique_ptr<events::PublishingEventLog> events_;
+  std::unique_ptr<platform::LocalPlatform> local_platform_;
+  const pipeline::PipelineDefinitions* definitions_ = nullptr;
+  engine::DefinitionRegistry registry_;
+  engine::TaskRegistry tasks_;
+  pipeline::PipelineServices services_;
+  std::unique_ptr<engine::DatabaseEngineStore> engine_store_;
+  std::unique_ptr<engine::InProcessEngine> engine_;
+};
+
+}  // namespace reflector::app
