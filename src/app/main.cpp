@@ -9,6 +9,7 @@
 #include "app/commands.hpp"
 #include "app/environment.hpp"
 #include "core/log.hpp"
+#include "media/ffmpeg_handles.hpp"
 
 int main(int argc, char** argv) {
   using namespace reflector;
@@ -32,5 +33,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   log::SetLevel(settings->log_level);
+  media::SendFfmpegLogsToLog();
   return commands.Run(cli, *settings);
 }
