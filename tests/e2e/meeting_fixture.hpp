@@ -1,0 +1,36 @@
+#pragma once
+// Synthesised meetings for end-to-end tests: each speaker's sentences are spoken by a flite
+// voice, placed after the previous speaker, and encoded as WebM/Opus whose container starts
+// when the speaker "joined", as Daily.co raw tracks are.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace reflector::testing {
+
+struct SpeakerScript {
+  std::string name;
+  std::string voice;   // flite voice: kal16, awb, rms, slt
+  double join_offset;  // container start time of the track, seconds
+  std::string text;
+  std::vector<std::string> content_words;  // words a recogniser should find
+};
+
+struct SpokenTrack {
+  SpeakerScript script;
+  std::filesystem::path file;
+  double speech_start = 0;  // on the meeting timeline, seconds
+  double speech_end = 0;
+  double track_end = 0;  // join offset + track length
+};
+
+// Builds the tracks in `dir`; speakers talk in turn with `gap` seconds between them.
+// Throws std::runtime_error (with the tool's output) when flite or ffmpeg fails.
+std::vector<SpokenTrack> SynthesiseMeeting(const std::vector<SpeakerScript>& speakers,
+                                           const std::filesystem::path& dir, double gap = 0.8);
+
+// Mean absolute amplitude (0..1) of a mono decode of `audio` between two times.
+double MeanLevel(const std::filesystem::path& audio, double from, double to);
+
+}  // namespace reflector::testing

@@ -1,0 +1,328 @@
+// End to end through the `reflector` binary with default settings: a three-speaker meeting
+// synthesised at test time (so nothing here was tuned on it), interruption and resume, and
+// bad input.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "core/ids.hpp"
+#include "core/json.hpp"
+#include "meeting_fixture.hpp"
+#include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_env.hpp"
+
+namespace reflector::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::vector<SpeakerScript> ThreeSpeakers() {
+  return {
+      {"Dana",
+       "kal16",
+       0.0,
+       "Thank you all for joining. Today we need to decide the launch date for the mobile application.",
+       {"thank", "joining", "today", "decide", "launch", "date", "mobile", "application"}},
+      {"Evan",
+       "awb",
+       2.5,
+       "The testing team found three critical problems in the payment screen last week.",
+       {"testing", "team", "found", "three", "critical", "problems", "payment", "screen", "last", "week"}},
+      {"Fiona",
+       "slt",
+       6.0,
+       "I can fix those problems by Friday if the design team sends the new icons.",
+       {"fix", "problems", "friday", "design", "team", "sends", "new", "icons"}},
+  };
+}
+
+Json ReadJson(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return Json::parse(buffer.str());
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+class ProcessEndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    reflector_ = BuiltBinary("reflector").string();
+    env_ = {{"DATA_DIR", (dir_ / "data").string()}, {"LOG_LEVEL", "warning"}};
+  }
+
+  CommandResult Reflector(std::vector<std::string> args, std::chrono::seconds timeout = 600s) {
+    args.insert(args.begin(), reflector_);
+    return RunCommand(args, env_, timeout);
+  }
+
+  Json Show(const std::string& id) {
+    auto result = Reflector({"transcripts", "show", id, "--json"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return Json::parse(result.out);
+  }
+
+  static std::string TranscriptIdFrom(const std::string& out) {
+    const std::string prefix = "transcript: ";
+    if (out.rfind(prefix, 0) != 0) return "";
+    return out.substr(prefix.size(), 36);
+  }
+
+  TempDir dir_{"reflector-e2e"};
+  std::string reflector_;
+  std::map<std::string, std::string> env_;
+};
+
+TEST_F(ProcessEndToEndTest, ThreeSpeakerMeetingComesOutRight) {
+  auto tracks = SynthesiseMeeting(ThreeSpeakers(), dir_.path());
+  auto out = dir_ / "out";
+  auto result = Reflector({"process", "--track", "Dana=" + tracks[0].file.string(), "--track",
+                           "Evan=" + tracks[1].file.string(), "--track", "Fiona=" + tracks[2].file.string(),
+                           "--output", out.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::string id = TranscriptIdFrom(result.out);
+  ASSERT_TRUE(IsUuid(id)) << "first line must be 'transcript: <id>', got: " << result.out;
+
+  Json transcript = ReadJson(out / "transcript.json");
+  EXPECT_EQ(transcript["id"], id);
+  EXPECT_EQ(transcript["status"], "ended");
+  EXPECT_EQ(transcript["participants"],
+            Json::parse(
+                R"([{"speaker":0,"name":"Dana"},{"speaker":1,"name":"Evan"},{"speaker":2,"name":"Fiona"}])"));
+  double expected_duration = std::max({tracks[0].track_end, tracks[1].track_end, tracks[2].track_end});
+  EXPECT_NEAR(transcript["duration"].get<double>(), expected_duration, 0.15);
+  EXPECT_FALSE(transcript["title"].get<std::string>().empty());
+  EXPECT_FALSE(transcript["long_summary"].get<std::string>().empty());
+  EXPECT_GE(transcript["topics"].size(), 1U);
+  EXPECT_EQ(transcript["provenance"]["engine"], "in_process");
+  EXPECT_EQ(transcript["provenance"]["stt_backend"], "pocketsphinx");
+
+  // Words: sorted, attributed to the speaker whose track they come from, at that speaker's time.
+  const Json& words = transcript["words"];
+  ASSERT_GT(words.size(), 15U);
+  double previous = -1;
+  std::map<int, std::set<std::string>> heard;
+  for (const auto& word : words) {
+    double start = word["start"].get<double>();
+    EXPECT_GE(start, previous);
+    previous = start;
+    int speaker = word["speaker"].get<int>();
+    ASSERT_GE(speaker, 0);
+    ASSERT_LE(speaker, 2);
+    const SpokenTrack& track = tracks[static_cast<std::size_t>(speaker)];
+    EXPECT_GE(start, track.speech_start - 0.5) << word.dump();
+    EXPECT_LE(word["end"].get<double>(), track.speech_end + 0.5) << word.dump();
+    heard[speaker].insert(Lower(word["text"].get<std::string>()));
+  }
+  // Timeline order of the turns.
+  auto first_of = [&](int speaker) {
+    for (const auto& word : words) {
+      if (word["speaker"] == speaker) return word["start"].get<double>();
+    }
+    return -1.0;
+  };
+  EXPECT_LT(first_of(0), first_of(1));
+  EXPECT_LT(first_of(1), first_of(2));
+  for (int s = 0; s < 3; ++s)
+    EXPECT_NEAR(first_of(s), tracks[static_cast<std::size_t>(s)].speech_start, 0.6) << s;
+  // Content words. Bound: PocketSphinx with Debian's en-us model recognises flite speech with a
+  // word error rate of about 2-9 % per voice (deps-notes); over these 26 content words we
+  // measured 24-26 recognised. 75 % per speaker leaves room for model and voice differences
+  // without letting a wrong track assignment or time offset pass.
+  for (int s = 0; s < 3; ++s) {
+    const auto& expected = tracks[static_cast<std::size_t>(s)].script.content_words;
+    int found = 0;
+    for (const auto& word : expected)
+      found += heard[s].count(word) ? 1 : 0;
+    EXPECT_GE(found * 4, static_cast<int>(expected.size()) * 3)
+        << tracks[static_cast<std::size_t>(s)].script.name << " recognised " << found << " of "
+        << expected.size();
+  }
+
+  // Waveform and the MP3: speech where each speaker speaks.
+  Json waveform = ReadJson(out / "waveform.json");
+  ASSERT_EQ(waveform.size(), 255U);
+  EXPECT_DOUBLE_EQ(*std::max_element(waveform.begin(), waveform.end()), 1.0);
+  auto mp3 = out / "audio.mp3";
+  for (const auto& track : tracks) {
+    EXPECT_GT(MeanLevel(mp3, track.speech_start + 0.2, track.speech_end - 0.2), 0.01) << track.script.name;
+  }
+  EXPECT_LT(MeanLevel(mp3, expected_duration - 0.6, expected_duration - 0.1), 0.002);
+  std::ifstream vtt(out / "transcript.vtt");
+  std::string first_line;
+  std::getline(vtt, first_line);
+  EXPECT_EQ(first_line, "WEBVTT");
+
+  // The events log: complete and ordered.
+  Json shown = Show(id);
+  const Json& events = shown["events"];
+  ASSERT_FALSE(events.empty());
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i]["seq"], static_cast<int>(i) + 1);
+    names.push_back(events[i]["event"].get<std::string>());
+  }
+  auto position = [&](const std::string& name) {
+    return std::find(names.begin(), names.end(), name) - names.begin();
+  };
+  EXPECT_EQ(events.front()["event"], "STATUS");
+  EXPECT_EQ(events.front()["data"]["value"], "processing");
+  EXPECT_EQ(events.back()["event"], "PIPELINE_PROGRESS");
+  for (const char* name : {"DURATION", "WAVEFORM", "TRANSCRIPT", "TOPIC", "FINAL_TITLE", "FINAL_LONG_SUMMARY",
+                           "FINAL_SHORT_SUMMARY"}) {
+    EXPECT_LT(position(name), static_cast<long>(names.size())) << name << " missing";
+  }
+  EXPECT_LT(position("TRANSCRIPT"), position("TOPIC"));
+  EXPECT_LT(position("TOPIC"), position("FINAL_TITLE"));
+  auto ended = std::find_if(events.begin(), events.end(), [](const Json& e) {
+    return e["event"] == "STATUS" && e["data"]["value"] == "ended";
+  });
+  ASSERT_NE(ended, events.end());
+  std::set<std::string> completed_steps;
+  std::set<int> transcribed_tracks;
+  for (const auto& event : events) {
+    if (event["event"] != "PIPELINE_PROGRESS") continue;
+    const Json& d = event["data"];
+    EXPECT_EQ(d["total_steps"], 14);
+    if (d["step_status"] == "completed") completed_steps.insert(d["current_step"].get<std::string>());
+    if (d["current_step"] == "transcribe_track" && d["step_status"] == "completed") {
+      EXPECT_EQ(d["track_count"], 3);
+      transcribed_tracks.insert(d["track_index"].get<int>());
+    }
+  }
+  EXPECT_EQ(completed_steps.size(), 14U);
+  EXPECT_EQ(transcribed_tracks, (std::set<int>{0, 1, 2}));
+}
+
+TEST_F(ProcessEndToEndTest, KilledDuringTranscriptionResumesWithoutRedoingFinishedTasks) {
+  std::vector<SpeakerScript> speakers = ThreeSpeakers();
+  for (auto& speaker : speakers)
+    speaker.text = speaker.text + " " + speaker.text + " " + speaker.text;
+  auto tracks = SynthesiseMeeting(speakers, dir_.path());
+  BackgroundCommand run(
+      {reflector_, "process", "--parallel", "1", "--track", "Dana=" + tracks[0].file.string(), "--track",
+       "Evan=" + tracks[1].file.string(), "--track", "Fiona=" + tracks[2].file.string()},
+      env_);
+  // Wait until a transcription is running, then kill the process without warning.
+  std::string id;
+  bool transcribing = false;
+  for (int i = 0; i < 600 && !transcribing && run.Running(); ++i) {
+    std::this_thread::sleep_for(100ms);
+    if (id.empty()) {
+      auto listed = Reflector({"transcripts", "list"});
+      std::istringstream lines(listed.out);
+      std::string line;
+      std::getline(lines, line);  // header
+      if (std::getline(lines, line)) id = line.substr(0, 36);
+      continue;
+    }
+    Json shown = Show(id);
+    for (const auto& event : shown["events"]) {
+      if (event["event"] == "PIPELINE_PROGRESS" && event["data"]["current_step"] == "transcribe_track" &&
+          event["data"]["step_status"] == "in_progress") {
+        transcribing = true;
+      }
+    }
+  }
+  ASSERT_TRUE(transcribing) << "the run never reached transcription";
+  run.Kill(SIGKILL);
+
+  Json before = Show(id);
+  EXPECT_EQ(before["status"], "processing");
+  const std::int64_t kill_seq = before["events"].back()["seq"].get<std::int64_t>();
+  std::set<std::string> done_before;  // "step/track"
+  for (const auto& event : before["events"]) {
+    const Json& d = event["data"];
+    if (event["event"] == "PIPELINE_PROGRESS" && d["step_status"] == "completed") {
+      done_before.insert(d["current_step"].get<std::string>() + "/" +
+                         (d.contains("track_index") ? d["track_index"].dump() : ""));
+    }
+  }
+  EXPECT_TRUE(done_before.count("pad_track/0") && done_before.count("pad_track/2"))
+      << "padding finished before";
+
+  auto resumed = Reflector({"resume", id});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  Json after = Show(id);
+  EXPECT_EQ(after["status"], "ended");
+  int started_after = 0;
+  for (const auto& event : after["events"]) {
+    if (event["seq"].get<std::int64_t>() <= kill_seq || event["event"] != "PIPELINE_PROGRESS") continue;
+    const Json& d = event["data"];
+    if (d["step_status"] != "in_progress") continue;
+    ++started_after;
+    std::string key = d["current_step"].get<std::string>() + "/" +
+                      (d.contains("track_index") ? d["track_index"].dump() : "");
+    EXPECT_EQ(done_before.count(key), 0U) << key << " had finished before the kill but ran again";
+  }
+  EXPECT_GT(started_after, 0);
+  EXPECT_EQ(after["words"].size() > 30, true);
+}
+
+TEST_F(ProcessEndToEndTest, BadInputGivesClearErrorsAndLeavesNothingProcessing) {
+  auto tracks = SynthesiseMeeting({ThreeSpeakers()[0]}, dir_.path());
+  std::string good = "Dana=" + tracks[0].file.string();
+
+  auto missing = Reflector({"process", "--track", good, "--track", "Evan=" + (dir_ / "nope.webm").string()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("nope.webm' does not exist"), std::string::npos) << missing.err;
+
+  auto duplicate = Reflector({"process", "--track", good, "--track", good});
+  EXPECT_EQ(duplicate.exit_code, 2);
+  EXPECT_NE(duplicate.err.find("'Dana' is given twice"), std::string::npos) << duplicate.err;
+
+  auto none = Reflector({"process"});
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.err.find("--track"), std::string::npos) << none.err;
+
+  {
+    std::ofstream text(dir_ / "notes.webm");
+    text << "these are meeting notes, not audio\n";
+  }
+  auto not_audio =
+      Reflector({"process", "--track", good, "--track", "Evan=" + (dir_ / "notes.webm").string()});
+  EXPECT_EQ(not_audio.exit_code, 1);
+  EXPECT_NE(not_audio.err.find("failed at step pad_track"), std::string::npos) << not_audio.err;
+  EXPECT_NE(not_audio.err.find("notes.webm"), std::string::npos) << not_audio.err;
+
+  auto silent_file = dir_ / "silent.webm";
+  ASSERT_EQ(RunCommand({"ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-t", "3", "-i",
+                        "anullsrc=r=48000:cl=mono", "-c:a", "libopus", silent_file.string()})
+                .exit_code,
+            0);
+  auto silent = Reflector({"process", "--track", good, "--track", "Evan=" + silent_file.string()});
+  EXPECT_EQ(silent.exit_code, 1);
+  EXPECT_NE(silent.err.find("silent"), std::string::npos) << silent.err;
+  EXPECT_NE(silent.err.find("silent.webm"), std::string::npos) << silent.err;
+
+  // Nothing is left `processing`: the failed runs are `error` with their step and reason.
+  auto listed = Reflector({"transcripts", "list"});
+  ASSERT_EQ(listed.exit_code, 0);
+  EXPECT_EQ(listed.out.find("processing"), std::string::npos) << listed.out;
+  int errors = 0;
+  std::istringstream lines(listed.out);
+  std::string line;
+  while (std::getline(lines, line))
+    errors += line.find(" error ") != std::string::npos ? 1 : 0;
+  EXPECT_EQ(errors, 2) << listed.out;
+  std::string failed_id = TranscriptIdFrom(silent.out);
+  Json shown = Show(failed_id);
+  EXPECT_EQ(shown["status"], "error");
+  EXPECT_EQ(shown["failure"]["step"].get<std::string>().rfind("pad_track", 0), 0U) << shown["failure"].dump();
+}
+
+}  // namespace
+}  // namespace reflector::testing
