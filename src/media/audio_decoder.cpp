@@ -13,7 +13,8 @@ Result<AudioDecoder> AudioDecoder::Open(const std::filesystem::path& file) {
   AudioDecoder decoder;
   decoder.file_ = file;
   AVFormatContext* raw_format = nullptr;
-  int rc = avformat_open_input(&raw_format, file.c_str(), nullptr, nullptr);
+  // "file:" keeps a name with a colon from being read as a protocol.
+  int rc = avformat_open_input(&raw_format, ("file:" + file.string()).c_str(), nullptr, nullptr);
   if (rc < 0) return FfmpegError(ErrorKind::kInvalidInput, rc, file, "cannot open as media");
   decoder.format_.reset(raw_format);
 

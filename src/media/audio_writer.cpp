@@ -4,6 +4,7 @@ extern "C" {
 #include <libavfilter/buffersink.h>
 }
 
+#include <array>
 #include <cstdio>
 #include <random>
 #include <system_error>
@@ -14,9 +15,9 @@ namespace {
 
 std::filesystem::path TemporaryPathBeside(const std::filesystem::path& output) {
   std::random_device random;
-  char suffix[17];
-  std::snprintf(suffix, sizeof suffix, "%08x%08x", random(), random());
-  return output.parent_path() / ("." + output.filename().string() + "." + suffix + ".partial");
+  std::array<char, 17> suffix{};
+  std::snprintf(suffix.data(), suffix.size(), "%08x%08x", random(), random());
+  return output.parent_path() / ("." + output.filename().string() + "." + suffix.data() + ".partial");
 }
 
 }  // namespace
@@ -66,7 +67,8 @@ Result<std::unique_ptr<AudioWriter>> AudioWriter::Open(const std::filesystem::pa
   if (rc < 0) return FfmpegError(ErrorKind::kInternal, rc, output, "cannot set stream parameters");
   writer->stream_->time_base = encoder->time_base;
 
-  rc = avio_open(&writer->format_->pb, writer->temp_.c_str(), AVIO_FLAG_WRITE);
+  // "file:" keeps a name with a colon from being read as a protocol.
+  rc = avio_open(&writer->format_->pb, ("file:" + writer->temp_.string()).c_str(), AVIO_FLAG_WRITE);
   if (rc < 0) return FfmpegError(ErrorKind::kIo, rc, output, "cannot create the output file");
   rc = avformat_write_header(writer->format_.get(), nullptr);
   if (rc < 0) return FfmpegError(ErrorKind::kIo, rc, output, "cannot write the header");
