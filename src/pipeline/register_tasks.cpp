@@ -13,11 +13,12 @@ using TaskBody = Result<Json> (*)(TaskContext&);
 struct TaskEntry {
   const char* name;
   TaskBody body;
-  bool reports_progress;  // a step of the progress list
+  bool reports_progress;    // a step of the progress list
+  bool starts_run = false;  // the first step: the transcript becomes `processing` before it starts
 };
 
 constexpr TaskEntry kTasks[] = {
-    {"get_recording", &GetRecording, true},
+    {"get_recording", &GetRecording, true, true},
     {"get_participants", &GetParticipants, true},
     {"generate_dynamic_fork_tasks", &GenerateDynamicForkTasks, false},
     {"pad_track", &PadTrack, true},
@@ -71,6 +72,7 @@ Result<Json> RunTask(const TaskEntry& entry, const engine::TaskExecution& execut
                              {"task_id", execution.task_id},
                              {"transcript_id", *transcript_id},
                              {"attempt", execution.retry_count + 1}});
+  if (entry.starts_run) REFLECTOR_TRY(context.SetStatus(store::TranscriptStatus::kProcessing));
   if (entry.reports_progress) {
     store::Transcripts transcripts(*services.database, *services.clock);
     (void)transcripts.SetCurrentStep(*transcript_id, std::string(entry.name));

@@ -52,8 +52,10 @@ Json ReadJson(const std::filesystem::path& file) {
   return Json::parse(buffer.str());
 }
 
-std::string Lower(std::string text) {
+// Lower case without a plural "s", so "teams" matches "team".
+std::string Stem(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (text.size() > 3 && text.back() == 's') text.pop_back();
   return text;
 }
 
@@ -125,7 +127,7 @@ TEST_F(ProcessEndToEndTest, ThreeSpeakerMeetingComesOutRight) {
     const SpokenTrack& track = tracks[static_cast<std::size_t>(speaker)];
     EXPECT_GE(start, track.speech_start - 0.5) << word.dump();
     EXPECT_LE(word["end"].get<double>(), track.speech_end + 0.5) << word.dump();
-    heard[speaker].insert(Lower(word["text"].get<std::string>()));
+    heard[speaker].insert(Stem(word["text"].get<std::string>()));
   }
   // Timeline order of the turns.
   auto first_of = [&](int speaker) {
@@ -139,18 +141,24 @@ TEST_F(ProcessEndToEndTest, ThreeSpeakerMeetingComesOutRight) {
   for (int s = 0; s < 3; ++s)
     EXPECT_NEAR(first_of(s), tracks[static_cast<std::size_t>(s)].speech_start, 0.6) << s;
   // Content words. Bound: PocketSphinx with Debian's en-us model recognises flite speech with a
-  // word error rate of about 2-9 % per voice (deps-notes); over these 26 content words we
-  // measured 24-26 recognised. 75 % per speaker leaves room for model and voice differences
-  // without letting a wrong track assignment or time offset pass.
+  // word error rate of 2-9 % per voice on the spike's sentences (deps-notes), but single
+  // substitutions cluster: on these 26 content words we measured 8/8 (kal16), 8/10 (awb: "found"
+  // and "screen" misheard) and 8/8 (slt). So: at least 60 % per speaker, which a wrong track
+  // assignment or time offset cannot reach, and at least 80 % over the meeting.
+  int found_total = 0;
+  int expected_total = 0;
   for (int s = 0; s < 3; ++s) {
     const auto& expected = tracks[static_cast<std::size_t>(s)].script.content_words;
     int found = 0;
     for (const auto& word : expected)
-      found += heard[s].count(word) ? 1 : 0;
-    EXPECT_GE(found * 4, static_cast<int>(expected.size()) * 3)
+      found += heard[s].count(Stem(word)) ? 1 : 0;
+    found_total += found;
+    expected_total += static_cast<int>(expected.size());
+    EXPECT_GE(found * 10, static_cast<int>(expected.size()) * 6)
         << tracks[static_cast<std::size_t>(s)].script.name << " recognised " << found << " of "
         << expected.size();
   }
+  EXPECT_GE(found_total * 10, expected_total * 8) << "recognised " << found_total << " of " << expected_total;
 
   // Waveform and the MP3: speech where each speaker speaks.
   Json waveform = ReadJson(out / "waveform.json");
@@ -178,8 +186,8 @@ TEST_F(ProcessEndToEndTest, ThreeSpeakerMeetingComesOutRight) {
   auto position = [&](const std::string& name) {
     return std::find(names.begin(), names.end(), name) - names.begin();
   };
-  EXPECT_EQ(events.front()["event"], "STATUS");
-  EXPECT_EQ(events.front()["data"]["value"], "processing");
+  ASSERT_EQ(events.front()["event"], "STATUS");
+  EXPECT_EQ(events.front()["data"].value("value", ""), "processing");
   EXPECT_EQ(events.back()["event"], "PIPELINE_PROGRESS");
   for (const char* name : {"DURATION", "WAVEFORM", "TRANSCRIPT", "TOPIC", "FINAL_TITLE", "FINAL_LONG_SUMMARY",
                            "FINAL_SHORT_SUMMARY"}) {

@@ -40,6 +40,7 @@ class InProcessEngine::Runner {
       : engine_(engine), state_(std::move(state)), listener_(listener) {}
 
   Result<WorkflowStatus> Run(std::stop_token stop) {
+    run_stop_ = stop;
     RecoverInterrupted();
     while (true) {
       REFLECTOR_TRY(DecideAndPersist());
@@ -144,26 +145,36 @@ class InProcessEngine::Runner {
     exec.stop = execution->stop.get_token();
     exec.progress = execution->sink.get();
     const TaskFunction* function = engine_.tasks_.Find(task.task_name);
-    execution->thread = std::jthread([this, exec = std::move(exec), function]() mutable {
-      TaskOutcome outcome;
-      if (function == nullptr) {
-        outcome.status = TaskStatus::kFailedWithTerminalError;
-        outcome.reason = "no worker is registered for task type '" + exec.task_name + "'";
-      } else {
-        try {
-          outcome = ToOutcome((*function)(exec));
-        } catch (const std::exception& e) {
-          outcome.status = TaskStatus::kFailed;
-          outcome.reason = std::string("task raised an exception: ") + e.what();
-        } catch (...) {
-          outcome.status = TaskStatus::kFailed;
-          outcome.reason = "task raised an unknown exception";
-        }
-      }
-      std::lock_guard lock(mutex_);
-      done_.emplace_back(exec.task_id, std::move(outcome));
-      wake_.notify_all();
-    });
+    execution->thread =
+        std::jthread([this, exec = std::move(exec), function, run_stop = run_stop_]() mutable {
+          TaskOutcome outcome;
+          bool interrupted = false;
+          if (function == nullptr) {
+            outcome.status = TaskStatus::kFailedWithTerminalError;
+            outcome.reason = "no worker is registered for task type '" + exec.task_name + "'";
+          } else {
+            try {
+              Result<Json> result = (*function)(exec);
+              // Stopped because the engine shuts down or timed the task out: not the task's failure.
+              interrupted = !result.ok() && result.error().kind == ErrorKind::kCancelled &&
+                            (exec.stop.stop_requested() || run_stop.stop_requested());
+              outcome = ToOutcome(result);
+            } catch (const std::exception& e) {
+              outcome.status = TaskStatus::kFailed;
+              outcome.reason = std::string("task raised an exception: ") + e.what();
+            } catch (...) {
+              outcome.status = TaskStatus::kFailed;
+              outcome.reason = "task raised an unknown exception";
+            }
+          }
+          std::lock_guard lock(mutex_);
+          if (interrupted) {
+            interrupted_.push_back(exec.task_id);
+          } else {
+            done_.emplace_back(exec.task_id, std::move(outcome));
+          }
+          wake_.notify_all();
+        });
     in_flight_[task.id] = std::move(execution);
   }
 
@@ -188,16 +199,34 @@ class InProcessEngine::Runner {
       budget = std::min(budget, std::chrono::ceil<std::chrono::milliseconds>(*next_ready - now));
     }
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, stop, budget, [this] { return !done_.empty(); });
+    wake_.wait_for(lock, stop, budget, [this] { return !done_.empty() || !interrupted_.empty(); });
   }
 
   Status Collect() {
     std::deque<std::pair<std::string, TaskOutcome>> done;
     std::map<std::string, WallTime> beats;
+    std::vector<std::string> interrupted;
     {
       std::lock_guard lock(mutex_);
       done.swap(done_);
       beats.swap(beats_);
+      interrupted.swap(interrupted_);
+    }
+    for (const auto& task_id : interrupted) {
+      // The task stopped because it was asked to; it runs again when the workflow resumes.
+      auto it = in_flight_.find(task_id);
+      if (it == in_flight_.end()) continue;
+      it->second->thread.join();
+      in_flight_.erase(it);
+      for (auto& task : state_.tasks) {
+        if (task.id != task_id || task.status != TaskStatus::kInProgress) continue;
+        task.status = TaskStatus::kScheduled;
+        task.worker_id.clear();
+        task.start_time = {};
+        DecideResult changes;
+        changes.changed_tasks.insert(task.id);
+        REFLECTOR_TRY(engine_.Persist(state_, changes, listener_));
+      }
     }
     for (auto& [task_id, beat] : beats) {
       auto it = in_flight_.find(task_id);
@@ -272,6 +301,7 @@ class InProcessEngine::Runner {
     abandoned_.clear();
     std::lock_guard lock(mutex_);
     done_.clear();
+    interrupted_.clear();
   }
 
   InProcessEngine& engine_;
@@ -282,7 +312,9 @@ class InProcessEngine::Runner {
   std::mutex mutex_;
   std::condition_variable_any wake_;
   std::deque<std::pair<std::string, TaskOutcome>> done_;
+  std::vector<std::string> interrupted_;
   std::map<std::string, WallTime> beats_;
+  std::stop_token run_stop_;
 };
 
 InProcessEngine::InProcessEngine(const DefinitionRegistry& definitions, EngineStore& store,

@@ -1,5 +1,5 @@
-// get_recording: the recording's metadata from its platform. First step: the transcript
-// becomes `processing`.
+// get_recording: the recording's metadata from its platform. (As the first step, its wrapper
+// has already made the transcript `processing`.)
 
 #include "pipeline/tasks.hpp"
 #include "store/transcripts.hpp"
@@ -23,7 +23,6 @@ Result<platform::RecordingPlatform*> FindPlatform(TaskContext& context, const Js
 }
 
 Result<Json> GetRecording(TaskContext& context) {
-  REFLECTOR_TRY(context.SetStatus(store::TranscriptStatus::kProcessing));
   store::Transcripts transcripts(context.database(), context.clock());
   REFLECTOR_ASSIGN_OR_RETURN(auto optional_id, GetOptionalString(context.input(), "recording_id"));
   std::string recording_id = optional_id.value_or("");
