@@ -51,6 +51,7 @@ Result<FilterGraph> BuildFilterGraph(const std::vector<SourceFormat>& inputs, co
 
   // Open outputs of the sources (in0..) and the open input of the sink (out), linked by label.
   AVFilterInOut* outputs = nullptr;
+  result.sources.resize(inputs.size(), nullptr);
   for (std::size_t i = inputs.size(); i-- > 0;) {
     AVFilterContext* source = nullptr;
     std::string name = "in" + std::to_string(i);
@@ -70,7 +71,7 @@ Result<FilterGraph> BuildFilterGraph(const std::vector<SourceFormat>& inputs, co
     link->pad_idx = 0;
     link->next = outputs;
     outputs = link;
-    result.sources.insert(result.sources.begin(), source);
+    result.sources[i] = source;
   }
   FilterInOutPtr outputs_owner(outputs);
 
