@@ -23,7 +23,9 @@ const v4 = require('@20minutes/s3rver/lib/signature/v4');
 const origBodyParser = v4.aws4SignatureBodyParser;
 v4.aws4SignatureBodyParser = function (ctx) {
   if (ctx.state.verifiedBody) {
-    ctx.request.body = ctx.state.verifiedBody;
+    // A stream, not a Buffer: s3rver answers a Buffer body before it is on disk, so a GET
+    // right after the PUT could read a short object.
+    ctx.request.body = require('stream').Readable.from([ctx.state.verifiedBody]);
     return;
   }
   origBodyParser(ctx);
