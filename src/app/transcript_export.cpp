@@ -94,7 +94,11 @@ Result<Json> TranscriptJson(Runtime& runtime, const std::string& transcript_id, 
     Json events = Json::array();
     REFLECTOR_ASSIGN_OR_RETURN(auto list, runtime.events().List(transcript_id));
     for (const auto& event : list) {
-      events.push_back({{"seq", event.seq}, {"event", events::ToString(event.type)}, {"data", event.data}});
+      events.push_back(
+          {{"seq", event.seq},
+           {"event", events::ToString(event.type)},
+           {"data", event.data},
+           {"created_at", std::chrono::duration<double>(event.created_at.time_since_epoch()).count()}});
     }
     json["events"] = events;
   }
