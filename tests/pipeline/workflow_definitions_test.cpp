@@ -54,7 +54,9 @@ TEST(WorkflowDefinitionsTest, EveryTaskTypeHasADefinitionWithTheSeedTimeouts) {
   }
   EXPECT_EQ(defs.at("pad_track").retry_logic, engine::RetryLogic::kExponentialBackoff);
   for (const engine::WorkflowTask* task : engine::AllTasks(Definitions().pipeline)) {
-    if (task->type == engine::TaskType::kSimple) EXPECT_EQ(defs.count(task->name), 1U) << task->name;
+    if (task->type == engine::TaskType::kSimple) {
+      EXPECT_EQ(defs.count(task->name), 1U) << task->name;
+    }
   }
 }
 
