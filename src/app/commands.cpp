@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/audio_command.hpp"
+#include "app/conductor_command.hpp"
 #include "app/process_command.hpp"
 
 namespace reflector::app {
@@ -42,6 +43,7 @@ void RegisterCommands(CLI::App& cli, CommandRegistry& registry) {
   RegisterVersion(cli, registry);
   RegisterAudioCommand(cli, registry);
   RegisterProcessCommands(cli, registry);
+  RegisterConductorCommands(cli, registry);
 }
 
 }  // namespace reflector::app
