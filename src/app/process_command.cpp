@@ -33,6 +33,16 @@ void Fail(const std::string& what) {
   std::fprintf(stderr, "reflector: %s\n", what.c_str());
 }
 
+// The runtime, or nullptr after telling the user why it could not be built.
+std::unique_ptr<Runtime> OpenRuntime(const Settings& settings, RuntimeOptions options = {}) {
+  auto runtime = Runtime::Create(settings, options);
+  if (!runtime) {
+    Fail(runtime.error().message);
+    return nullptr;
+  }
+  return std::move(runtime).value();
+}
+
 // Shows PIPELINE_PROGRESS events of one transcript as they are appended.
 class ProgressView {
  public:
@@ -121,12 +131,9 @@ int RunProcess(const Settings& settings, const ProcessOptions& options) {
   }
   RuntimeOptions runtime_options;
   runtime_options.max_parallel_tasks = options.parallel;
-  auto runtime_result = Runtime::Create(settings, runtime_options);
-  if (!runtime_result) {
-    Fail(runtime_result.error().message);
-    return kExitFailed;
-  }
-  Runtime& runtime = **runtime_result;
+  auto opened = OpenRuntime(settings, runtime_options);
+  if (!opened) return kExitFailed;
+  Runtime& runtime = *opened;
   std::string transcript_id = runtime.ids().NewId();
   std::string recording_id = runtime.ids().NewId();
   std::string workflow_id = runtime.ids().NewId();
@@ -199,12 +206,9 @@ int RunProcess(const Settings& settings, const ProcessOptions& options) {
 
 int RunResume(const Settings& settings, const std::string& transcript_id, const std::string& output,
               bool json) {
-  auto runtime_result = Runtime::Create(settings);
-  if (!runtime_result) {
-    Fail(runtime_result.error().message);
-    return kExitFailed;
-  }
-  Runtime& runtime = **runtime_result;
+  auto opened = OpenRuntime(settings);
+  if (!opened) return kExitFailed;
+  Runtime& runtime = *opened;
   store::Transcripts transcripts(runtime.database(), runtime.clock());
   auto transcript = transcripts.Get(transcript_id);
   if (!transcript) {
@@ -221,12 +225,9 @@ int RunResume(const Settings& settings, const std::string& transcript_id, const 
 }
 
 int RunList(const Settings& settings) {
-  auto runtime_result = Runtime::Create(settings);
-  if (!runtime_result) {
-    Fail(runtime_result.error().message);
-    return kExitFailed;
-  }
-  Runtime& runtime = **runtime_result;
+  auto opened = OpenRuntime(settings);
+  if (!opened) return kExitFailed;
+  Runtime& runtime = *opened;
   store::Transcripts transcripts(runtime.database(), runtime.clock());
   auto list = transcripts.List(50);
   if (!list) {
@@ -242,12 +243,9 @@ int RunList(const Settings& settings) {
 }
 
 int RunShow(const Settings& settings, const std::string& transcript_id, bool json) {
-  auto runtime_result = Runtime::Create(settings);
-  if (!runtime_result) {
-    Fail(runtime_result.error().message);
-    return kExitFailed;
-  }
-  auto document = TranscriptJson(**runtime_result, transcript_id, true);
+  auto opened = OpenRuntime(settings);
+  if (!opened) return kExitFailed;
+  auto document = TranscriptJson(*opened, transcript_id, true);
   if (!document) {
     Fail(document.error().message);
     return document.error().kind == ErrorKind::kNotFound ? kExitUsage : kExitFailed;
