@@ -19,25 +19,6 @@ bool RequireFfmpegTool() {
   return false;
 }
 
-std::string Quoted(const std::filesystem::path& path) {
-  std::string quoted = "'";
-  for (char c : path.string()) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
-
-bool RunFfmpeg(const std::string& arguments) {
-  std::string command = "ffmpeg -nostdin -hide_banner -v error -y " + arguments;
-  int status = std::system(command.c_str());
-  if (status != 0) ADD_FAILURE() << "command failed (" << status << "): " << command;
-  return status == 0;
-}
-
 bool MakeToneTrack(const std::filesystem::path& file, const ToneSpec& spec) {
   std::ostringstream tone;
   tone << spec.amplitude << "*sin(2*PI*" << spec.frequency << "*t)";
@@ -47,8 +28,8 @@ bool MakeToneTrack(const std::filesystem::path& file, const ToneSpec& spec) {
   arguments << "-f lavfi -i \"aevalsrc=" << expression << ":s=48000:d=" << spec.seconds
             << "\" -c:a libopus -b:a 64k";
   if (spec.offset != 0) arguments << " -output_ts_offset " << spec.offset;
-  arguments << " " << Quoted(file);
-  return RunFfmpeg(arguments.str());
+  arguments << " " << ShellQuoted(file);
+  return RunFfmpegTool(arguments.str());
 }
 
 void WriteGarbage(const std::filesystem::path& file, std::size_t bytes) {
@@ -92,7 +73,7 @@ double Pcm::Rms(double from, double to) const {
 
 Pcm Decode(const std::filesystem::path& file, int channels) {
   Pcm pcm;
-  std::string command = "ffmpeg -nostdin -hide_banner -v error -i " + Quoted(file) + " -f f32le -ac " +
+  std::string command = "ffmpeg -nostdin -hide_banner -v error -i " + ShellQuoted(file) + " -f f32le -ac " +
                         std::to_string(channels) + " -ar 48000 -";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   if (!pipe) {

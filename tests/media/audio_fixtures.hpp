@@ -8,16 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "support/media_tools.hpp"
+
 namespace reflector::testing {
 
 // Records a test failure with an install hint when the ffmpeg tool cannot run. Returns whether it can.
 bool RequireFfmpegTool();
-
-// Runs `ffmpeg -nostdin -v error -y <arguments>`; true on success (a failure is also recorded).
-bool RunFfmpeg(const std::string& arguments);
-
-// Single-quotes a path for the shell.
-std::string Quoted(const std::filesystem::path& path);
 
 struct ToneSpec {
   double seconds = 1;

@@ -21,28 +21,14 @@ namespace fs = std::filesystem;
 using reflector::testing::Decode;
 using reflector::testing::MakeToneTrack;
 using reflector::testing::Pcm;
-using reflector::testing::RunFfmpeg;
+using reflector::testing::RecordingSink;
+using reflector::testing::RunFfmpegTool;
+using reflector::testing::ShellQuoted;
+using reflector::testing::StopOnFirstReport;
 using reflector::testing::TempDir;
 using reflector::testing::ToneSpec;
 
 constexpr double kTolerance = 0.020;  // seconds
-
-// Records every report.
-class RecordingSink final : public ProgressSink {
- public:
-  void Report(double fraction, std::string_view /*detail*/) override { fractions.push_back(fraction); }
-  std::vector<double> fractions;
-};
-
-// Asks to stop at the first report, which every long call makes once its output file is open.
-class StopOnFirstReport final : public ProgressSink {
- public:
-  explicit StopOnFirstReport(std::stop_source& source) : source_(source) {}
-  void Report(double /*fraction*/, std::string_view /*detail*/) override { source_.request_stop(); }
-
- private:
-  std::stop_source& source_;
-};
 
 double Decibels(double ratio) {
   return 20.0 * std::log10(ratio);
@@ -146,10 +132,10 @@ TEST_F(MediaTest, PadTrackFillsTimestampGapsWithSilence) {
   // 4 s of tone whose timestamps jump by 2 s after 2 s (a muted microphone), starting at 3 s.
   fs::path source = dir_ / "gap.webm";
   ASSERT_TRUE(
-      RunFfmpeg("-f lavfi -i \"aevalsrc=0.5*sin(2*PI*440*t):s=48000:d=4\" "
-                "-af \"asetpts=if(gte(T\\,2)\\,PTS+2/TB\\,PTS)\" -c:a libopus -b:a 64k "
-                "-output_ts_offset 3 " +
-                reflector::testing::Quoted(source)));
+      RunFfmpegTool("-f lavfi -i \"aevalsrc=0.5*sin(2*PI*440*t):s=48000:d=4\" "
+                    "-af \"asetpts=if(gte(T\\,2)\\,PTS+2/TB\\,PTS)\" -c:a libopus -b:a 64k "
+                    "-output_ts_offset 3 " +
+                    reflector::testing::ShellQuoted(source)));
   fs::path output = dir_ / "padded.webm";
 
   auto result = PadTrack(source, output, {}, sink_);
@@ -258,9 +244,9 @@ TEST_F(MediaTest, MixdownKeepsTheLevelOfAMonoTrackInBothChannels) {
   // Mixed with a stereo track the mono one is still at its level in both channels.
   fs::path stereo = Tone("stereo.webm", {.seconds = 1, .frequency = 660, .amplitude = 0.3, .channels = 2});
   fs::path stereo_late = dir_ / "stereo_padded.webm";
-  ASSERT_TRUE(RunFfmpeg("-i " + reflector::testing::Quoted(stereo) +
-                        " -af adelay=delays=3500:all=1 -c:a libopus -b:a 64k " +
-                        reflector::testing::Quoted(stereo_late)));
+  ASSERT_TRUE(RunFfmpegTool("-i " + reflector::testing::ShellQuoted(stereo) +
+                            " -af adelay=delays=3500:all=1 -c:a libopus -b:a 64k " +
+                            reflector::testing::ShellQuoted(stereo_late)));
   fs::path mixed = dir_ / "mixed.mp3";
   result = Mixdown({mono, stereo_late}, mixed, {}, sink_);
   ASSERT_TRUE(result.ok()) << result.error().message;
@@ -275,13 +261,13 @@ TEST_F(MediaTest, MixdownKeepsTheLevelOfAMonoTrackInBothChannels) {
 TEST_F(MediaTest, MixdownAcceptsOtherFormatsAndSampleRates) {
   // A 16 kHz mono WAV and a 44.1 kHz stereo MP3 starting 1 s later.
   fs::path wav = dir_ / "speech.wav";
-  ASSERT_TRUE(RunFfmpeg("-f lavfi -i \"aevalsrc=0.5*sin(2*PI*440*t):s=16000:d=2\" " +
-                        reflector::testing::Quoted(wav)));
+  ASSERT_TRUE(RunFfmpegTool("-f lavfi -i \"aevalsrc=0.5*sin(2*PI*440*t):s=16000:d=2\" " +
+                            reflector::testing::ShellQuoted(wav)));
   fs::path mp3 = dir_ / "music.mp3";
   ASSERT_TRUE(
-      RunFfmpeg("-f lavfi -i \"aevalsrc=0.3*sin(2*PI*660*t)|0.3*sin(2*PI*660*t):s=44100:d=2\" "
-                "-af adelay=delays=1000:all=1 -c:a libmp3lame -b:a 128k " +
-                reflector::testing::Quoted(mp3)));
+      RunFfmpegTool("-f lavfi -i \"aevalsrc=0.3*sin(2*PI*660*t)|0.3*sin(2*PI*660*t):s=44100:d=2\" "
+                    "-af adelay=delays=1000:all=1 -c:a libmp3lame -b:a 128k " +
+                    reflector::testing::ShellQuoted(mp3)));
   fs::path output = dir_ / "audio.mp3";
   auto result = Mixdown({wav, mp3}, output, {}, sink_);
   ASSERT_TRUE(result.ok()) << result.error().message;
@@ -310,10 +296,10 @@ TEST_F(MediaTest, MixdownLimitsOverlapsInsteadOfClipping) {
 TEST_F(MediaTest, WaveformShowsWhereTheLoudPartIs) {
   // 10 s: quiet tone, loud between 4 and 5 s, as an MP3 like the mixdown.
   fs::path audio = dir_ / "audio.mp3";
-  ASSERT_TRUE(
-      RunFfmpeg("-f lavfi -i \"aevalsrc=if(between(t\\,4\\,5)\\,0.8\\,0.05)*sin(2*PI*440*t):s=48000:d=10\" "
-                "-c:a libmp3lame -b:a 64k " +
-                reflector::testing::Quoted(audio)));
+  ASSERT_TRUE(RunFfmpegTool(
+      "-f lavfi -i \"aevalsrc=if(between(t\\,4\\,5)\\,0.8\\,0.05)*sin(2*PI*440*t):s=48000:d=10\" "
+      "-c:a libmp3lame -b:a 64k " +
+      reflector::testing::ShellQuoted(audio)));
   RecordingSink progress;
   auto values = Waveform(audio, 255, {}, progress);
   ASSERT_TRUE(values.ok()) << values.error().message;
@@ -335,7 +321,8 @@ TEST_F(MediaTest, WaveformShowsWhereTheLoudPartIs) {
 
 TEST_F(MediaTest, WaveformOfSilenceIsAllZeros) {
   fs::path audio = dir_ / "silence.wav";
-  ASSERT_TRUE(RunFfmpeg("-f lavfi -i anullsrc=r=48000:cl=mono -t 3 " + reflector::testing::Quoted(audio)));
+  ASSERT_TRUE(
+      RunFfmpegTool("-f lavfi -i anullsrc=r=48000:cl=mono -t 3 " + reflector::testing::ShellQuoted(audio)));
   auto values = Waveform(audio, 255, {}, sink_);
   ASSERT_TRUE(values.ok()) << values.error().message;
   EXPECT_EQ(*values, std::vector<double>(255, 0.0));
@@ -363,8 +350,8 @@ TEST_F(MediaTest, BadFilesGiveTerminalErrorsNamingTheFile) {
   fs::path empty = dir_ / "empty.webm";
   std::ofstream{empty};
   fs::path video = dir_ / "video.webm";
-  ASSERT_TRUE(RunFfmpeg("-f lavfi -i testsrc=duration=1:size=64x64:rate=5 -c:v libvpx -b:v 50k " +
-                        reflector::testing::Quoted(video)));
+  ASSERT_TRUE(RunFfmpegTool("-f lavfi -i testsrc=duration=1:size=64x64:rate=5 -c:v libvpx -b:v 50k " +
+                            reflector::testing::ShellQuoted(video)));
   fs::path truncated = dir_ / "truncated.webm";
   {
     std::ifstream in(good, std::ios::binary);

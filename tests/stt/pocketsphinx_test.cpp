@@ -24,8 +24,10 @@ namespace {
 namespace fs = std::filesystem;
 using reflector::testing::EditDistance;
 using reflector::testing::ProbeDuration;
+using reflector::testing::RecordingSink;
 using reflector::testing::RunFfmpegTool;
 using reflector::testing::ShellQuoted;
+using reflector::testing::StopOnFirstReport;
 using reflector::testing::Synthesize;
 using reflector::testing::TempDir;
 using reflector::testing::WordsOf;
@@ -42,23 +44,6 @@ const std::vector<std::string> kSentences = {
 // recording). 10 % leaves room for small model or codec differences but fails when utterance
 // cutting or resampling damages the audio (a word cut in two, or a wrong rate, costs far more).
 constexpr double kMaxWordErrorRate = 0.10;
-
-// Records every report.
-class RecordingSink final : public ProgressSink {
- public:
-  void Report(double fraction, std::string_view /*detail*/) override { fractions.push_back(fraction); }
-  std::vector<double> fractions;
-};
-
-// Asks to stop at the first report, which Transcribe makes once the decoder is ready.
-class StopOnFirstReport final : public ProgressSink {
- public:
-  explicit StopOnFirstReport(std::stop_source& source) : source_(source) {}
-  void Report(double /*fraction*/, std::string_view /*detail*/) override { source_.request_stop(); }
-
- private:
-  std::stop_source& source_;
-};
 
 std::vector<std::string> TextsOf(const std::vector<Word>& words) {
   std::vector<std::string> texts;

@@ -27,25 +27,6 @@ bool RequireSpeechTools() {
   return ok;
 }
 
-std::string ShellQuoted(const std::filesystem::path& path) {
-  std::string quoted = "'";
-  for (char c : path.string()) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
-
-bool RunFfmpegTool(const std::string& arguments) {
-  std::string command = "ffmpeg -nostdin -hide_banner -v error -y " + arguments;
-  int status = std::system(command.c_str());
-  if (status != 0) ADD_FAILURE() << "command failed (" << status << "): " << command;
-  return status == 0;
-}
-
 bool Synthesize(std::string_view text, const std::filesystem::path& wav) {
   // The texts are fixed test sentences without quotes.
   std::string command = "flite -voice kal16 -t \"" + std::string(text) + "\" -o " + ShellQuoted(wav);

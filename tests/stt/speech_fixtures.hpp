@@ -8,16 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "support/media_tools.hpp"
+
 namespace reflector::testing {
 
 // Records a test failure with an install hint when flite, ffmpeg or ffprobe cannot run.
 bool RequireSpeechTools();
-
-// Single-quotes a path for the shell.
-std::string ShellQuoted(const std::filesystem::path& path);
-
-// Runs `ffmpeg -nostdin -v error -y <arguments>`; true on success (a failure is also recorded).
-bool RunFfmpegTool(const std::string& arguments);
 
 // Speaks `text` with flite's kal16 voice into a 16 kHz mono WAV.
 bool Synthesize(std::string_view text, const std::filesystem::path& wav);
