@@ -3,6 +3,10 @@
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export REPO_ROOT
 
+# Downloads and builds kept between runs on one machine (never required to be there).
+REFLECTOR_CACHE_DIR="${REFLECTOR_CACHE_DIR:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache/reflector}"
+export REFLECTOR_CACHE_DIR
+
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
