@@ -31,12 +31,16 @@ struct CurlMultiDeleter {
 struct CurlSlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
+struct CurlMimeDeleter {
+  void operator()(curl_mime* mime) const { curl_mime_free(mime); }
+};
 struct FileCloser {
   void operator()(std::FILE* file) const { std::fclose(file); }
 };
 using CurlEasyPtr = std::unique_ptr<CURL, CurlEasyDeleter>;
 using CurlMultiPtr = std::unique_ptr<CURLM, CurlMultiDeleter>;
 using CurlSlistPtr = std::unique_ptr<curl_slist, CurlSlistDeleter>;
+using CurlMimePtr = std::unique_ptr<curl_mime, CurlMimeDeleter>;
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
 // At most this much of an error body is kept when the success body goes to a file.
@@ -265,6 +269,55 @@ Error TransportError(CURLcode code, CURL* easy, const HttpRequest& request, cons
   }
 }
 
+// The checks Send makes on a multipart request before any transfer.
+Status CheckMultipart(const HttpRequest& request) {
+  if (request.method != "POST") {
+    return Error::InvalidInput("a multipart body needs POST (" + Describe(request) + ")");
+  }
+  if (!request.body.empty() || request.body_file) {
+    return Error::InvalidInput("both a multipart body and a body given for " + Describe(request));
+  }
+  if (FindHeader(request.headers, "Content-Type")) {
+    return Error::InvalidInput("a multipart body sets its own Content-Type; remove the header (" +
+                               Describe(request) + ")");
+  }
+  for (const MultipartPart& part : request.multipart) {
+    if (!part.file) continue;
+    std::error_code error;
+    bool regular = std::filesystem::is_regular_file(*part.file, error);
+    FilePtr readable(regular ? std::fopen(part.file->c_str(), "rb") : nullptr);
+    if (!readable) {
+      std::string reason = error ? error.message() : (regular ? std::strerror(errno) : "not a regular file");
+      return Error::InvalidInput("cannot read multipart file " + part.file->string() + " (part '" +
+                                 part.name + "'): " + reason + " (" + Describe(request) + ")");
+    }
+  }
+  return Ok();
+}
+
+// Builds the curl MIME structure of a checked multipart request.
+Result<CurlMimePtr> BuildMime(CURL* easy, const HttpRequest& request) {
+  CurlMimePtr mime(curl_mime_init(easy));
+  if (!mime) return Error::Internal("cannot create a multipart body for " + Describe(request));
+  for (const MultipartPart& part : request.multipart) {
+    curl_mimepart* added = curl_mime_addpart(mime.get());
+    if (added == nullptr) return Error::Internal("cannot add a multipart part for " + Describe(request));
+    CURLcode code = curl_mime_name(added, part.name.c_str());
+    if (code == CURLE_OK) {
+      code = part.file ? curl_mime_filedata(added, part.file->c_str())
+                       : curl_mime_data(added, part.value.data(), part.value.size());
+    }
+    if (code == CURLE_OK && !part.filename.empty()) code = curl_mime_filename(added, part.filename.c_str());
+    if (code == CURLE_OK && !part.content_type.empty())
+      code = curl_mime_type(added, part.content_type.c_str());
+    if (code != CURLE_OK) {
+      return Error::InvalidInput("multipart part '" + part.name + "' of " + Describe(request) + ": " +
+                                 curl_easy_strerror(code));
+    }
+  }
+  return mime;
+}
+
 template <typename T>
 void SetOption(CURL* easy, CURLoption option, T value) {
   // Options are fixed at compile time; a failure here is a programming error that the transfer
@@ -324,6 +377,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, std::stop_toke
   if (request.body_file && !request.body.empty()) {
     return Error::InvalidInput("both a body and a body file given for " + Describe(request));
   }
+  bool multipart = !request.multipart.empty();
+  if (multipart) REFLECTOR_TRY(CheckMultipart(request));
   if (stop.stop_requested()) return Error::Cancelled("cancelled: " + Describe(request));
 
   Transfer transfer;
@@ -348,7 +403,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, std::stop_toke
     transfer.upload_memory = request.body;
     body_size = static_cast<curl_off_t>(request.body.size());
   }
-  bool has_body = request.body_file.has_value() || !request.body.empty();
+  bool has_body = request.body_file.has_value() || !request.body.empty() || multipart;
 
   TempDownload download;
   if (request.response_file) {
@@ -373,18 +428,24 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, std::stop_toke
       return Error::Internal("out of memory building headers for " + Describe(request));
     }
   }
-  if (!has_content_type && (has_body || request.method == "POST")) {
+  if (!has_content_type && !multipart && (has_body || request.method == "POST")) {
     if (!append_header("Content-Type:")) {
       return Error::Internal("out of memory building headers for " + Describe(request));
     }
   }
 
+  CurlMimePtr mime;  // declared before the handle, so freed after curl is done with it
   std::unique_ptr<Handle> handle = Acquire();
   if (!handle) return Error::Internal("cannot create a curl handle for " + Describe(request));
   CURL* easy = handle->easy.get();
   CURLM* multi = handle->multi.get();
   curl_easy_reset(easy);
   transfer.easy = easy;
+  if (multipart) {
+    auto built = BuildMime(easy, request);
+    if (!built) return std::move(built).error();
+    mime = std::move(*built);
+  }
 
   char error_buffer[CURL_ERROR_SIZE] = {};
   SetOption(easy, CURLOPT_ERRORBUFFER, error_buffer);
@@ -419,7 +480,9 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, std::stop_toke
 
   // The method and how the body is sent. The body always comes from the read callback, so a
   // file and a string behave the same and curl never copies it.
-  if (request.method == "HEAD") {
+  if (multipart) {
+    SetOption(easy, CURLOPT_MIMEPOST, mime.get());
+  } else if (request.method == "HEAD") {
     SetOption(easy, CURLOPT_NOBODY, 1L);
   } else if (request.method == "GET" && !has_body) {
     SetOption(easy, CURLOPT_HTTPGET, 1L);

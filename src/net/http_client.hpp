@@ -37,6 +37,18 @@ struct AwsSigV4 {
   std::string secret_key;
 };
 
+// One part of a multipart/form-data body (RFC 7578).
+// Members have default initialisers so that designated initialisers may name only some.
+struct MultipartPart {
+  std::string name{};   // the form field name
+  std::string value{};  // the part's bytes, unless `file` is set
+  // Streamed from disk when the request is sent; must be a readable regular file.
+  std::optional<std::filesystem::path> file{};
+  // The part's `filename` parameter. Empty: none for a value, the file's own name for a file.
+  std::string filename{};
+  std::string content_type{};  // empty: no Content-Type line for the part
+};
+
 struct HttpRequest {
   std::string method = "GET";  // any token; "HEAD" asks for headers only
   std::string url;             // absolute http:// or https:// URL, already percent-encoded
@@ -45,6 +57,11 @@ struct HttpRequest {
   // Without a Content-Type header, none is sent (curl's form default is suppressed).
   std::string body;
   std::optional<std::filesystem::path> body_file;
+  // When not empty, the body is multipart/form-data made of these parts in order, with a
+  // generated boundary and Content-Length (files are streamed, never read into memory). Only
+  // with POST, without `body`/`body_file` and without a Content-Type header (curl sets it, with
+  // the boundary); anything else is kInvalidInput.
+  std::vector<MultipartPart> multipart;
   // When set, a 2xx body is streamed into a temporary file beside this path, which is renamed
   // onto it once the whole body has arrived; HttpResponse::body then stays empty. On any other
   // status the file is left untouched and HttpResponse::body holds (the start of) the error body.
@@ -89,7 +106,8 @@ class HttpClient {
   //   kUnavailable, retryable: "connection refused: <host:port> (...)", DNS failure, reset...
   //   kTimeout, retryable: "timed out after N ms: <METHOD url>" (or "connect timed out ...")
   //   kCancelled: `stop` was requested (checked continuously; the transfer is aborted at once)
-  //   kInvalidInput: malformed request (bad URL, both body and body_file, unreadable body_file)
+  //   kInvalidInput: malformed request (bad URL, both body and body_file, unreadable body_file,
+  //                  misused or unreadable multipart parts)
   //   kIo: the response file could not be written
   Result<HttpResponse> Send(const HttpRequest& request, std::stop_token stop = {});
 

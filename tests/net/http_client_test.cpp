@@ -180,6 +180,117 @@ TEST(HttpClientTest, PutStreamsBodyFromFile) {
   }
 }
 
+// One part of a multipart/form-data body as a server sees it.
+struct ReceivedPart {
+  std::string headers;  // the part's header lines, "\r\n"-separated
+  std::string content;
+};
+
+// Splits a multipart body at the boundary named in `content_type`; empty on any format error.
+std::vector<ReceivedPart> SplitMultipart(const std::string& content_type, const std::string& body) {
+  std::string marker = "boundary=";
+  std::size_t at = content_type.find(marker);
+  if (!content_type.starts_with("multipart/form-data;") || at == std::string::npos) return {};
+  std::string delimiter = "--" + content_type.substr(at + marker.size());
+  if (!body.starts_with(delimiter + "\r\n")) return {};
+  std::vector<ReceivedPart> parts;
+  std::size_t position = delimiter.size() + 2;
+  while (true) {
+    std::size_t next = body.find("\r\n" + delimiter, position);
+    std::size_t blank = body.find("\r\n\r\n", position);
+    if (next == std::string::npos || blank == std::string::npos || blank > next) return {};
+    parts.push_back({body.substr(position, blank - position), body.substr(blank + 4, next - blank - 4)});
+    position = next + 2 + delimiter.size();
+    if (body.compare(position, 4, "--\r\n") == 0 && position + 4 == body.size()) return parts;
+    if (body.compare(position, 2, "\r\n") != 0) return {};
+    position += 2;
+  }
+}
+
+TEST(HttpClientTest, MultipartPostSendsFieldsAndStreamsFiles) {
+  TempDir dir("http-multipart");
+  std::string audio = RandomBytes(1500 * 1000, 7);  // over 1 MB: curl asks "Expect: 100-continue"
+  WriteFile(dir / "track", audio);
+  Recorder recorder;
+  HttpTestServer server([&](const TestHttpRequest& request) {
+    recorder.Record(request);
+    return TestHttpResponse{200, {}, "{}", {}};
+  });
+  HttpClient client;
+  HttpRequest request;
+  request.method = "POST";
+  request.url = server.BaseUrl() + "/v1/audio/transcriptions";
+  request.headers = {{"Authorization", "Bearer key"}};
+  request.multipart = {
+      {.name = "file", .file = dir / "track", .filename = "track.webm", .content_type = "audio/webm"},
+      {.name = "model", .value = "whisper-1"},
+      {.name = "timestamp_granularities[]", .value = "word"},
+      {.name = "timestamp_granularities[]", .value = "segment"},
+      {.name = "notes", .file = dir / "track"},  // the file's own name when none is given
+  };
+  auto response = client.Send(request);
+  ASSERT_TRUE(response.ok()) << response.error().Describe();
+  EXPECT_EQ(response->status, 200);
+
+  TestHttpRequest seen = recorder.Last();
+  EXPECT_EQ(seen.method, "POST");
+  EXPECT_EQ(seen.Header("Authorization"), "Bearer key");
+  std::string content_type = seen.Header("Content-Type").value_or("");
+  EXPECT_EQ(seen.Header("Content-Length"), std::to_string(seen.body.size()));
+  std::vector<ReceivedPart> parts = SplitMultipart(content_type, seen.body);
+  ASSERT_EQ(parts.size(), 5u) << content_type;
+  EXPECT_NE(parts[0].headers.find(R"(Content-Disposition: form-data; name="file"; filename="track.webm")"),
+            std::string::npos)
+      << parts[0].headers;
+  EXPECT_NE(parts[0].headers.find("Content-Type: audio/webm"), std::string::npos) << parts[0].headers;
+  EXPECT_TRUE(parts[0].content == audio) << "file bytes differ; " << parts[0].content.size() << " received";
+  EXPECT_EQ(parts[1].headers, R"(Content-Disposition: form-data; name="model")");
+  EXPECT_EQ(parts[1].content, "whisper-1");
+  EXPECT_EQ(parts[2].headers, R"(Content-Disposition: form-data; name="timestamp_granularities[]")");
+  EXPECT_EQ(parts[2].content, "word");
+  EXPECT_EQ(parts[3].content, "segment");
+  EXPECT_NE(parts[4].headers.find(R"(name="notes"; filename="track")"), std::string::npos)
+      << parts[4].headers;
+  EXPECT_TRUE(parts[4].content == audio);
+
+  // The same client still sends a plain POST without a Content-Type afterwards.
+  HttpRequest plain;
+  plain.method = "POST";
+  plain.url = server.BaseUrl() + "/raw";
+  plain.body = "a=b";
+  ASSERT_TRUE(client.Send(plain).ok());
+  EXPECT_FALSE(recorder.Last().Header("Content-Type").has_value());
+  EXPECT_EQ(recorder.Last().body, "a=b");
+}
+
+TEST(HttpClientTest, MultipartMisuseIsInvalidInputAndSendsNothing) {
+  HttpTestServer server([](const TestHttpRequest&) { return TestHttpResponse{}; });
+  HttpClient client;
+  auto expect_refused = [&](const HttpRequest& request, std::string_view mention) {
+    auto response = client.Send(request);
+    ASSERT_FALSE(response.ok());
+    EXPECT_EQ(response.error().kind, ErrorKind::kInvalidInput);
+    EXPECT_FALSE(response.error().retryable);
+    EXPECT_NE(response.error().message.find(mention), std::string::npos) << response.error().message;
+  };
+  HttpRequest request;
+  request.method = "POST";
+  request.url = server.BaseUrl() + "/upload";
+  request.multipart = {{.name = "file", .file = "/nonexistent/audio.webm"}};
+  expect_refused(request, "/nonexistent/audio.webm");
+
+  request.multipart = {{.name = "model", .value = "whisper-1"}};
+  request.method = "PUT";
+  expect_refused(request, "POST");
+  request.method = "POST";
+  request.body = "x";
+  expect_refused(request, "both");
+  request.body.clear();
+  request.headers = {{"Content-Type", "multipart/form-data"}};
+  expect_refused(request, "Content-Type");
+  EXPECT_EQ(server.RequestCount(), 0);
+}
+
 TEST(HttpClientTest, MissingBodyFileIsInvalidInputNamingTheFile) {
   TempDir dir;
   HttpTestServer server([](const TestHttpRequest&) { return TestHttpResponse{}; });
