@@ -5,6 +5,7 @@
 #include "app/audio_command.hpp"
 #include "app/conductor_command.hpp"
 #include "app/process_command.hpp"
+#include "app/worker_command.hpp"
 
 namespace reflector::app {
 
@@ -44,6 +45,7 @@ void RegisterCommands(CLI::App& cli, CommandRegistry& registry) {
   RegisterAudioCommand(cli, registry);
   RegisterProcessCommands(cli, registry);
   RegisterConductorCommands(cli, registry);
+  RegisterWorkerCommand(cli, registry);
 }
 
 }  // namespace reflector::app

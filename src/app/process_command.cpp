@@ -9,6 +9,8 @@
 #include "app/track_option.hpp"
 #include "app/transcript_export.hpp"
 #include "core/log.hpp"
+#include "engine/conductor/conductor_client.hpp"
+#include "engine/conductor/registration.hpp"
 #include "store/recordings.hpp"
 #include "store/transcripts.hpp"
 
@@ -27,6 +29,7 @@ struct ProcessOptions {
   std::string output;
   bool json = false;
   int parallel = 2;
+  std::string engine = "in-process";
 };
 
 void Fail(const std::string& what) {
@@ -43,28 +46,35 @@ std::unique_ptr<Runtime> OpenRuntime(const Settings& settings, RuntimeOptions op
   return std::move(runtime).value();
 }
 
-// Shows PIPELINE_PROGRESS events of one transcript as they are appended.
+// Shows one PIPELINE_PROGRESS event: "[3/14] pad_track (track 2 of 3) ...".
+void ShowProgress(const events::Event& event, ConsoleProgress& console) {
+  if (event.type != events::EventType::kPipelineProgress) return;
+  const Json& d = event.data;
+  std::string line = "[" + std::to_string(d.value("step_index", 0)) + "/" +
+                     std::to_string(d.value("total_steps", 0)) + "] " + d.value("current_step", "");
+  if (d.contains("track_index") && d.contains("track_count")) {
+    line += " (track " + std::to_string(d["track_index"].get<int>() + 1) + " of " +
+            std::to_string(d["track_count"].get<int>()) + ")";
+  }
+  std::string status = d.value("step_status", "");
+  line += " " + (status == "in_progress" ? std::string("...") : status);
+  double total = std::max(1, d.value("total_steps", 1));
+  console.Show(line, d.value("step_index", 0) / total);
+}
+
+// Shows PIPELINE_PROGRESS events of one transcript as they are published in this process.
 class ProgressView {
  public:
   ProgressView(Runtime& runtime, const std::string& transcript_id, ConsoleProgress& console)
-      : subscription_(runtime.bus().Subscribe(transcript_id, [&console](const events::Event& event) {
-          if (event.type != events::EventType::kPipelineProgress) return;
-          const Json& d = event.data;
-          std::string line = "[" + std::to_string(d.value("step_index", 0)) + "/" +
-                             std::to_string(d.value("total_steps", 0)) + "] " + d.value("current_step", "");
-          if (d.contains("track_index") && d.contains("track_count")) {
-            line += " (track " + std::to_string(d["track_index"].get<int>() + 1) + " of " +
-                    std::to_string(d["track_count"].get<int>()) + ")";
-          }
-          std::string status = d.value("step_status", "");
-          line += " " + (status == "in_progress" ? std::string("...") : status);
-          double total = std::max(1, d.value("total_steps", 1));
-          console.Show(line, d.value("step_index", 0) / total);
-        })) {}
+      : subscription_(runtime.bus().Subscribe(
+            transcript_id, [&console](const events::Event& event) { ShowProgress(event, console); })) {}
 
  private:
   events::EventBus::Subscription subscription_;
 };
+
+int ReportOutcome(Runtime& runtime, const std::string& transcript_id, engine::WorkflowStatus status,
+                  const std::string& output_dir, bool json, ConsoleProgress& console);
 
 // Runs (or resumes) the workflow of a transcript in the foreground and reports the outcome.
 int RunToCompletion(Runtime& runtime, const std::string& transcript_id, const std::string& workflow_id,
@@ -90,6 +100,12 @@ int RunToCompletion(Runtime& runtime, const std::string& transcript_id, const st
     }
     status = *result;
   }
+  return ReportOutcome(runtime, transcript_id, status, output_dir, json, console);
+}
+
+// Prints the outcome of a finished workflow, writes the results, and returns the exit code.
+int ReportOutcome(Runtime& runtime, const std::string& transcript_id, engine::WorkflowStatus status,
+                  const std::string& output_dir, bool json, ConsoleProgress& console) {
   store::Transcripts transcripts(runtime.database(), runtime.clock());
   auto transcript = transcripts.Get(transcript_id);
   if (!transcript) {
@@ -123,11 +139,130 @@ int RunToCompletion(Runtime& runtime, const std::string& transcript_id, const st
   return 0;
 }
 
+constexpr auto kFollowInterval = std::chrono::milliseconds(1000);
+constexpr auto kWorkerHintAfter = std::chrono::seconds(15);
+constexpr auto kFailureRecordWait = std::chrono::seconds(60);
+
+// Follows a workflow on Conductor: shows the transcript's progress events (appended by the
+// workers in the shared database) until the workflow ends. Interrupting stops following only.
+int FollowConductor(Runtime& runtime, engine::ConductorClient& client, const std::string& transcript_id,
+                    const std::string& workflow_id, const std::string& output_dir, bool json) {
+  ConsoleProgress console;
+  StopOnSignal stop;
+  store::TranscriptEvents events(runtime.database(), runtime.clock());
+  std::int64_t seen = 0;
+  auto started = std::chrono::steady_clock::now();
+  bool hinted = false;
+  engine::WorkflowStatus status = engine::WorkflowStatus::kRunning;
+  std::string reason;
+  for (;;) {
+    if (auto list = events.List(transcript_id, seen); list) {
+      for (const auto& stored : *list) {
+        seen = stored.seq;
+        auto type = events::ParseEventType(stored.event);
+        if (!type) continue;
+        events::Event event;
+        event.transcript_id = transcript_id;
+        event.seq = stored.seq;
+        event.type = *type;
+        event.data = stored.data;
+        ShowProgress(event, console);
+      }
+    }
+    auto snapshot = client.GetWorkflow(workflow_id);
+    if (snapshot) {
+      status = snapshot->workflow.status;
+      reason = snapshot->workflow.reason;
+      if (engine::IsTerminal(status)) break;
+      bool any_started = false;
+      for (const auto& task : snapshot->tasks)
+        any_started = any_started || task.start_time != WallTime{};
+      if (!hinted && !any_started && std::chrono::steady_clock::now() - started > kWorkerHintAfter) {
+        console.Print("waiting for a worker to take the first task: start one with `reflector worker`");
+        hinted = true;
+      }
+    } else if (!snapshot.error().retryable) {
+      console.Done();
+      Fail("cannot follow workflow " + workflow_id + ": " + snapshot.error().message);
+      return kExitFailed;
+    }
+    if (!runtime.clock().SleepFor(kFollowInterval, stop.token())) {
+      console.Done();
+      Fail("stopped following; the workflow keeps running on Conductor: reflector conductor status " +
+           workflow_id);
+      return kExitInterrupted;
+    }
+  }
+  console.Done();
+  store::Transcripts transcripts(runtime.database(), runtime.clock());
+  if (status != engine::WorkflowStatus::kCompleted) {
+    // The failure workflow (run by a worker) records the failed step and reason; give it time,
+    // and record the workflow's reason ourselves if no worker does, so nothing stays `processing`.
+    auto deadline = std::chrono::steady_clock::now() + kFailureRecordWait;
+    for (;;) {
+      auto transcript = transcripts.Get(transcript_id);
+      if (transcript && transcript->status == store::TranscriptStatus::kError) break;
+      if (std::chrono::steady_clock::now() > deadline || !runtime.clock().SleepFor(kFollowInterval, {})) {
+        (void)transcripts.SetFailure(transcript_id, "workflow",
+                                     reason.empty() ? std::string(engine::ToString(status)) : reason);
+        (void)transcripts.SetStatus(transcript_id, store::TranscriptStatus::kError);
+        break;
+      }
+    }
+  }
+  return ReportOutcome(runtime, transcript_id, status, output_dir, json, console);
+}
+
+// Starts the pipeline on Conductor (registering the definitions first: an idempotent upsert)
+// and follows it.
+int RunOnConductor(Runtime& runtime, const std::string& transcript_id, const std::string& recording_id,
+                   const Json& input, const ProcessOptions& options) {
+  const std::string& server = runtime.settings().conductor_server_url;
+  engine::ConductorClient client(runtime.http(), {server});
+  store::Transcripts transcripts(runtime.database(), runtime.clock());
+  auto fail_start = [&](const std::string& message) {
+    Fail(message);
+    (void)transcripts.SetFailure(transcript_id, "start", message);
+    (void)transcripts.SetStatus(transcript_id, store::TranscriptStatus::kError);
+    return kExitFailed;
+  };
+  if (auto health = client.Health(); !health.ok()) {
+    return fail_start("Conductor (CONDUCTOR_SERVER_URL=" + server +
+                      ") is not available: " + health.error().message);
+  }
+  const auto& definitions = runtime.definitions();
+  std::vector<engine::TaskDef> task_defs;
+  for (const auto& [name, def] : definitions.task_defs)
+    task_defs.push_back(def);
+  auto changes = engine::RegisterDefinitions(client, task_defs, {definitions.failure, definitions.pipeline});
+  if (!changes) return fail_start("registering the workflow on " + server + ": " + changes.error().message);
+  for (const auto& change : *changes)
+    log::Debug("conductor definition", {{"change", engine::Describe(change)}});
+  auto workflow_id =
+      client.StartWorkflow(definitions.pipeline.name, definitions.pipeline.version, input, transcript_id);
+  if (!workflow_id)
+    return fail_start("starting the workflow on " + server + ": " + workflow_id.error().message);
+  (void)transcripts.SetWorkflow(transcript_id, *workflow_id, "conductor");
+  store::Recordings recordings(runtime.database(), runtime.clock());
+  (void)recordings.SetWorkflowId(recording_id, *workflow_id);
+  std::printf("transcript: %s\n", transcript_id.c_str());
+  std::fflush(stdout);
+  std::fprintf(stderr, "workflow: %s on %s\n", workflow_id->c_str(), server.c_str());
+  return FollowConductor(runtime, client, transcript_id, *workflow_id, options.output, options.json);
+}
+
 int RunProcess(const Settings& settings, const ProcessOptions& options) {
   auto tracks = ParseTrackOptions(options.tracks);
   if (!tracks) {
     Fail(tracks.error().message);
     return kExitUsage;
+  }
+  const bool on_conductor = options.engine == "conductor";
+  if (on_conductor) {
+    if (auto shared = CheckSharedState(settings, "reflector process --engine conductor"); !shared.ok()) {
+      Fail(shared.error().message);
+      return kExitUsage;
+    }
   }
   RuntimeOptions runtime_options;
   runtime_options.max_parallel_tasks = options.parallel;
@@ -189,6 +324,7 @@ int RunProcess(const Settings& settings, const ProcessOptions& options) {
                 {"source_language", options.language},
                 {"target_language", options.language},
                 {"platform", "local"}};
+  if (on_conductor) return RunOnConductor(runtime, transcript_id, recording_id, input, options);
   auto started =
       runtime.engine().Start(std::string(pipeline::kPipelineWorkflowName), input, transcript_id, workflow_id);
   if (!started) {
@@ -281,8 +417,7 @@ int RunShow(const Settings& settings, const std::string& transcript_id, bool jso
 
 void RegisterProcessCommands(CLI::App& cli, CommandRegistry& registry) {
   auto options = std::make_shared<ProcessOptions>();
-  auto* process =
-      cli.add_subcommand("process", "turn per-speaker tracks into a transcript (in-process engine)");
+  auto* process = cli.add_subcommand("process", "turn per-speaker tracks into a transcript");
   process->add_option("--track", options->tracks, "NAME=FILE, one per participant (any audio FFmpeg reads)")
       ->required();
   process->add_option("--language", options->language, "spoken language")->capture_default_str();
@@ -292,6 +427,13 @@ void RegisterProcessCommands(CLI::App& cli, CommandRegistry& registry) {
   process->add_option("--parallel", options->parallel, "tasks run at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 16));
+  process
+      ->add_option(
+          "--engine", options->engine,
+          "in-process (default: runs here) or conductor (starts the workflow on CONDUCTOR_SERVER_URL "
+          "and follows it while `reflector worker` processes run the tasks; needs PostgreSQL and S3)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"in-process", "conductor"}));
   registry.Add(process, [options](const Settings& settings) { return RunProcess(settings, *options); });
 
   auto resume_id = std::make_shared<std::string>();

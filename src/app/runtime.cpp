@@ -10,6 +10,27 @@ namespace reflector::app {
 
 namespace fs = std::filesystem;
 
+Status CheckSharedState(const Settings& settings, std::string_view command) {
+  std::string problems;
+  std::string url = settings.EffectiveDatabaseUrl();
+  if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0) {
+    problems +=
+        "\n  - DATABASE_URL must name a PostgreSQL database (postgresql://user:pass@host/db); now a "
+        "SQLite file only this machine can see";
+  }
+  if (settings.storage_backend != StorageBackend::kS3) {
+    problems +=
+        "\n  - TRANSCRIPT_STORAGE_BACKEND must be s3 (with TRANSCRIPT_STORAGE_AWS_BUCKET_NAME, "
+        "TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID, TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY and, for a "
+        "non-AWS server, TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL); now local files under DATA_DIR";
+  }
+  if (problems.empty()) return Ok();
+  return Error::InvalidInput(std::string(command) +
+                             " runs tasks in several processes, so the database and the object store must be "
+                             "shared:" +
+                             problems);
+}
+
 Result<std::unique_ptr<Runtime>> Runtime::Create(const Settings& settings, RuntimeOptions options) {
   std::unique_ptr<Runtime> runtime(new Runtime(settings));
   Runtime& r = *runtime;

@@ -26,6 +26,11 @@ struct RuntimeOptions {
   int max_parallel_tasks = 2;
 };
 
+// OK when the database and object store can be shared by processes on several machines
+// (PostgreSQL and S3), as the Conductor engine needs; otherwise an error for `command` that says
+// which settings to change.
+Status CheckSharedState(const Settings& settings, std::string_view command);
+
 class Runtime {
  public:
   // Opens the database (and migrates it), object storage and the backends. Errors name the
@@ -44,6 +49,9 @@ class Runtime {
   const pipeline::PipelineDefinitions& definitions() const { return *definitions_; }
   stt::SpeechToText& speech_to_text() { return *speech_to_text_; }
   llm::Summarizer& summarizer() { return *summarizer_; }
+  net::HttpClient& http() { return http_; }
+  // Every pipeline task function by task type (what `reflector worker` serves).
+  const engine::TaskRegistry& tasks() const { return tasks_; }
 
  private:
   explicit Runtime(const Settings& settings) : settings_(settings) {}
