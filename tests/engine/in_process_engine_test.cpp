@@ -282,7 +282,7 @@ TEST(InProcessEngineTest, BranchFailureFailsWorkflowCancelsSiblingsAndStartsFail
   EXPECT_EQ(snapshot.workflow.status, WorkflowStatus::kFailed);
   EXPECT_EQ(Attempts(snapshot, "right"), 1);  // a terminal error is not retried
   EXPECT_EQ(Latest(snapshot, "right")->status, TaskStatus::kFailedWithTerminalError);
-  EXPECT_NE(snapshot.workflow.reason.find("failed with status: FAILED_WITH_TERMINAL_ERROR and reason: "
+  EXPECT_NE(snapshot.workflow.reason.find("failed with status: FAILED and reason: "
                                           "'track 1 (b.webm): no audio stream'"),
             std::string::npos)
       << snapshot.workflow.reason;

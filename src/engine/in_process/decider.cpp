@@ -332,7 +332,9 @@ class Decider::Pass {
     WorkflowStatus status = WorkflowStatus::kFailed;
     if (task.status == TaskStatus::kTimedOut) status = WorkflowStatus::kTimedOut;
     if (task.status == TaskStatus::kCanceled) status = WorkflowStatus::kTerminated;
-    FailWorkflow(status, "Task " + task.id + " failed with status: " + std::string(ToString(task.status)) +
+    // As on Conductor, the status named in the reason is the workflow's (FAILED for a
+    // FAILED_WITH_TERMINAL_ERROR task), not the task's.
+    FailWorkflow(status, "Task " + task.id + " failed with status: " + std::string(ToString(status)) +
                              " and reason: '" + task.reason + "'");
   }
 
