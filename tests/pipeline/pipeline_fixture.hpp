@@ -22,7 +22,7 @@ class FakeSpeechToText final : public stt::SpeechToText {
  public:
   std::vector<stt::Word> words = {{"hello", 1.0, 1.4}, {"budget", 1.5, 2.0}};
   std::atomic<int> calls{0};
-  Result<stt::Transcription> Transcribe(const std::filesystem::path& /*audio*/, std::string_view /*language*/,
+  Result<stt::Transcription> Transcribe(const stt::AudioSource& /*audio*/, std::string_view /*language*/,
                                         std::stop_token /*stop*/, ProgressSink& progress) override {
     ++calls;
     progress.Report(1.0, "done");

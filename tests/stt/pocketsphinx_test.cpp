@@ -107,7 +107,7 @@ class PocketSphinxTest : public ::testing::Test {
   }
 
   Transcription MustTranscribe(const fs::path& file, std::string_view language = "en") {
-    auto result = stt_.Transcribe(file, language, {}, sink_);
+    auto result = stt_.Transcribe({.file = file}, language, {}, sink_);
     EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().Describe());
     return result.ok() ? std::move(result).value() : Transcription{};
   }
@@ -239,7 +239,7 @@ TEST_F(PocketSphinxTest, LongRecordingIsCutIntoUtterancesWithAbsoluteTimes) {
   RecordingSink progress;
   double cpu_before = CpuSeconds();
   auto wall_before = std::chrono::steady_clock::now();
-  auto result = stt_.Transcribe(webm, "en-US", {}, progress);
+  auto result = stt_.Transcribe({.file = webm}, "en-US", {}, progress);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
   double cpu = CpuSeconds() - cpu_before;
   ASSERT_TRUE(result.ok()) << result.error().Describe();
@@ -282,7 +282,7 @@ TEST_F(PocketSphinxTest, SilenceGivesNoWords) {
   fs::path silence = dir_ / "silence.webm";
   ASSERT_TRUE(
       RunFfmpegTool("-f lavfi -i anullsrc=r=48000:cl=mono -t 5 -c:a libopus " + ShellQuoted(silence)));
-  auto result = stt_.Transcribe(silence, "en", {}, sink_);
+  auto result = stt_.Transcribe({.file = silence}, "en", {}, sink_);
   ASSERT_TRUE(result.ok()) << result.error().Describe();
   EXPECT_TRUE(result->words.empty()) << Describe(result->words);
   ASSERT_FALSE(sink_.fractions.empty());
@@ -292,7 +292,7 @@ TEST_F(PocketSphinxTest, SilenceGivesNoWords) {
 TEST_F(PocketSphinxTest, TextFileNamedWavIsTerminalErrorNamingTheFile) {
   fs::path fake = dir_ / "notes.wav";
   std::ofstream(fake) << "These are meeting notes, not audio.\nSecond line.\n";
-  auto result = stt_.Transcribe(fake, "en", {}, sink_);
+  auto result = stt_.Transcribe({.file = fake}, "en", {}, sink_);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::kInvalidInput);
   EXPECT_FALSE(result.error().retryable);
@@ -302,7 +302,7 @@ TEST_F(PocketSphinxTest, TextFileNamedWavIsTerminalErrorNamingTheFile) {
 TEST_F(PocketSphinxTest, FileWithoutAudioIsTerminalErrorNamingTheFile) {
   fs::path video = dir_ / "video_only.mkv";
   ASSERT_TRUE(RunFfmpegTool("-f lavfi -i color=c=black:s=32x32:d=1 -c:v ffv1 " + ShellQuoted(video)));
-  auto result = stt_.Transcribe(video, "en", {}, sink_);
+  auto result = stt_.Transcribe({.file = video}, "en", {}, sink_);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::kInvalidInput);
   EXPECT_FALSE(result.error().retryable);
@@ -310,14 +310,14 @@ TEST_F(PocketSphinxTest, FileWithoutAudioIsTerminalErrorNamingTheFile) {
 }
 
 TEST_F(PocketSphinxTest, MissingFileIsTerminalErrorNamingTheFile) {
-  auto result = stt_.Transcribe(dir_ / "absent.webm", "en", {}, sink_);
+  auto result = stt_.Transcribe({.file = dir_ / "absent.webm"}, "en", {}, sink_);
   ASSERT_FALSE(result.ok());
   EXPECT_FALSE(result.error().retryable);
   EXPECT_NE(result.error().message.find("absent.webm"), std::string::npos) << result.error().message;
 }
 
 TEST_F(PocketSphinxTest, OtherLanguageIsTerminalErrorNamingIt) {
-  auto result = stt_.Transcribe(Sentence(0), "fr", {}, sink_);
+  auto result = stt_.Transcribe({.file = Sentence(0)}, "fr", {}, sink_);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::kInvalidInput);
   EXPECT_FALSE(result.error().retryable);
@@ -328,14 +328,14 @@ TEST_F(PocketSphinxTest, OtherLanguageIsTerminalErrorNamingIt) {
 TEST_F(PocketSphinxTest, StopRequestGivesCancelled) {
   std::stop_source source;
   StopOnFirstReport stopper(source);
-  auto result = stt_.Transcribe(Sentence(2), "en", source.get_token(), stopper);
+  auto result = stt_.Transcribe({.file = Sentence(2)}, "en", source.get_token(), stopper);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::kCancelled);
   EXPECT_NE(result.error().message.find("sentence_2.wav"), std::string::npos) << result.error().message;
 
   std::stop_source stopped;
   stopped.request_stop();
-  auto before_start = stt_.Transcribe(Sentence(2), "en", stopped.get_token(), sink_);
+  auto before_start = stt_.Transcribe({.file = Sentence(2)}, "en", stopped.get_token(), sink_);
   ASSERT_FALSE(before_start.ok());
   EXPECT_EQ(before_start.error().kind, ErrorKind::kCancelled);
 }
@@ -351,8 +351,8 @@ TEST_F(PocketSphinxTest, ConcurrentCallsGiveTheSameWords) {
   {
     NullProgressSink sink_a;
     NullProgressSink sink_b;
-    std::jthread a([&] { together_first = stt_.Transcribe(first, "en", {}, sink_a); });
-    std::jthread b([&] { together_second = stt_.Transcribe(second, "en", {}, sink_b); });
+    std::jthread a([&] { together_first = stt_.Transcribe({.file = first}, "en", {}, sink_a); });
+    std::jthread b([&] { together_second = stt_.Transcribe({.file = second}, "en", {}, sink_b); });
   }
   ASSERT_TRUE(together_first.ok()) << together_first.error().Describe();
   ASSERT_TRUE(together_second.ok()) << together_second.error().Describe();

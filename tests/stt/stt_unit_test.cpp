@@ -68,7 +68,7 @@ TEST(PocketSphinxSpeechToTextTest, NamesItsBackendAndModel) {
 TEST(PocketSphinxSpeechToTextTest, OtherLanguageIsTerminalError) {
   PocketSphinxSpeechToText stt;
   NullProgressSink sink;
-  auto result = stt.Transcribe("meeting.webm", "fr", {}, sink);
+  auto result = stt.Transcribe({.file = "meeting.webm"}, "fr", {}, sink);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::kInvalidInput);
   EXPECT_FALSE(result.error().retryable);
@@ -85,7 +85,7 @@ TEST(PocketSphinxSpeechToTextTest, MissingModelIsTerminalErrorNamingThePath) {
 
   PocketSphinxSpeechToText stt({.model_dir = empty.path()});
   NullProgressSink sink;
-  auto result = stt.Transcribe("meeting.webm", "en", {}, sink);
+  auto result = stt.Transcribe({.file = "meeting.webm"}, "en", {}, sink);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::kNotFound);
 }

@@ -1,12 +1,36 @@
 // transcribe_track: speech to text of one padded track. Word times are on the meeting
 // timeline (the track is padded) and every word is tagged with the track's speaker index.
 // Results are cached by a hash of the audio bytes, backend, model and language.
+// Backends that fetch the audio themselves get a presigned URL of the padded object, made just
+// before their request (keys cross task boundaries, URLs do not).
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
 
 #include "pipeline/tasks.hpp"
 #include "storage/s3/sigv4.hpp"
 #include "store/task_cache.hpp"
 
 namespace reflector::pipeline {
+namespace {
+
+// Validity of the URL a transcription service fetches the track from. The service fetches it
+// when the request starts; two hours, as Reflector, leaves room for a service that queues work.
+constexpr std::chrono::seconds kPresignedAudioExpiry{2 * 60 * 60};
+
+// "track" plus the key's extension (".webm"): services that receive an upload read the format
+// from the file name.
+std::string LocalTrackName(std::string_view key) {
+  std::string extension = std::filesystem::path(key).extension().string();
+  bool plain = extension.size() >= 2 && extension.size() <= 8 &&
+               std::all_of(extension.begin() + 1, extension.end(),
+                           [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+  return plain ? "track" + extension : "track";
+}
+
+}  // namespace
 
 Result<Json> TranscribeTrack(TaskContext& context) {
   const Json& input = context.input();
@@ -19,7 +43,7 @@ Result<Json> TranscribeTrack(TaskContext& context) {
   std::string track = "track " + std::to_string(track_index) + " (" + key + ")";
   stt::SpeechToText& stt = *context.services().speech_to_text;
 
-  auto audio = context.Download(bucket, key, "track");
+  auto audio = context.Download(bucket, key, LocalTrackName(key));
   if (!audio) return audio.error().WithContext(track);
   REFLECTOR_ASSIGN_OR_RETURN(std::string audio_hash, storage::Sha256HexOfFile(*audio, context.stop()));
   std::string cache_key =
@@ -35,7 +59,12 @@ Result<Json> TranscribeTrack(TaskContext& context) {
     }
     cached = true;
   } else {
-    auto transcription = stt.Transcribe(*audio, language, context.stop(), context.progress());
+    stt::AudioSource source{.file = *audio,
+                            .presigned_url = [&context, &bucket, &key]() -> Result<std::string> {
+                              REFLECTOR_ASSIGN_OR_RETURN(auto store, context.Bucket(bucket));
+                              return store->PresignGet(key, kPresignedAudioExpiry);
+                            }};
+    auto transcription = stt.Transcribe(source, language, context.stop(), context.progress());
     if (!transcription) return transcription.error().WithContext(track);
     recognised = std::move(transcription->words);
     Json value = Json::array();

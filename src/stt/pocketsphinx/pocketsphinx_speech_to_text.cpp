@@ -151,9 +151,10 @@ Status PocketSphinxSpeechToText::CheckModel(const std::filesystem::path& model_d
   return Ok();
 }
 
-Result<Transcription> PocketSphinxSpeechToText::Transcribe(const std::filesystem::path& audio,
+Result<Transcription> PocketSphinxSpeechToText::Transcribe(const AudioSource& source,
                                                            std::string_view language, std::stop_token stop,
                                                            ProgressSink& progress) {
+  const std::filesystem::path& audio = source.file;  // a local decoder: the URL is never needed
   const std::string name = audio.filename().string();
   if (!IsPocketSphinxLanguage(language)) {
     return Error::InvalidInput(name + ": language \"" + std::string(language) +
