@@ -146,6 +146,25 @@ const std::vector<Migration>& Migrations() {
            "ALTER TABLE workflow_runs ADD COLUMN flags TEXT NOT NULL DEFAULT '{}'",
            "ALTER TABLE task_runs ADD COLUMN flags TEXT NOT NULL DEFAULT '{}'",
        }},
+      {3,
+       "webhook deliveries",
+       {
+           // One row per attempt to deliver an outgoing webhook (see WebhookDeliveries).
+           R"sql(CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  transcript_id TEXT NOT NULL REFERENCES transcripts (id) ON DELETE CASCADE,
+  room_id TEXT,
+  event TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  attempt BIGINT NOT NULL,
+  status_code BIGINT,
+  success INTEGER NOT NULL,
+  error TEXT,
+  created_at DOUBLE PRECISION NOT NULL
+))sql",
+           "CREATE INDEX idx_webhook_deliveries_transcript ON webhook_deliveries (transcript_id, created_at)",
+       }},
   };
   return migrations;
 }
