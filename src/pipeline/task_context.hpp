@@ -15,6 +15,8 @@
 #include "engine/task_worker.hpp"
 #include "events/events.hpp"
 #include "llm/summarizer.hpp"
+#include "net/http_client.hpp"
+#include "notify/zulip.hpp"
 #include "platform/platform.hpp"
 #include "storage/object_store.hpp"
 #include "store/database.hpp"
@@ -38,6 +40,10 @@ struct PipelineServices {
   std::filesystem::path scratch_dir;    // temporary files of running tasks
   std::vector<std::string> step_names;  // the workflow's step list, for progress events
   int max_parallel_llm_calls = 2;
+  // Notifications; null means not configured (the task completes and says so).
+  notify::ZulipClient* zulip = nullptr;  // post_zulip
+  net::HttpClient* http = nullptr;       // send_webhook delivers through it
+  std::string ui_base_url;               // links in messages and payloads: {ui_base_url}/transcripts/{id}
 };
 
 class TaskContext {

@@ -1,12 +1,105 @@
-// post_zulip: posts or updates the room's Zulip message. Completes as "not configured" when
-// no Zulip server is set up.
+// post_zulip: posts the transcript's message to the room's Zulip stream, or updates the message
+// posted by an earlier run. Only when Zulip is configured and the room has zulip_auto_post.
+//
+// With a stored zulip_message_id the message is edited (PATCH). When Zulip answers that the
+// message is gone ("Invalid message(s)") or refuses the edit for another lasting reason (edit
+// window closed, no permission), a new message is posted and its id stored. Retryable failures
+// (429, 5xx, timeouts) fail the task so the engine retries it. A lasting failure of the post
+// (unknown stream, bad key) completes the task with `error` set: a notification never fails a
+// finished transcript.
 
+#include <charconv>
+
+#include "core/log.hpp"
+#include "notify/zulip.hpp"
 #include "pipeline/tasks.hpp"
+#include "store/recordings.hpp"
+#include "store/transcripts.hpp"
 
 namespace reflector::pipeline {
 
-Result<Json> PostZulip(TaskContext& /*context*/) {
-  return Json{{"message_id", nullptr}, {"skipped", "zulip is not configured"}};
+// The transcript's room: `room_id` if given, else the transcript's, else the room of the
+// recording's meeting. Nothing when there is none or it no longer exists.
+Result<std::optional<store::Room>> FindTranscriptRoom(TaskContext& context,
+                                                      const store::Transcript& transcript,
+                                                      const std::optional<std::string>& room_id) {
+  std::optional<std::string> id = room_id && !room_id->empty() ? room_id : transcript.room_id;
+  if (!id || id->empty()) {
+    std::optional<std::string> meeting_id = transcript.meeting_id;
+    if (!meeting_id && transcript.recording_id) {
+      store::Recordings recordings(context.database(), context.clock());
+      auto recording = recordings.Get(*transcript.recording_id);
+      if (!recording && recording.error().kind != ErrorKind::kNotFound) return recording.error();
+      if (recording) meeting_id = recording->meeting_id;
+    }
+    if (meeting_id) {
+      store::Meetings meetings(context.database(), context.clock());
+      auto meeting = meetings.Get(*meeting_id);
+      if (!meeting && meeting.error().kind != ErrorKind::kNotFound) return meeting.error();
+      if (meeting) id = meeting->room_id;
+    }
+  }
+  if (!id || id->empty()) return std::optional<store::Room>();
+  store::Rooms rooms(context.database(), context.clock());
+  auto room = rooms.Get(*id);
+  if (room) return std::optional<store::Room>(std::move(*room));
+  if (room.error().kind != ErrorKind::kNotFound) return room.error();
+  log::Warn("the transcript's room does not exist", {{"transcript_id", transcript.id}, {"room_id", *id}});
+  return std::optional<store::Room>();
+}
+
+namespace {
+
+Json Skipped(const char* reason) {
+  return Json{{"message_id", nullptr}, {"skipped", reason}};
+}
+
+std::optional<std::int64_t> ParseMessageId(const std::string& text) {
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+Result<Json> PostZulip(TaskContext& context) {
+  notify::ZulipClient* zulip = context.services().zulip;
+  if (zulip == nullptr) return Skipped("zulip is not configured");
+  store::Transcripts transcripts(context.database(), context.clock());
+  REFLECTOR_ASSIGN_OR_RETURN(store::Transcript transcript, transcripts.Get(context.transcript_id()));
+  REFLECTOR_ASSIGN_OR_RETURN(std::optional<store::Room> room, FindTranscriptRoom(context, transcript, {}));
+  if (!room) return Skipped("the transcript has no room");
+  if (!room->zulip_auto_post) return Skipped("the room does not post to zulip");
+  if (room->zulip_stream.empty()) return Skipped("the room has no zulip stream");
+
+  const std::string content = notify::ZulipTranscriptMessage(transcript, context.services().ui_base_url);
+  if (transcript.zulip_message_id) {
+    std::optional<std::int64_t> stored = ParseMessageId(*transcript.zulip_message_id);
+    if (stored) {
+      Status updated = zulip->UpdateMessage(*stored, content, room->zulip_topic, context.stop());
+      if (updated.ok()) return Json{{"message_id", std::to_string(*stored)}, {"action", "updated"}};
+      if (updated.error().retryable) return updated.error();
+      log::Warn(notify::IsInvalidMessage(updated.error())
+                    ? "the stored zulip message is gone; posting a new one"
+                    : "cannot update the zulip message; posting a new one",
+                {{"transcript_id", transcript.id}, {"error", updated.error().message}});
+    } else {
+      log::Warn("stored zulip message id is not a number; posting a new message",
+                {{"transcript_id", transcript.id}, {"zulip_message_id", *transcript.zulip_message_id}});
+    }
+  }
+
+  auto posted = zulip->PostMessage(room->zulip_stream, room->zulip_topic, content, context.stop());
+  if (!posted) {
+    if (posted.error().retryable) return posted.error();
+    log::Warn("zulip refused the message; not retried",
+              {{"transcript_id", transcript.id}, {"error", posted.error().message}});
+    return Json{{"message_id", nullptr}, {"action", "failed"}, {"error", posted.error().message}};
+  }
+  const std::string message_id = std::to_string(*posted);
+  REFLECTOR_TRY(transcripts.SetZulipMessageId(transcript.id, message_id));
+  return Json{{"message_id", message_id}, {"action", "posted"}};
 }
 
 }  // namespace reflector::pipeline

@@ -1,0 +1,260 @@
+// ZulipClient against a local server that checks auth and form fields as Zulip's REST API
+// documents them, and the transcript message layout.
+
+#include "notify/zulip.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <mutex>
+
+#include "net/url.hpp"
+#include "support/http_test_server.hpp"
+
+namespace reflector::notify {
+namespace {
+
+using testing::HttpTestServer;
+using testing::TestHttpRequest;
+using testing::TestHttpResponse;
+
+constexpr const char* kEmail = "reflector-bot@chat.example.com";
+constexpr const char* kKey = "zulip-api-key-xyz";
+// base64("reflector-bot@chat.example.com:zulip-api-key-xyz")
+constexpr const char* kBasic = "Basic cmVmbGVjdG9yLWJvdEBjaGF0LmV4YW1wbGUuY29tOnp1bGlwLWFwaS1rZXkteHl6";
+
+ZulipOptions Options(std::string site, std::string key = kKey) {
+  ZulipOptions options;
+  options.site = std::move(site);
+  options.bot_email = kEmail;
+  options.api_key = std::move(key);
+  return options;
+}
+
+std::map<std::string, std::string> DecodeForm(std::string_view body) {
+  std::map<std::string, std::string> fields;
+  while (!body.empty()) {
+    std::size_t amp = body.find('&');
+    std::string pair(body.substr(0, amp));
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    for (char& c : pair)
+      if (c == '+') c = ' ';
+    std::size_t eq = pair.find('=');
+    fields[net::UriDecode(pair.substr(0, eq))] =
+        eq == std::string::npos ? "" : net::UriDecode(pair.substr(eq + 1));
+  }
+  return fields;
+}
+
+TestHttpResponse JsonResponse(int status, std::string body) {
+  TestHttpResponse response;
+  response.status = status;
+  response.headers = {{"Content-Type", "application/json"}};
+  response.body = std::move(body);
+  return response;
+}
+
+// A Zulip double: checks Basic auth and the form content type; messages are kept by id.
+class FakeZulip {
+ public:
+  FakeZulip() : server_([this](const TestHttpRequest& request) { return Answer(request); }) {}
+
+  std::string BaseUrl() const { return server_.BaseUrl(); }
+  std::vector<TestHttpRequest> Requests() {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+  std::map<std::int64_t, std::map<std::string, std::string>> Messages() {
+    std::lock_guard lock(mutex_);
+    return messages_;
+  }
+  void Add(std::int64_t id, std::map<std::string, std::string> message) {
+    std::lock_guard lock(mutex_);
+    messages_[id] = std::move(message);
+  }
+  // Answer every request with this status and body (0: behave).
+  void Override(int status, std::string body) {
+    std::lock_guard lock(mutex_);
+    status_override_ = status;
+    body_override_ = std::move(body);
+  }
+
+ private:
+  TestHttpResponse Answer(const TestHttpRequest& request) {
+    std::lock_guard lock(mutex_);
+    requests_.push_back(request);
+    if (status_override_ != 0) return JsonResponse(status_override_, body_override_);
+    if (request.Header("Authorization") != kBasic) {
+      return JsonResponse(401, R"({"code":"UNAUTHORIZED","msg":"Not logged in","result":"error"})");
+    }
+    if (request.Header("Content-Type") != "application/x-www-form-urlencoded") {
+      return JsonResponse(400, R"({"code":"BAD_REQUEST","msg":"expected a form","result":"error"})");
+    }
+    auto form = DecodeForm(request.body);
+    if (request.method == "POST" && request.path == "/api/v1/messages") {
+      if (form["type"] != "stream")
+        return JsonResponse(400, R"({"code":"BAD_REQUEST","msg":"type","result":"error"})");
+      if (form["to"] != "meetings") {
+        return JsonResponse(400, R"({"code":"STREAM_DOES_NOT_EXIST","msg":"Channel ')" + form["to"] +
+                                     R"(' does not exist","result":"error","stream":")" + form["to"] +
+                                     R"("})");
+      }
+      std::int64_t id = next_id_++;
+      messages_[id] = form;
+      return JsonResponse(200, R"({"id":)" + std::to_string(id) + R"(,"msg":"","result":"success"})");
+    }
+    const std::string prefix = "/api/v1/messages/";
+    if (request.method == "PATCH" && request.path.rfind(prefix, 0) == 0) {
+      std::int64_t id = std::stoll(request.path.substr(prefix.size()));
+      auto it = messages_.find(id);
+      if (it == messages_.end()) {
+        return JsonResponse(400, R"j({"code":"BAD_REQUEST","msg":"Invalid message(s)","result":"error"})j");
+      }
+      for (const auto& [key, value] : form)
+        it->second[key] = value;
+      return JsonResponse(200, R"({"msg":"","result":"success"})");
+    }
+    return JsonResponse(404, R"({"code":"BAD_REQUEST","msg":"no route","result":"error"})");
+  }
+
+  std::mutex mutex_;
+  std::vector<TestHttpRequest> requests_;
+  std::map<std::int64_t, std::map<std::string, std::string>> messages_;
+  std::int64_t next_id_ = 4215;
+  int status_override_ = 0;
+  std::string body_override_;
+  HttpTestServer server_;
+};
+
+class ZulipClientTest : public ::testing::Test {
+ protected:
+  ZulipClient Client() { return ZulipClient(Options(fake.BaseUrl() + "/"), http); }
+  FakeZulip fake;
+  net::HttpClient http;
+};
+
+TEST_F(ZulipClientTest, PostSendsBasicAuthAndFormFieldsAndReturnsTheId) {
+  ZulipClient client = Client();
+  const std::string content = "# Reflector – Q&A = 100% done\n\n**Date**: x+y";
+  auto id = client.PostMessage("meetings", "team-standup", content);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_EQ(*id, 4215);
+  auto requests = fake.Requests();
+  ASSERT_EQ(requests.size(), 1U);
+  EXPECT_EQ(requests[0].path, "/api/v1/messages");
+  auto form = DecodeForm(requests[0].body);
+  EXPECT_EQ(form.size(), 4U);
+  EXPECT_EQ(form["type"], "stream");
+  EXPECT_EQ(form["to"], "meetings");
+  EXPECT_EQ(form["topic"], "team-standup");
+  EXPECT_EQ(form["content"], content);
+  EXPECT_EQ(requests[0].body.rfind("type=stream&to=meetings&topic=team-standup&content=", 0), 0U);
+}
+
+TEST_F(ZulipClientTest, UpdatePatchesContentAndTopic) {
+  fake.Add(77, {{"content", "old"}, {"topic", "old"}});
+  ZulipClient client = Client();
+  Status updated = client.UpdateMessage(77, "new content", "new topic");
+  ASSERT_TRUE(updated.ok()) << updated.error().message;
+  EXPECT_EQ(fake.Messages()[77]["content"], "new content");
+  EXPECT_EQ(fake.Messages()[77]["topic"], "new topic");
+  auto requests = fake.Requests();
+  ASSERT_EQ(requests.size(), 1U);
+  EXPECT_EQ(requests[0].method, "PATCH");
+  EXPECT_EQ(requests[0].path, "/api/v1/messages/77");
+  EXPECT_EQ(requests[0].Header("Authorization"), kBasic);
+  // Without a topic only the content is sent.
+  ASSERT_TRUE(client.UpdateMessage(77, "newer").ok());
+  EXPECT_EQ(DecodeForm(fake.Requests()[1].body).size(), 1U);
+}
+
+TEST_F(ZulipClientTest, InvalidMessageIsDistinguished) {
+  ZulipClient client = Client();
+  Status updated = client.UpdateMessage(999, "content", "topic");
+  ASSERT_FALSE(updated.ok());
+  EXPECT_TRUE(IsInvalidMessage(updated.error()));
+  EXPECT_FALSE(updated.error().retryable);
+  EXPECT_NE(updated.error().message.find("/messages/999"), std::string::npos);
+}
+
+TEST_F(ZulipClientTest, OtherRefusalsAreTerminalAndNameZulipsReason) {
+  ZulipClient client = Client();
+  auto posted = client.PostMessage("nope", "t", "c");
+  ASSERT_FALSE(posted.ok());
+  EXPECT_FALSE(posted.error().retryable);
+  EXPECT_FALSE(IsInvalidMessage(posted.error()));
+  EXPECT_EQ(posted.error().kind, ErrorKind::kExternal);
+  EXPECT_NE(posted.error().message.find("STREAM_DOES_NOT_EXIST: Channel 'nope' does not exist"),
+            std::string::npos)
+      << posted.error().message;
+  EXPECT_NE(posted.error().message.find("stream 'nope'"), std::string::npos);
+
+  ZulipClient wrong_key(Options(fake.BaseUrl(), "other-key"), http);
+  auto unauthorized = wrong_key.PostMessage("meetings", "t", "c");
+  ASSERT_FALSE(unauthorized.ok());
+  EXPECT_FALSE(unauthorized.error().retryable);
+  EXPECT_EQ(unauthorized.error().message.find("other-key"), std::string::npos);
+}
+
+TEST_F(ZulipClientTest, RateLimitAndServerErrorsAreRetryable) {
+  ZulipClient client = Client();
+  fake.Override(429, R"({"code":"RATE_LIMIT_HIT","msg":"API usage exceeded rate limit","result":"error"})");
+  auto limited = client.PostMessage("meetings", "t", "c");
+  ASSERT_FALSE(limited.ok());
+  EXPECT_TRUE(limited.error().retryable);
+  fake.Override(502, "<html>bad gateway</html>");
+  Status down = client.UpdateMessage(1, "c");
+  ASSERT_FALSE(down.ok());
+  EXPECT_TRUE(down.error().retryable);
+  EXPECT_FALSE(IsInvalidMessage(down.error()));
+}
+
+TEST(ZulipSiteTest, BareRealmMeansHttps) {
+  net::HttpClient http;
+  EXPECT_EQ(ZulipClient(Options("chat.example.com"), http).api_base(), "https://chat.example.com/api/v1");
+  EXPECT_EQ(ZulipClient(Options("http://127.0.0.1:9/"), http).api_base(), "http://127.0.0.1:9/api/v1");
+}
+
+TEST(ZulipMessageTest, FormatClockTimeAsReflector) {
+  EXPECT_EQ(FormatClockTime(0), "00:00");
+  EXPECT_EQ(FormatClockTime(0.52), "00:00");
+  EXPECT_EQ(FormatClockTime(323.9), "05:23");
+  EXPECT_EQ(FormatClockTime(1312), "21:52");
+  EXPECT_EQ(FormatClockTime(3923), "1:05:23");
+  EXPECT_EQ(FormatClockTime(36000), "10:00:00");
+  EXPECT_EQ(FormatClockTime(93600), "1 day, 2:00:00");
+  EXPECT_EQ(FormatClockTime(-5), "00:00");
+}
+
+TEST(ZulipMessageTest, LayoutAsReflector) {
+  store::Transcript t;
+  t.id = "7728227d-12f2-4b38-9b84-604e387ac1c1";
+  t.title = "Release Planning for Friday";
+  t.created_at = 1773325691.902113;
+  t.duration = 1312.4;
+  t.long_summary = "# Quick recap\nShip on Friday.";
+  t.topics = Json::parse(R"([{"title":"Release date","timestamp":0.52},{"title":"QA","timestamp":611.9}])");
+  EXPECT_EQ(ZulipTranscriptMessage(t, "https://reflector.example.com/"),
+            "# Reflector – Release Planning for Friday\n\n"
+            "**Date**: <time:2026-03-12T14:28:11.902113+00:00>\n"
+            "**Link**: [reflector.example.com](https://reflector.example.com/transcripts/"
+            "7728227d-12f2-4b38-9b84-604e387ac1c1)\n"
+            "**Duration**: 21:52\n\n"
+            "```spoiler Summary\n# Quick recap\nShip on Friday.\n```\n\n"
+            "```spoiler Topics\n1. [00:00] Release date\n1. [10:11] QA\n```\n\n"
+            "-----\n");
+
+  store::Transcript bare;
+  bare.id = "x";
+  bare.created_at = 1773325691;
+  EXPECT_EQ(ZulipTranscriptMessage(bare, "http://localhost:3000"),
+            "# Reflector – Unnamed recording\n\n"
+            "**Date**: <time:2026-03-12T14:28:11+00:00>\n"
+            "**Link**: [localhost:3000](http://localhost:3000/transcripts/x)\n"
+            "**Duration**: 00:00\n\n"
+            "```spoiler Summary\nNo summary available\n```\n\n"
+            "-----\n");
+}
+
+}  // namespace
+}  // namespace reflector::notify
