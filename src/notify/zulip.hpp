@@ -27,7 +27,7 @@ struct ZulipOptions {
   std::string site;
   std::string bot_email;
   std::string api_key;
-  std::chrono::milliseconds timeout{30000};  // per request
+  std::chrono::milliseconds timeout{10000};  // per request; below post_zulip's responseTimeoutSeconds (30)
 };
 
 class ZulipClient {

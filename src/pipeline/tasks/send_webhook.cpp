@@ -92,6 +92,8 @@ Result<Json> SendWebhook(TaskContext& context) {
   request.secret = room->webhook_secret;
   request.retry = execution.retry_count;
   request.timestamp = UnixSeconds(now);
+  // Reflector waits 30 s; stay below the task definition's responseTimeoutSeconds (30 s).
+  request.timeout = std::chrono::seconds(20);
   auto response = notify::PostWebhook(*http, request, context.stop());
   if (!response && response.error().kind == ErrorKind::kCancelled) return response.error();
 
