@@ -3,7 +3,7 @@
 // topics, a meeting title and summaries through a Summarizer; it never sees prompts.
 //
 // Backends (sibling folders): extractive/ (offline, deterministic, from the words themselves;
-// used when no LLM is configured) and, later, an OpenAI-compatible chat backend.
+// used when no LLM is configured) and openai/ (any OpenAI-compatible chat completions server).
 //
 // The pipeline's side of the contract: it chunks the words with ChunkForTopics (text.hpp) and
 // calls DescribeTopic once per chunk, concurrently; it passes the topics in timeline order to
