@@ -41,6 +41,9 @@ Result<std::unique_ptr<AudioWriter>> AudioWriter::Open(const std::filesystem::pa
   int rc = avformat_alloc_output_context2(&raw_format, nullptr, settings.container, writer->temp_.c_str());
   if (rc < 0) return FfmpegError(ErrorKind::kInternal, rc, output, "cannot create the muxer");
   writer->format_.reset(raw_format);
+  // Same input, same bytes: no random segment/track UIDs, dates or version strings, so the
+  // transcription cache (keyed by the padded track's bytes) hits on a re-run.
+  writer->format_->flags |= AVFMT_FLAG_BITEXACT;
 
   writer->encoder_.reset(avcodec_alloc_context3(codec));
   if (!writer->encoder_) return Error::Internal("out of memory");
@@ -51,6 +54,7 @@ Result<std::unique_ptr<AudioWriter>> AudioWriter::Open(const std::filesystem::pa
   if (rc < 0) return FfmpegError(ErrorKind::kInternal, rc, output, "cannot read the mixed channel layout");
   encoder->time_base = AVRational{1, encoder->sample_rate};
   encoder->bit_rate = settings.bit_rate;
+  encoder->flags |= AV_CODEC_FLAG_BITEXACT;
   if ((writer->format_->oformat->flags & AVFMT_GLOBALHEADER) != 0) {
     encoder->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -126,6 +127,20 @@ TEST_F(MediaTest, PadTrackPutsLateTrackAtItsStartAndKeepsAllItsAudio) {
   EXPECT_GE(progress.fractions.front(), 0.0);
   EXPECT_DOUBLE_EQ(progress.fractions.back(), 1.0);
   EXPECT_EQ(FilesIn(dir_.path()), (std::vector<fs::path>{"late.webm", "padded.webm"})) << "no temporary left";
+}
+
+TEST_F(MediaTest, PaddingTheSameTrackTwiceGivesTheSameBytes) {
+  // The transcription cache is keyed by the padded track's bytes: a re-run must reproduce them.
+  fs::path source = Tone("late.webm", {.seconds = 2, .amplitude = 0.5, .offset = 1});
+  ASSERT_TRUE(PadTrack(source, dir_ / "first.webm", {}, sink_).ok());
+  ASSERT_TRUE(PadTrack(source, dir_ / "second.webm", {}, sink_).ok());
+  auto read = [](const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::string first = read(dir_ / "first.webm");
+  EXPECT_FALSE(first.empty());
+  EXPECT_TRUE(first == read(dir_ / "second.webm"));
 }
 
 TEST_F(MediaTest, PadTrackFillsTimestampGapsWithSilence) {
