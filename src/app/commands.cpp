@@ -5,6 +5,7 @@
 #include "app/audio_command.hpp"
 #include "app/conductor_command.hpp"
 #include "app/process_command.hpp"
+#include "app/rooms_command.hpp"
 #include "app/worker_command.hpp"
 
 namespace reflector::app {
@@ -46,6 +47,7 @@ void RegisterCommands(CLI::App& cli, CommandRegistry& registry) {
   RegisterProcessCommands(cli, registry);
   RegisterConductorCommands(cli, registry);
   RegisterWorkerCommand(cli, registry);
+  RegisterRoomsCommands(cli, registry);
 }
 
 }  // namespace reflector::app

@@ -3,8 +3,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "app/console_progress.hpp"
+#include "app/rooms_command.hpp"
 #include "app/runtime.hpp"
 #include "app/track_option.hpp"
 #include "app/transcript_export.hpp"
@@ -30,6 +32,8 @@ struct ProcessOptions {
   bool json = false;
   int parallel = 2;
   std::string engine = "in-process";
+  std::string room;
+  std::string meeting;
 };
 
 void Fail(const std::string& what) {
@@ -76,6 +80,23 @@ class ProgressView {
 int ReportOutcome(Runtime& runtime, const std::string& transcript_id, engine::WorkflowStatus status,
                   const std::string& output_dir, bool json, ConsoleProgress& console);
 
+// One line on the expensive calls this run made and the ones the result cache answered, e.g.
+// "calls: transcription 0 made, 3 cached; llm 0 made, 4 cached".
+void ReportCalls(Runtime& runtime, const std::string& workflow_id, ConsoleProgress& console) {
+  int made = 0;
+  int cached = 0;
+  if (auto snapshot = runtime.engine().Get(workflow_id); snapshot) {
+    for (const auto& task : snapshot->tasks) {
+      if (task.task_name != "transcribe_track" || task.status != engine::TaskStatus::kCompleted) continue;
+      (task.output.value("cached", false) ? cached : made)++;
+    }
+  }
+  auto llm = runtime.llm_calls();
+  console.Print("calls: transcription " + std::to_string(made) + " made, " + std::to_string(cached) +
+                " cached; llm " + std::to_string(llm.calls) + " made, " + std::to_string(llm.hits) +
+                " cached");
+}
+
 // Runs (or resumes) the workflow of a transcript in the foreground and reports the outcome.
 int RunToCompletion(Runtime& runtime, const std::string& transcript_id, const std::string& workflow_id,
                     const std::string& output_dir, bool json) {
@@ -100,6 +121,7 @@ int RunToCompletion(Runtime& runtime, const std::string& transcript_id, const st
     }
     status = *result;
   }
+  ReportCalls(runtime, workflow_id, console);
   return ReportOutcome(runtime, transcript_id, status, output_dir, json, console);
 }
 
@@ -213,8 +235,7 @@ int FollowConductor(Runtime& runtime, engine::ConductorClient& client, const std
   return ReportOutcome(runtime, transcript_id, status, output_dir, json, console);
 }
 
-// Starts the pipeline on Conductor (registering the definitions first: an idempotent upsert)
-// and follows it.
+// Starts the pipeline on Conductor and follows it.
 int RunOnConductor(Runtime& runtime, const std::string& transcript_id, const std::string& recording_id,
                    const Json& input, const ProcessOptions& options) {
   const std::string& server = runtime.settings().conductor_server_url;
@@ -230,14 +251,23 @@ int RunOnConductor(Runtime& runtime, const std::string& transcript_id, const std
     return fail_start("Conductor (CONDUCTOR_SERVER_URL=" + server +
                       ") is not available: " + health.error().message);
   }
+  // Definitions are registered when the server does not know the workflow yet; changing them on
+  // a server in use is an operator's step (`reflector conductor register`), not a side effect of
+  // starting one meeting.
   const auto& definitions = runtime.definitions();
-  std::vector<engine::TaskDef> task_defs;
-  for (const auto& [name, def] : definitions.task_defs)
-    task_defs.push_back(def);
-  auto changes = engine::RegisterDefinitions(client, task_defs, {definitions.failure, definitions.pipeline});
-  if (!changes) return fail_start("registering the workflow on " + server + ": " + changes.error().message);
-  for (const auto& change : *changes)
-    log::Debug("conductor definition", {{"change", engine::Describe(change)}});
+  auto known = client.GetWorkflowDef(definitions.pipeline.name, definitions.pipeline.version);
+  if (!known)
+    return fail_start("asking " + server + " for the workflow definition: " + known.error().message);
+  if (!known->has_value()) {
+    std::vector<engine::TaskDef> task_defs;
+    for (const auto& [name, def] : definitions.task_defs)
+      task_defs.push_back(def);
+    auto changes =
+        engine::RegisterDefinitions(client, task_defs, {definitions.failure, definitions.pipeline});
+    if (!changes) return fail_start("registering the workflow on " + server + ": " + changes.error().message);
+    for (const auto& change : *changes)
+      log::Info("conductor definition registered", {{"change", engine::Describe(change)}});
+  }
   auto workflow_id =
       client.StartWorkflow(definitions.pipeline.name, definitions.pipeline.version, input, transcript_id);
   if (!workflow_id)
@@ -273,6 +303,25 @@ int RunProcess(const Settings& settings, const ProcessOptions& options) {
   std::string recording_id = runtime.ids().NewId();
   std::string workflow_id = runtime.ids().NewId();
 
+  // The room (its Zulip stream and webhook) and the meeting (its consent answers).
+  std::optional<store::Room> room;
+  if (!options.room.empty()) {
+    store::Rooms rooms(runtime.database(), runtime.clock());
+    auto found = rooms.GetByName(options.room);
+    if (!found) {
+      Fail("--room: " + found.error().message + " (create it with `reflector rooms create " + options.room +
+           "`)");
+      return kExitUsage;
+    }
+    room = *found;
+  }
+  if (!options.meeting.empty()) {
+    if (auto meeting = EnsureMeeting(runtime, options.meeting, options.room); !meeting.ok()) {
+      Fail("--meeting " + options.meeting + ": " + meeting.error().message);
+      return kExitFailed;
+    }
+  }
+
   // The files go into object storage first: tasks only ever see keys.
   auto bucket = runtime.storage().ForBucket(runtime.bucket());
   if (!bucket) {
@@ -300,6 +349,7 @@ int RunProcess(const Settings& settings, const ProcessOptions& options) {
   recording.object_key = "uploads/" + recording_id;
   recording.recorded_at = std::chrono::duration<double>(runtime.clock().Now().time_since_epoch()).count();
   recording.track_keys = track_keys;
+  if (!options.meeting.empty()) recording.meeting_id = options.meeting;
   if (auto created = recordings.Create(recording); !created) {
     Fail(created.error().message);
     return kExitFailed;
@@ -311,13 +361,15 @@ int RunProcess(const Settings& settings, const ProcessOptions& options) {
   transcript.target_language = options.language;
   transcript.recording_id = recording_id;
   transcript.source_kind = "file";
+  if (room) transcript.room_id = room->id;
+  if (!options.meeting.empty()) transcript.meeting_id = options.meeting;
   if (auto created = transcripts.Create(transcript); !created) {
     Fail(created.error().message);
     return kExitFailed;
   }
   Json input = {{"recording_id", recording_id},
-                {"room_name", nullptr},
-                {"room_id", nullptr},
+                {"room_name", room ? Json(room->name) : Json(nullptr)},
+                {"room_id", room ? Json(room->id) : Json(nullptr)},
                 {"transcript_id", transcript_id},
                 {"bucket_name", runtime.bucket()},
                 {"tracks", workflow_tracks},
@@ -434,6 +486,13 @@ void RegisterProcessCommands(CLI::App& cli, CommandRegistry& registry) {
           "and follows it while `reflector worker` processes run the tasks; needs PostgreSQL and S3)")
       ->capture_default_str()
       ->check(CLI::IsMember({"in-process", "conductor"}));
+  process->add_option(
+      "--room", options->room,
+      "attach the transcript to this room (see `reflector rooms`): its Zulip stream and webhook "
+      "are notified");
+  process->add_option("--meeting", options->meeting,
+                      "the meeting the tracks were recorded in (see `reflector consent`); a consent denial "
+                      "deletes the audio after processing");
   registry.Add(process, [options](const Settings& settings) { return RunProcess(settings, *options); });
 
   auto resume_id = std::make_shared<std::string>();

@@ -2,8 +2,10 @@
 
 #include "core/log.hpp"
 #include "llm/extractive/extractive_summarizer.hpp"
+#include "llm/openai/openai_summarizer.hpp"
 #include "pipeline/tasks.hpp"
 #include "storage/factory.hpp"
+#include "stt/http/remote_speech_to_text.hpp"
 #include "stt/pocketsphinx/pocketsphinx_speech_to_text.hpp"
 
 namespace reflector::app {
@@ -51,21 +53,59 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const Settings& settings, Runti
   if (!storage) return storage.error().WithContext("TRANSCRIPT_STORAGE_BACKEND");
   r.storage_ = std::move(*storage);
 
-  if (settings.transcript_backend != "pocketsphinx") {
-    return Error::InvalidInput("TRANSCRIPT_BACKEND=" + settings.transcript_backend +
-                               " is not available in this build (use pocketsphinx)");
+  if (settings.transcript_backend == "pocketsphinx") {
+    stt::PocketSphinxOptions stt_options;
+    if (!settings.pocketsphinx_model_dir.empty()) stt_options.model_dir = settings.pocketsphinx_model_dir;
+    REFLECTOR_TRY(stt::PocketSphinxSpeechToText::CheckModel(stt_options.model_dir));
+    r.speech_to_text_ = std::make_unique<stt::PocketSphinxSpeechToText>(stt_options);
+  } else {
+    if (settings.transcript_backend == "modal" && settings.storage_backend != StorageBackend::kS3) {
+      return Error::InvalidInput(
+          "TRANSCRIPT_BACKEND=modal fetches the audio by a presigned URL, so it needs "
+          "TRANSCRIPT_STORAGE_BACKEND=s3 (local files have no URL the service can reach)");
+    }
+    stt::RemoteSpeechToTextOptions stt_options;
+    stt_options.backend = settings.transcript_backend;
+    stt_options.url = settings.transcript_url;
+    stt_options.api_key = settings.transcript_modal_api_key;
+    stt_options.model = settings.transcript_model;
+    stt_options.timeout = std::chrono::seconds(settings.transcript_file_timeout_seconds);
+    auto remote = stt::MakeRemoteSpeechToText(stt_options, r.http_);
+    if (!remote) return remote.error().WithContext("TRANSCRIPT_BACKEND=" + settings.transcript_backend);
+    r.speech_to_text_ = std::move(*remote);
   }
-  stt::PocketSphinxOptions stt_options;
-  if (!settings.pocketsphinx_model_dir.empty()) stt_options.model_dir = settings.pocketsphinx_model_dir;
-  REFLECTOR_TRY(stt::PocketSphinxSpeechToText::CheckModel(stt_options.model_dir));
-  r.speech_to_text_ = std::make_unique<stt::PocketSphinxSpeechToText>(stt_options);
-
+  r.extractive_ = std::make_unique<llm::ExtractiveSummarizer>();
+  llm::Summarizer* summarizer = r.extractive_.get();
   if (!settings.llm_url.empty()) {
-    log::Warn("LLM_URL is set but this build has only the offline extractive summariser; using it",
-              {{"llm_url", settings.llm_url}});
+    llm::OpenAiOptions llm_options;
+    llm_options.base_url = settings.llm_url;
+    llm_options.api_key = settings.llm_api_key;
+    llm_options.model = settings.llm_model;
+    llm_options.context_window = settings.llm_context_window;
+    llm_options.parse_max_retries = settings.llm_parse_max_retries;
+    llm_options.max_concurrent_requests = r.services_.max_parallel_llm_calls;
+    llm_options.fallback = r.extractive_.get();  // a small model's unusable answer does not fail a meeting
+    auto openai = llm::OpenAiSummarizer::Create(llm_options, r.http_, r.clock_);
+    if (!openai) return openai.error();
+    r.openai_ = std::move(*openai);
+    summarizer = r.openai_.get();
   }
-  r.summarizer_ = std::make_unique<llm::ExtractiveSummarizer>();
-
+  // Transcription and LLM results are cached in the database, whichever engine runs the tasks.
+  r.summarizer_ = std::make_unique<pipeline::CachingSummarizer>(*summarizer, *r.database_, r.clock_);
+  if (!settings.daily_api_key.empty()) {
+    platform::DailyClientOptions daily;
+    daily.api_key = settings.daily_api_key;
+    daily.base_url = settings.daily_api_url;
+    r.daily_client_ = std::make_unique<platform::DailyClient>(daily, r.http_, r.clock_);
+    r.daily_platform_ = std::make_unique<platform::DailyPlatform>(*r.daily_client_);
+  }
+  if (!settings.zulip_realm.empty() && !settings.zulip_bot_email.empty() && !settings.zulip_api_key.empty()) {
+    notify::ZulipOptions zulip;
+    zulip.site = settings.zulip_realm;
+    zulip.bot_email = settings.zulip_bot_email;
+    zulip.api_key = settings.zulip_api_key;
+    r.zulip_ = std::make_unique<notify::ZulipClient>(zulip, r.http_);
+  }
   r.store_events_ = std::make_unique<events::StoreEventLog>(*r.database_, r.clock_);
   r.events_ = std::make_unique<events::PublishingEventLog>(*r.store_events_, r.bus_);
   r.local_platform_ = std::make_unique<platform::LocalPlatform>(*r.database_, r.clock_);
@@ -86,6 +126,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const Settings& settings, Runti
   s.events = r.events_.get();
   s.bus = &r.bus_;
   s.platforms["local"] = r.local_platform_.get();
+  if (r.daily_platform_) s.platforms["daily"] = r.daily_platform_.get();
+  s.zulip = r.zulip_.get();
+  s.http = &r.http_;
+  s.ui_base_url = settings.ui_base_url;
   s.clock = &r.clock_;
   s.ids = &r.ids_;
   s.scratch_dir = data_dir / "scratch";

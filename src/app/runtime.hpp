@@ -13,8 +13,12 @@
 #include "events/store_event_log.hpp"
 #include "llm/summarizer.hpp"
 #include "net/http_client.hpp"
+#include "notify/zulip.hpp"
+#include "pipeline/caching_summarizer.hpp"
 #include "pipeline/task_context.hpp"
 #include "pipeline/workflow_definitions.hpp"
+#include "platform/daily/daily_client.hpp"
+#include "platform/daily/daily_platform.hpp"
 #include "platform/local/local_platform.hpp"
 #include "storage/object_store.hpp"
 #include "store/database.hpp"
@@ -49,6 +53,8 @@ class Runtime {
   const pipeline::PipelineDefinitions& definitions() const { return *definitions_; }
   stt::SpeechToText& speech_to_text() { return *speech_to_text_; }
   llm::Summarizer& summarizer() { return *summarizer_; }
+  // Calls the summariser made and answered from the cache, since start.
+  pipeline::SummarizerCacheCounts llm_calls() const { return summarizer_->Counts(); }
   net::HttpClient& http() { return http_; }
   // Every pipeline task function by task type (what `reflector worker` serves).
   const engine::TaskRegistry& tasks() const { return tasks_; }
@@ -63,7 +69,12 @@ class Runtime {
   std::unique_ptr<store::Database> database_;
   std::unique_ptr<storage::ObjectStoreFactory> storage_;
   std::unique_ptr<stt::SpeechToText> speech_to_text_;
-  std::unique_ptr<llm::Summarizer> summarizer_;
+  std::unique_ptr<llm::Summarizer> extractive_;
+  std::unique_ptr<llm::Summarizer> openai_;
+  std::unique_ptr<pipeline::CachingSummarizer> summarizer_;
+  std::unique_ptr<platform::DailyClient> daily_client_;
+  std::unique_ptr<platform::DailyPlatform> daily_platform_;
+  std::unique_ptr<notify::ZulipClient> zulip_;
   events::EventBus bus_;
   std::unique_ptr<events::StoreEventLog> store_events_;
   std::unique_ptr<events::PublishingEventLog> events_;

@@ -15,7 +15,7 @@ struct WorkerCommandOptions {
   std::string tasks;  // comma-separated; empty = every pipeline task
   int concurrency = 2;
   double shutdown_timeout_seconds = 30;
-  int max_idle_ms = 500;
+  int max_idle_ms = 250;
   std::string worker_id;
 };
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/json.hpp"
+
 namespace reflector::testing {
 
 struct SpeakerScript {
@@ -29,6 +31,12 @@ struct SpokenTrack {
 // Throws std::runtime_error (with the tool's output) when flite or ffmpeg fails.
 std::vector<SpokenTrack> SynthesiseMeeting(const std::vector<SpeakerScript>& speakers,
                                            const std::filesystem::path& dir, double gap = 0.8);
+
+// Checks a transcript's words against the script with gtest expectations: sorted by start, each
+// attributed to the speaker whose track it comes from and inside that speaker's speech window,
+// turns in order with onsets within 0.6 s, and enough content words recognised (at least 60 %
+// per speaker, which a wrong track assignment or time offset cannot reach, and 80 % overall).
+void ExpectWordsOfEachSpeaker(const Json& words, const std::vector<SpokenTrack>& tracks);
 
 // Mean absolute amplitude (0..1) of a mono decode of `audio` between two times.
 double MeanLevel(const std::filesystem::path& audio, double from, double to);

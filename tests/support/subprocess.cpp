@@ -94,6 +94,14 @@ bool BackgroundCommand::Running() {
   return true;
 }
 
+std::string BackgroundCommand::OutputSoFar() const {
+  return ReadAll(out_path_);
+}
+
+std::string BackgroundCommand::ErrorsSoFar() const {
+  return ReadAll(err_path_);
+}
+
 CommandResult BackgroundCommand::Collect(int status, bool timed_out) {
   CommandResult result;
   result.timed_out = timed_out;

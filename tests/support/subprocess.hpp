@@ -36,6 +36,9 @@ class BackgroundCommand {
   CommandResult Kill(int signal);
   // Waits for the child to end by itself.
   CommandResult Wait(std::chrono::seconds timeout);
+  // What the child has written so far.
+  std::string OutputSoFar() const;
+  std::string ErrorsSoFar() const;
 
  private:
   CommandResult Collect(int status, bool timed_out);

@@ -83,12 +83,6 @@ struct ConductorWorker::State {
   bool executors_exit = false;
   bool handing_back = false;
 
-  // Updates waiting to be sent, in order.
-  std::mutex report_mutex;
-  std::condition_variable report_changed;
-  std::deque<TaskUpdate> reports;
-  bool reporter_exit = false;
-
   struct Counters {
     std::atomic<std::uint64_t> polls{0}, empty_polls{0}, poll_errors{0}, started{0}, completed{0}, failed{0},
         handed_back{0}, leases_extended{0}, update_retries{0}, updates_lost{0};
@@ -98,9 +92,8 @@ struct ConductorWorker::State {
   void Poll(std::stop_token stop);
   void Execute();
   void RunOne(Tracked& tracked, TaskProgress& progress);
-  void Report();
+  void Report(const TaskUpdate& update);
   void KeepLeases(std::stop_token stop);
-  void Enqueue(TaskUpdate update);
   bool SendWithRetries(const TaskUpdate& update);
   void Shutdown();
   std::size_t InFlight() {
@@ -146,9 +139,13 @@ void ConductorWorker::State::Poll(std::stop_token stop) {
     bool waited_on_server = false;
     for (std::size_t i = 0; i < types.size() && free_slots > 0 && !stop.stop_requested(); ++i) {
       const std::string& type = types[(first_type + i) % types.size()];
-      milliseconds long_poll = single_type ? options.long_poll : milliseconds{0};
+      // A single type waits on the server for one task (the server answers as soon as one is
+      // there), then takes what else is queued without waiting. Several types never wait there.
+      bool wait_on_server = single_type && !received;
+      milliseconds long_poll = wait_on_server ? options.long_poll : milliseconds{0};
+      int count = wait_on_server ? 1 : static_cast<int>(free_slots);
       auto poll_start = SteadyClock::now();
-      auto polled = client.PollBatch(type, options.worker_id, static_cast<int>(free_slots), long_poll, stop);
+      auto polled = client.PollBatch(type, options.worker_id, count, long_poll, stop);
       counters.polls++;
       if (!polled) {
         if (polled.error().kind == ErrorKind::kCancelled) break;
@@ -164,7 +161,7 @@ void ConductorWorker::State::Poll(std::stop_token stop) {
       error_wait = milliseconds{0};
       if (polled->empty()) {
         counters.empty_polls++;
-        if (SteadyClock::now() - poll_start >= long_poll / 2 && long_poll.count() > 0)
+        if (long_poll.count() > 0 && SteadyClock::now() - poll_start >= long_poll / 2)
           waited_on_server = true;
         continue;
       }
@@ -181,6 +178,7 @@ void ConductorWorker::State::Poll(std::stop_token stop) {
         free_slots = polled->size() >= free_slots ? 0 : free_slots - polled->size();
       }
       work_available.notify_all();
+      if (single_type && free_slots > 0) --i;  // the same type again, without waiting
     }
     first_type = (first_type + 1) % types.size();
     if (failed) {
@@ -292,15 +290,7 @@ void ConductorWorker::State::RunOne(Tracked& tracked, TaskProgress& progress) {
               {"status", ToString(update.status)},
               {"seconds", SecondsSince(start)},
               {"reason", update.reason}});
-  Enqueue(std::move(update));
-}
-
-void ConductorWorker::State::Enqueue(TaskUpdate update) {
-  {
-    std::lock_guard lock(report_mutex);
-    reports.push_back(std::move(update));
-  }
-  report_changed.notify_all();
+  Report(update);
 }
 
 bool ConductorWorker::State::SendWithRetries(const TaskUpdate& update) {
@@ -330,18 +320,10 @@ bool ConductorWorker::State::SendWithRetries(const TaskUpdate& update) {
   return false;
 }
 
-void ConductorWorker::State::Report() {
-  for (;;) {
-    TaskUpdate update;
-    {
-      std::unique_lock lock(report_mutex);
-      report_changed.wait(lock, [&] { return !reports.empty() || reporter_exit; });
-      if (reports.empty()) return;
-      update = std::move(reports.front());
-      reports.pop_front();
-    }
-    SendWithRetries(update);
-  }
+void ConductorWorker::State::Report(const TaskUpdate& update) {
+  // Sent by the executor thread before its slot is freed: a finished task counts against the
+  // concurrency until the server knows, and nothing is queued in memory that a crash could lose.
+  SendWithRetries(update);
 }
 
 void ConductorWorker::State::KeepLeases(std::stop_token stop) {
@@ -434,10 +416,6 @@ Status ConductorWorker::Run(std::stop_token stop) {
     s.executors_exit = false;
     s.handing_back = false;
   }
-  {
-    std::lock_guard lock(s.report_mutex);
-    s.reporter_exit = false;
-  }
   std::string types;
   for (const auto& type : s.options.task_types)
     types += (types.empty() ? "" : ",") + type;
@@ -446,7 +424,6 @@ Status ConductorWorker::Run(std::stop_token stop) {
                                {"task_types", types},
                                {"concurrency", s.options.concurrency}});
 
-  std::jthread reporter([&s] { s.Report(); });
   std::jthread lease_keeper([&s](std::stop_token lease_stop) { s.KeepLeases(lease_stop); });
   std::vector<std::jthread> executors;
   for (int i = 0; i < s.options.concurrency; ++i)
@@ -463,12 +440,6 @@ Status ConductorWorker::Run(std::stop_token stop) {
   executors.clear();  // joins
   lease_keeper.request_stop();
   lease_keeper.join();
-  {
-    std::lock_guard lock(s.report_mutex);
-    s.reporter_exit = true;
-  }
-  s.report_changed.notify_all();
-  reporter.join();
   WorkerStats stats = Stats();
   log::Info("worker stopped", {{"worker_id", s.options.worker_id},
                                {"completed", stats.completed},

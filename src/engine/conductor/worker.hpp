@@ -3,12 +3,17 @@
 //
 // Three parts, each on its own threads:
 //  - poller (the thread that calls Run): batch-polls only as many tasks as there are free
-//    execution slots, round-robin over the task types; an empty sweep backs off exponentially
-//    (10 ms doubling up to `max_idle_interval`); poll errors back off up to 30 s;
+//    execution slots (a polled task is IN_PROGRESS on the server at once). With one task type it
+//    long-polls for one task (the server answers as soon as one is queued), then takes what else
+//    is queued without waiting. With several types it sweeps them round-robin without waiting
+//    on the server, and an empty sweep backs off (10 ms doubling up to `max_idle_interval`).
+//    Poll errors back off up to 30 s;
 //  - executor: `concurrency` threads, each running one task at a time with its own stop token;
 //    the result goes through engine::ToOutcome, the same adapter the in-process engine uses;
-//  - reporter: sends task updates in order, retrying connection errors and 5xx with backoff (the
-//    server ignores repeated updates of a finished task); a 404 means the task is gone.
+//  - reporter: each executor thread sends its task's update before taking the next task,
+//    retrying connection errors and 5xx with backoff (the server ignores repeated updates of a
+//    finished task); a 404 means the task is gone. So a finished task holds its slot until the
+//    server knows, and no result waits in memory where a crash would lose it.
 // A lease keeper extends the lease (extendLease) of every running task once
 // `lease_fraction` x responseTimeoutSeconds has passed since the poll or the last extension, so
 // a long pad, mixdown or transcription is not delivered to a second worker while it runs. A dead
@@ -38,7 +43,7 @@ struct WorkerOptions {
   // Server-side long poll, used when a single task type is polled (with several types a poll
   // must not hold the others back, so the sweep polls without waiting).
   std::chrono::milliseconds long_poll{1000};
-  std::chrono::milliseconds max_idle_interval{500};  // ceiling of the empty-queue backoff
+  std::chrono::milliseconds max_idle_interval{250};  // ceiling of the empty-queue backoff (several types)
   std::chrono::milliseconds shutdown_timeout{30000};
   double lease_fraction = 0.5;  // extend the lease at this fraction of responseTimeoutSeconds
   std::chrono::milliseconds lease_check_interval{1000};

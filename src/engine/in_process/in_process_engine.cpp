@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -373,16 +374,20 @@ Result<WorkflowStatus> InProcessEngine::Run(const std::string& workflow_id, std:
     Json input = failed.workflow.input;
     Json failed_json = ToJson(failed.workflow);
     Json failed_refs = Json::array();
+    Json failed_names = Json::array();
     std::string failure_task_id;
     for (const auto& task : failed.tasks) {
       if (!task.retried &&
           (task.status == TaskStatus::kFailed || task.status == TaskStatus::kFailedWithTerminalError ||
            task.status == TaskStatus::kTimedOut)) {
         failed_refs.push_back(task.reference_name);
+        if (std::find(failed_names.begin(), failed_names.end(), task.task_name) == failed_names.end())
+          failed_names.push_back(task.task_name);
         if (failure_task_id.empty()) failure_task_id = task.id;
       }
     }
     failed_json["failedReferenceTaskNames"] = failed_refs;
+    failed_json["failedTaskNames"] = failed_names;  // definition names, as Conductor's set
     input["workflowId"] = failed.workflow.id;
     input["reason"] = failed.workflow.reason;
     input["failureStatus"] = ToString(failed.workflow.status);

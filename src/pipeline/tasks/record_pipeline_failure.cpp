@@ -23,10 +23,14 @@ Result<Json> RecordPipelineFailure(TaskContext& context) {
   const Json& input = context.input();
   REFLECTOR_ASSIGN_OR_RETURN(auto reason_field, GetOptionalString(input, "reason"));
   std::string reason = InnerReason(reason_field.value_or("the workflow failed"));
+  // The failed task's definition name is the step ("pad_track"); reference names of forked
+  // tasks carry an index ("pad_track_1"), so they are only the fallback.
   std::string failed_step;
-  if (input.contains("failed_tasks") && input["failed_tasks"].is_array() && !input["failed_tasks"].empty() &&
-      input["failed_tasks"][0].is_string()) {
-    failed_step = input["failed_tasks"][0].get<std::string>();
+  for (const char* field : {"failed_task_names", "failed_tasks"}) {
+    if (failed_step.empty() && input.contains(field) && input[field].is_array() && !input[field].empty() &&
+        input[field][0].is_string()) {
+      failed_step = input[field][0].get<std::string>();
+    }
   }
   REFLECTOR_ASSIGN_OR_RETURN(auto status, GetOptionalString(input, "failure_status"));
   if (failed_step.empty()) failed_step = status.value_or("FAILED") == "TIMED_OUT" ? "timeout" : "unknown";
