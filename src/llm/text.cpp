@@ -198,4 +198,11 @@ std::string SummaryMarkdown(std::string_view recap, std::span<const SubjectParag
   return markdown;
 }
 
+std::string AsciiLowerCase(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower)
+    c = AsciiLower(c);
+  return lower;
+}
+
 }  // namespace reflector::llm

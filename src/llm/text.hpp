@@ -79,4 +79,7 @@ struct SubjectParagraph {
 // Nothing at all gives "".
 std::string SummaryMarkdown(std::string_view recap, std::span<const SubjectParagraph> subjects);
 
+// `text` with ASCII letters in lower case (other bytes unchanged).
+std::string AsciiLowerCase(std::string_view text);
+
 }  // namespace reflector::llm

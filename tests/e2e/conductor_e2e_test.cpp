@@ -178,6 +178,17 @@ class ConductorEndToEndTest : public ::testing::Test {
     return "";
   }
 
+  // The transcript a background `process` announced and its workflow ("" when none came).
+  std::pair<std::string, std::string> Started(const BackgroundCommand& process) {
+    std::string transcript_id;
+    for (int i = 0; i < 600 && transcript_id.empty(); ++i) {
+      transcript_id = TranscriptIdFrom(process.OutputSoFar());
+      if (transcript_id.empty()) std::this_thread::sleep_for(100ms);
+    }
+    if (transcript_id.empty()) return {};
+    return {transcript_id, WorkflowOf(transcript_id)};
+  }
+
   // Waits (generously) until `predicate(snapshot)` holds; returns whether it did.
   template <typename Predicate>
   bool WaitForWorkflow(const std::string& workflow_id, Predicate predicate,
@@ -281,13 +292,8 @@ TEST_F(ConductorEndToEndTest, WorkerKilledMidTaskItsTaskIsDeliveredAgain) {
   auto tracks = SynthesiseMeeting(Speakers(2), dir_.path());
   std::string doomed = StartWorker("doomed", 1);
   BackgroundCommand process(ProcessArgs(tracks, ""), env_);
-  std::string transcript_id;
-  for (int i = 0; i < 600 && transcript_id.empty(); ++i) {
-    transcript_id = TranscriptIdFrom(process.OutputSoFar());
-    if (transcript_id.empty()) std::this_thread::sleep_for(100ms);
-  }
+  auto [transcript_id, workflow_id] = Started(process);
   ASSERT_TRUE(IsUuid(transcript_id)) << process.ErrorsSoFar();
-  std::string workflow_id = WorkflowOf(transcript_id);
   ASSERT_FALSE(workflow_id.empty());
 
   std::string victim;  // the task id the doomed worker is running when it dies
@@ -365,13 +371,8 @@ TEST_F(ConductorEndToEndTest, StorageOutageIsRetriedToSuccess) {
               {{"TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL", "http://127.0.0.1:" + std::to_string(proxy.port())}});
   auto tracks = SynthesiseMeeting(Speakers(1), dir_.path());
   BackgroundCommand process(ProcessArgs(tracks, ""), env_);
-  std::string transcript_id;
-  for (int i = 0; i < 600 && transcript_id.empty(); ++i) {
-    transcript_id = TranscriptIdFrom(process.OutputSoFar());
-    if (transcript_id.empty()) std::this_thread::sleep_for(100ms);
-  }
+  auto [transcript_id, workflow_id] = Started(process);
   ASSERT_TRUE(IsUuid(transcript_id)) << process.ErrorsSoFar();
-  std::string workflow_id = WorkflowOf(transcript_id);
   ASSERT_FALSE(workflow_id.empty());
   ASSERT_TRUE(WaitForWorkflow(workflow_id, [](const engine::WorkflowSnapshot& s) {
     return std::any_of(s.tasks.begin(), s.tasks.end(),

@@ -48,14 +48,6 @@ std::string TruncateCodePoints(std::string text, std::size_t max_chars) {
   return text;
 }
 
-std::string AsciiLower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
-
 // "A", "A and B", "A, B and C".
 std::string JoinList(std::span<const std::string> items) {
   std::string joined;
@@ -250,7 +242,7 @@ std::string SubjectKey(std::string_view title) {
     NormalizeTerm(token, term);
     if (IsContentTerm(term)) terms.push_back(term);
   }
-  if (terms.empty()) return AsciiLower(title);
+  if (terms.empty()) return AsciiLowerCase(title);
   std::sort(terms.begin(), terms.end());
   terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
   std::string key;

@@ -6,6 +6,8 @@
 #include <string>
 #include <unordered_set>
 
+#include "llm/text.hpp"
+
 namespace reflector::llm::openai {
 namespace {
 
@@ -28,16 +30,8 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-std::string AsciiLower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
-
 bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && AsciiLower(text.substr(0, prefix.size())) == prefix;
+  return text.size() >= prefix.size() && AsciiLowerCase(text.substr(0, prefix.size())) == prefix;
 }
 
 // `text` cut to at most `max_chars` code points, at a code point boundary.
@@ -439,7 +433,7 @@ Result<std::vector<std::string>> ParseSubjectsAnswer(std::string_view answer) {
     }
     std::string subject = LimitWords(StripDecoration(StripMarkdownLead(*text)), kMaxSubjectWords);
     if (subject.empty() || IsPlaceholder(subject)) continue;
-    if (!seen.insert(AsciiLower(subject)).second) continue;
+    if (!seen.insert(AsciiLowerCase(subject)).second) continue;
     subjects.push_back(std::move(subject));
     if (subjects.size() == kMaxSubjects) break;
   }
