@@ -250,6 +250,25 @@ TEST_F(TasksTest, FinalizeEndsAndFailureRecordsStepAndReason) {
   EXPECT_EQ(t.failed_step, "pad_track_1");
   EXPECT_EQ(t.failure_reason, "track 1 (u/b.webm): b.webm: no audio stream");
   EXPECT_EQ(f.Events(failed).back().data["value"], "error");
+
+  // Without the failed task names (Conductor resolves them to null), the step comes from the
+  // last PIPELINE_PROGRESS event that says a step failed.
+  std::string other = f.CreateTranscript();
+  ASSERT_TRUE(f.events
+                  ->Append(other, events::EventType::kPipelineProgress,
+                           Json{{"current_step", "mixdown_tracks"}, {"step_status", "failed"}})
+                  .ok());
+  ASSERT_TRUE(f.events
+                  ->Append(other, events::EventType::kPipelineProgress,
+                           Json{{"current_step", "generate_waveform"}, {"step_status", "in_progress"}})
+                  .ok());
+  ASSERT_TRUE(f.Run("record_pipeline_failure", Json{{"transcript_id", other},
+                                                    {"reason", "boom"},
+                                                    {"failure_status", "FAILED"},
+                                                    {"failed_task_names", nullptr},
+                                                    {"failed_tasks", nullptr}})
+                  .ok());
+  EXPECT_EQ(f.Transcript(other).failed_step, "mixdown_tracks");
 }
 
 TEST_F(TasksTest, ConsentDenialDeletesEveryCopyOfTheAudio) {

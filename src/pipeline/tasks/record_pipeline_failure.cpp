@@ -32,6 +32,20 @@ Result<Json> RecordPipelineFailure(TaskContext& context) {
       failed_step = input[field][0].get<std::string>();
     }
   }
+  // Conductor 3.21 resolves `${workflow.input.failedWorkflow.failedTaskNames}` to null although
+  // the failed workflow in the input has the list, so the step also comes from the transcript's
+  // events: the last step whose PIPELINE_PROGRESS says it failed.
+  if (failed_step.empty() && context.services().events != nullptr) {
+    auto events = context.services().events->List(context.transcript_id());
+    if (events) {
+      for (auto it = events->rbegin(); it != events->rend() && failed_step.empty(); ++it) {
+        if (it->type == events::EventType::kPipelineProgress &&
+            it->data.value("step_status", "") == "failed") {
+          failed_step = it->data.value("current_step", "");
+        }
+      }
+    }
+  }
   REFLECTOR_ASSIGN_OR_RETURN(auto status, GetOptionalString(input, "failure_status"));
   if (failed_step.empty()) failed_step = status.value_or("FAILED") == "TIMED_OUT" ? "timeout" : "unknown";
   store::Transcripts transcripts(context.database(), context.clock());
