@@ -140,7 +140,9 @@ void ExpectWordsOfEachSpeaker(const Json& words, const std::vector<SpokenTrack>&
     return -1.0;
   };
   for (int s = 0; s < speakers; ++s) {
-    if (s > 0) EXPECT_LT(first_of(s - 1), first_of(s));
+    if (s > 0) {
+      EXPECT_LT(first_of(s - 1), first_of(s));
+    }
     EXPECT_NEAR(first_of(s), tracks[static_cast<std::size_t>(s)].speech_start, 0.6) << s;
   }
   // Bound: PocketSphinx with Debian's en-us model recognises flite speech with a word error
