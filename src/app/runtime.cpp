@@ -12,6 +12,8 @@ namespace reflector::app {
 
 namespace fs = std::filesystem;
 
+constexpr int kMaxAnswerTokens = 512;  // longest LLM answer: a summary paragraph
+
 Status CheckSharedState(const Settings& settings, std::string_view command) {
   std::string problems;
   std::string url = settings.EffectiveDatabaseUrl();
@@ -84,6 +86,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const Settings& settings, Runti
     llm_options.context_window = settings.llm_context_window;
     llm_options.parse_max_retries = settings.llm_parse_max_retries;
     llm_options.max_concurrent_requests = r.services_.max_parallel_llm_calls;
+    // Bounds each answer: servers such as llama.cpp otherwise generate until the context is full
+    // when a model rambles, which on a small CPU model takes minutes per call.
+    llm_options.max_tokens = kMaxAnswerTokens;
     llm_options.fallback = r.extractive_.get();  // a small model's unusable answer does not fail a meeting
     auto openai = llm::OpenAiSummarizer::Create(llm_options, r.http_, r.clock_);
     if (!openai) return openai.error();

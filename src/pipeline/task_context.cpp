@@ -107,4 +107,16 @@ std::string MergedWordsKey(std::string_view transcript_id) {
   return std::string(transcript_id) + "/words/merged.json";
 }
 
+KeepAlive::KeepAlive(ProgressSink& progress, std::chrono::milliseconds interval)
+    : thread_([this, &progress, interval](std::stop_token stop) {
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_for(lock, stop, interval, [] { return false; }) && !stop.stop_requested()) {
+          progress.Report(0.5, "waiting for a remote service");
+        }
+      }) {}
+
+KeepAlive::~KeepAlive() {
+  thread_.request_stop();
+}
+
 }  // namespace reflector::pipeline

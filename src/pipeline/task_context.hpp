@@ -3,11 +3,15 @@
 // speech to text, summariser, events, platforms), a scratch directory removed when the task
 // ends, and helpers that name the transcript and track in errors.
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -91,6 +95,22 @@ class TaskContext {
   std::string transcript_id_;
   std::optional<std::filesystem::path> scratch_;
   NullProgressSink null_progress_;
+};
+
+// While it lives, tells the engine every `interval` that the task is alive (a heartbeat through
+// the task's ProgressSink). For calls that say nothing while they work, such as an LLM answering
+// slowly, so the silence is not taken for a dead task. The overall timeoutSeconds still applies.
+class KeepAlive {
+ public:
+  explicit KeepAlive(ProgressSink& progress, std::chrono::milliseconds interval = std::chrono::seconds(10));
+  ~KeepAlive();
+  KeepAlive(const KeepAlive&) = delete;
+  KeepAlive& operator=(const KeepAlive&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  std::jthread thread_;
 };
 
 // Object keys the pipeline writes, all under the transcript's id.

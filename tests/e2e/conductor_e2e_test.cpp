@@ -101,7 +101,8 @@ class ConductorEndToEndTest : public ::testing::Test {
             {"TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL", s3_endpoint_},
             {"CONDUCTOR_SERVER_URL", conductor_url_},
             {"DATA_DIR", (dir_ / "client").string()},
-            {"LOG_LEVEL", "info"}};
+            {"LOG_LEVEL", "info"},
+            {"LLM_URL", ""}};  // the offline summariser, even when the test services export LLM_URL
     client_ =
         std::make_unique<engine::ConductorClient>(http_, engine::ConductorClientOptions{conductor_url_});
     RegisterPipeline([](engine::TaskDef&) {});

@@ -56,6 +56,7 @@ TEST(ExternalServicesEndToEndTest, OpenAiTranscriptionZulipAndWebhookThroughProc
   std::string reflector = BuiltBinary("reflector").string();
   std::map<std::string, std::string> env = {{"DATA_DIR", (dir.path() / "data").string()},
                                             {"LOG_LEVEL", "warning"},
+                                            {"LLM_URL", ""},
                                             {"TRANSCRIPT_BACKEND", "openai"},
                                             {"TRANSCRIPT_URL", server.BaseUrl() + "/v1"},
                                             {"TRANSCRIPT_MODEL", "whisper-1"},

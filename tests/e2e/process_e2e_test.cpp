@@ -56,7 +56,8 @@ class ProcessEndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
     reflector_ = BuiltBinary("reflector").string();
-    env_ = {{"DATA_DIR", (dir_ / "data").string()}, {"LOG_LEVEL", "warning"}};
+    // Default settings: the offline summariser even when the test services export LLM_URL.
+    env_ = {{"DATA_DIR", (dir_ / "data").string()}, {"LOG_LEVEL", "warning"}, {"LLM_URL", ""}};
   }
 
   CommandResult Reflector(std::vector<std::string> args, std::chrono::seconds timeout = 600s) {

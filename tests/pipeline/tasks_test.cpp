@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 #include "pipeline_fixture.hpp"
 #include "store/recordings.hpp"
@@ -312,6 +314,31 @@ TEST_F(TasksTest, NotificationsCompleteAsNotConfigured) {
   EXPECT_EQ((*webhook)["skipped"], "the transcript has no room");
   EXPECT_EQ(f.Transcript(id).status,
             store::TranscriptStatus::kIdle);  // notifications never change the status
+}
+
+}  // namespace
+}  // namespace reflector::pipeline
+
+namespace reflector::pipeline {
+namespace {
+
+class CountingSink final : public ProgressSink {
+ public:
+  void Report(double /*fraction*/, std::string_view /*detail*/) override { ++reports; }
+  std::atomic<int> reports{0};
+};
+
+TEST(KeepAliveTest, ReportsWhileItLivesAndStopsAfterwards) {
+  CountingSink sink;
+  {
+    KeepAlive alive(sink, std::chrono::milliseconds(5));
+    for (int i = 0; i < 1000 && sink.reports < 3; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_GE(sink.reports.load(), 3);
+  }
+  int after = sink.reports.load();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(sink.reports.load(), after) << "no report once it is gone";
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ Result<Json> DetectTopics(TaskContext& context) {
   std::vector<std::vector<Word>> chunks = llm::ChunkForTopics(words);
 
   llm::Summarizer& summarizer = *context.services().summarizer;
+  KeepAlive alive(context.progress());
   std::vector<std::optional<Result<llm::TopicDraft>>> drafts(chunks.size());
   const std::size_t parallel =
       static_cast<std::size_t>(std::max(1, context.services().max_parallel_llm_calls));

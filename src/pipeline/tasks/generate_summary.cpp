@@ -22,6 +22,7 @@ Result<Json> GenerateSummary(TaskContext& context) {
   }
   llm::SummaryDraft summary;
   if (!drafts.empty()) {
+    KeepAlive alive(context.progress());
     REFLECTOR_ASSIGN_OR_RETURN(summary,
                                context.services().summarizer->Summarize(
                                    drafts, words, SpeakerNamesOf(transcript.participants), context.stop()));

@@ -19,6 +19,7 @@ Result<Json> GenerateTitle(TaskContext& context) {
   std::vector<llm::TopicDraft> drafts = TopicDrafts(transcript.topics);
   std::string title;
   if (!drafts.empty()) {
+    KeepAlive alive(context.progress());
     REFLECTOR_ASSIGN_OR_RETURN(title, context.services().summarizer->Title(drafts, context.stop()));
   }
   if (title.empty()) title = "Untitled Meeting";
