@@ -56,8 +56,13 @@ class ProcessEndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
     reflector_ = BuiltBinary("reflector").string();
-    // Default settings: the offline summariser even when the test services export LLM_URL.
-    env_ = {{"DATA_DIR", (dir_ / "data").string()}, {"LOG_LEVEL", "warning"}, {"LLM_URL", ""}};
+    // Default settings (SQLite, local files, the offline summariser) whatever the caller's
+    // environment says.
+    env_ = {{"DATA_DIR", (dir_ / "data").string()},
+            {"LOG_LEVEL", "warning"},
+            {"LLM_URL", ""},
+            {"DATABASE_URL", ""},
+            {"TRANSCRIPT_STORAGE_BACKEND", "local"}};
   }
 
   CommandResult Reflector(std::vector<std::string> args, std::chrono::seconds timeout = 600s) {
@@ -268,6 +273,23 @@ TEST_F(ProcessEndToEndTest, RoomsAndConsentFromTheCommandLine) {
   EXPECT_EQ(shown["meeting_id"], meeting);
   EXPECT_EQ(shown["status"], "ended");
   EXPECT_EQ(shown["audio_deleted"], true) << "a denial deletes the meeting's audio";
+}
+
+TEST_F(ProcessEndToEndTest, ConductorEngineAndWorkerRefuseStateOnlyThisMachineSees) {
+  auto samples = TestDataDir().parent_path().parent_path() / "samples";
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"process", "--engine", "conductor", "--track",
+                                 "Alice=" + (samples / "alice.webm").string()},
+        std::vector<std::string>{"worker"}}) {
+    auto result = Reflector(args);
+    EXPECT_EQ(result.exit_code, 2) << args[0];
+    EXPECT_NE(result.err.find("DATABASE_URL must name a PostgreSQL database"), std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("TRANSCRIPT_STORAGE_BACKEND must be s3"), std::string::npos) << result.err;
+  }
+  auto listed = Reflector({"transcripts", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(listed.out.find("processing"), std::string::npos) << "nothing was started";
 }
 
 TEST_F(ProcessEndToEndTest, BadInputGivesClearErrorsAndLeavesNothingProcessing) {
