@@ -71,7 +71,7 @@ void BM_ChainSqliteStore(benchmark::State& state) {
   SystemClock clock;
   auto database = store::Database::Open("sqlite://" + (dir / "bench.sqlite3").string()).value();
   if (!database->Migrate(clock).ok()) state.SkipWithError("migration failed");
-  DatabaseEngineStore store(*database, clock);
+  DatabaseEngineStore store(*database);
   RunChains(state, store);
   database.reset();
   std::filesystem::remove_all(dir);

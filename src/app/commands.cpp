@@ -6,6 +6,7 @@
 #include "app/conductor_command.hpp"
 #include "app/process_command.hpp"
 #include "app/rooms_command.hpp"
+#include "app/transcripts_command.hpp"
 #include "app/worker_command.hpp"
 
 namespace reflector::app {
@@ -45,6 +46,7 @@ void RegisterCommands(CLI::App& cli, CommandRegistry& registry) {
   RegisterVersion(cli, registry);
   RegisterAudioCommand(cli, registry);
   RegisterProcessCommands(cli, registry);
+  RegisterTranscriptsCommands(cli, registry);
   RegisterConductorCommands(cli, registry);
   RegisterWorkerCommand(cli, registry);
   RegisterRoomsCommands(cli, registry);

@@ -1,5 +1,5 @@
 #pragma once
-// `reflector process`, `reflector resume` and `reflector transcripts list|show`.
+// `reflector process`: the command line of service::ProcessFiles, followed in the foreground.
 
 #include "app/commands.hpp"
 

@@ -4,27 +4,10 @@
 #include <memory>
 
 #include "app/runtime.hpp"
+#include "service/processing.hpp"
 #include "store/recordings.hpp"
 
 namespace reflector::app {
-
-Status EnsureMeeting(Runtime& runtime, const std::string& meeting_id, const std::string& room_name) {
-  store::Meetings meetings(runtime.database(), runtime.clock());
-  if (meetings.Get(meeting_id).ok()) return Ok();
-  store::Meeting meeting;
-  meeting.id = meeting_id;
-  meeting.platform = "local";
-  if (!room_name.empty()) {
-    store::Rooms rooms(runtime.database(), runtime.clock());
-    auto room = rooms.GetByName(room_name);
-    if (!room) return room.error();
-    meeting.room_id = room->id;
-    meeting.room_name = room->name;
-  }
-  auto created = meetings.Create(meeting);
-  if (!created) return created.error();
-  return Ok();
-}
 
 namespace {
 
@@ -111,7 +94,7 @@ int AddConsent(const Settings& settings, const ConsentOptions& options) {
   if (options.given == options.denied) return Fail("say --given or --denied (one of them)", 2);
   auto runtime = Open(settings);
   if (!runtime) return 1;
-  auto meeting = EnsureMeeting(*runtime, options.meeting_id, options.room);
+  auto meeting = service::EnsureMeeting(runtime->service(), options.meeting_id, options.room);
   if (!meeting.ok())
     return Fail(meeting.error().message, meeting.error().kind == ErrorKind::kNotFound ? 2 : 1);
   store::MeetingConsent consent;

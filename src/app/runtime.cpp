@@ -1,18 +1,15 @@
 #include "app/runtime.hpp"
 
-#include "core/log.hpp"
+#include "app/runtime_factories.hpp"
+#include "engine/conductor/conductor_engine.hpp"
+#include "engine/in_process/local_engine.hpp"
 #include "llm/extractive/extractive_summarizer.hpp"
-#include "llm/openai/openai_summarizer.hpp"
 #include "pipeline/tasks.hpp"
 #include "storage/factory.hpp"
-#include "stt/http/remote_speech_to_text.hpp"
-#include "stt/pocketsphinx/pocketsphinx_speech_to_text.hpp"
 
 namespace reflector::app {
 
 namespace fs = std::filesystem;
-
-constexpr int kMaxAnswerTokens = 512;  // longest LLM answer: a summary paragraph
 
 Status CheckSharedState(const Settings& settings, std::string_view command) {
   std::string problems;
@@ -35,118 +32,131 @@ Status CheckSharedState(const Settings& settings, std::string_view command) {
                              problems);
 }
 
+std::vector<std::string> EngineChoiceNames() {
+  return {"in-process", "conductor"};
+}
+
+std::optional<EngineChoice> ParseEngineChoice(std::string_view name) {
+  if (name == "in-process") return EngineChoice::kInProcess;
+  if (name == "conductor") return EngineChoice::kConductor;
+  return std::nullopt;
+}
+
+EngineChoice ChooseEngine(const Settings& settings, std::optional<EngineChoice> override_choice) {
+  if (override_choice) return *override_choice;
+  return settings.conductor_enabled ? EngineChoice::kConductor : EngineChoice::kInProcess;
+}
+
+Runtime::~Runtime() {
+  engine_.reset();  // stops in-process runs before the services their tasks use go away
+}
+
 Result<std::unique_ptr<Runtime>> Runtime::Create(const Settings& settings, RuntimeOptions options) {
+  if (settings.conductor_shadow_mode) {
+    return Error::InvalidInput(
+        "CONDUCTOR_SHADOW_MODE=true: shadow mode (running every workflow on both engines and comparing them) "
+        "is not available yet; unset CONDUCTOR_SHADOW_MODE");
+  }
+  if (ChooseEngine(settings, options.engine) == EngineChoice::kConductor)
+    REFLECTOR_TRY(
+        CheckSharedState(settings, "the Conductor engine (CONDUCTOR_ENABLED=true or --engine conductor)"));
   std::unique_ptr<Runtime> runtime(new Runtime(settings));
-  Runtime& r = *runtime;
-  fs::path data_dir = settings.data_dir;
+  REFLECTOR_TRY(runtime->OpenStores());
+  REFLECTOR_TRY(runtime->MakeBackends());
+  REFLECTOR_TRY(runtime->RegisterTasks());
+  REFLECTOR_TRY(runtime->MakeEngine(options));
+  return runtime;
+}
+
+Status Runtime::OpenStores() {
+  fs::path data_dir = settings_.data_dir;
   std::error_code ec;
   fs::create_directories(data_dir, ec);
   if (ec)
     return Error::Terminal(ErrorKind::kIo,
                            "DATA_DIR " + data_dir.string() + " cannot be created: " + ec.message());
-
-  auto database = store::Database::Open(settings.EffectiveDatabaseUrl());
+  auto database = store::Database::Open(settings_.EffectiveDatabaseUrl());
   if (!database) return database.error().WithContext("DATABASE_URL");
-  r.database_ = std::move(*database);
-  REFLECTOR_TRY(r.database_->Migrate(r.clock_));
-
-  auto storage = storage::MakeObjectStoreFactory(settings.storage_backend, settings.s3, data_dir / "storage",
-                                                 r.http_, r.clock_);
+  database_ = std::move(*database);
+  REFLECTOR_TRY(database_->Migrate(clock_));
+  auto storage = storage::MakeObjectStoreFactory(settings_.storage_backend, settings_.s3,
+                                                 data_dir / "storage", http_, clock_);
   if (!storage) return storage.error().WithContext("TRANSCRIPT_STORAGE_BACKEND");
-  r.storage_ = std::move(*storage);
+  storage_ = std::move(*storage);
+  store_events_ = std::make_unique<events::StoreEventLog>(*database_, clock_);
+  events_ = std::make_unique<events::PublishingEventLog>(*store_events_, bus_);
+  return Ok();
+}
 
-  if (settings.transcript_backend == "pocketsphinx") {
-    stt::PocketSphinxOptions stt_options;
-    if (!settings.pocketsphinx_model_dir.empty()) stt_options.model_dir = settings.pocketsphinx_model_dir;
-    REFLECTOR_TRY(stt::PocketSphinxSpeechToText::CheckModel(stt_options.model_dir));
-    r.speech_to_text_ = std::make_unique<stt::PocketSphinxSpeechToText>(stt_options);
-  } else {
-    if (settings.transcript_backend == "modal" && settings.storage_backend != StorageBackend::kS3) {
-      return Error::InvalidInput(
-          "TRANSCRIPT_BACKEND=modal fetches the audio by a presigned URL, so it needs "
-          "TRANSCRIPT_STORAGE_BACKEND=s3 (local files have no URL the service can reach)");
-    }
-    stt::RemoteSpeechToTextOptions stt_options;
-    stt_options.backend = settings.transcript_backend;
-    stt_options.url = settings.transcript_url;
-    stt_options.api_key = settings.transcript_modal_api_key;
-    stt_options.model = settings.transcript_model;
-    stt_options.timeout = std::chrono::seconds(settings.transcript_file_timeout_seconds);
-    auto remote = stt::MakeRemoteSpeechToText(stt_options, r.http_);
-    if (!remote) return remote.error().WithContext("TRANSCRIPT_BACKEND=" + settings.transcript_backend);
-    r.speech_to_text_ = std::move(*remote);
-  }
-  r.extractive_ = std::make_unique<llm::ExtractiveSummarizer>();
-  llm::Summarizer* summarizer = r.extractive_.get();
-  if (!settings.llm_url.empty()) {
-    llm::OpenAiOptions llm_options;
-    llm_options.base_url = settings.llm_url;
-    llm_options.api_key = settings.llm_api_key;
-    llm_options.model = settings.llm_model;
-    llm_options.context_window = settings.llm_context_window;
-    llm_options.parse_max_retries = settings.llm_parse_max_retries;
-    llm_options.max_concurrent_requests = r.services_.max_parallel_llm_calls;
-    // Bounds each answer: servers such as llama.cpp otherwise generate until the context is full
-    // when a model rambles, which on a small CPU model takes minutes per call.
-    llm_options.max_tokens = kMaxAnswerTokens;
-    llm_options.fallback = r.extractive_.get();  // a small model's unusable answer does not fail a meeting
-    auto openai = llm::OpenAiSummarizer::Create(llm_options, r.http_, r.clock_);
-    if (!openai) return openai.error();
-    r.openai_ = std::move(*openai);
-    summarizer = r.openai_.get();
-  }
+Status Runtime::MakeBackends() {
+  REFLECTOR_ASSIGN_OR_RETURN(speech_to_text_, MakeSpeechToText(settings_, http_));
+  extractive_ = std::make_unique<llm::ExtractiveSummarizer>();
+  REFLECTOR_ASSIGN_OR_RETURN(
+      openai_, MakeLlmSummarizer(settings_, http_, clock_, *extractive_, services_.max_parallel_llm_calls));
   // Transcription and LLM results are cached in the database, whichever engine runs the tasks.
-  r.summarizer_ = std::make_unique<pipeline::CachingSummarizer>(*summarizer, *r.database_, r.clock_);
-  if (!settings.daily_api_key.empty()) {
-    platform::DailyClientOptions daily;
-    daily.api_key = settings.daily_api_key;
-    daily.base_url = settings.daily_api_url;
-    r.daily_client_ = std::make_unique<platform::DailyClient>(daily, r.http_, r.clock_);
-    r.daily_platform_ = std::make_unique<platform::DailyPlatform>(*r.daily_client_);
-  }
-  if (!settings.zulip_realm.empty() && !settings.zulip_bot_email.empty() && !settings.zulip_api_key.empty()) {
-    notify::ZulipOptions zulip;
-    zulip.site = settings.zulip_realm;
-    zulip.bot_email = settings.zulip_bot_email;
-    zulip.api_key = settings.zulip_api_key;
-    r.zulip_ = std::make_unique<notify::ZulipClient>(zulip, r.http_);
-  }
-  r.store_events_ = std::make_unique<events::StoreEventLog>(*r.database_, r.clock_);
-  r.events_ = std::make_unique<events::PublishingEventLog>(*r.store_events_, r.bus_);
-  r.local_platform_ = std::make_unique<platform::LocalPlatform>(*r.database_, r.clock_);
+  summarizer_ =
+      std::make_unique<pipeline::CachingSummarizer>(openai_ ? *openai_ : *extractive_, *database_, clock_);
+  daily_client_ = MakeDailyClient(settings_, http_, clock_);
+  if (daily_client_) daily_platform_ = std::make_unique<platform::DailyPlatform>(*daily_client_);
+  zulip_ = MakeZulipClient(settings_, http_);
+  local_platform_ = std::make_unique<platform::LocalPlatform>(*database_, clock_);
+  return Ok();
+}
 
+Status Runtime::RegisterTasks() {
   const auto& definitions = pipeline::LoadPipelineDefinitions();
   if (!definitions) return definitions.error().WithContext("embedded workflow definitions");
-  r.definitions_ = &definitions.value();
-  r.registry_.workflows[r.definitions_->pipeline.name] = r.definitions_->pipeline;
-  r.registry_.workflows[r.definitions_->failure.name] = r.definitions_->failure;
-  r.registry_.task_defs = r.definitions_->task_defs;
+  definitions_ = &definitions.value();
+  pipeline::PipelineServices& s = services_;
+  s.database = database_.get();
+  s.storage = storage_.get();
+  s.bucket = settings_.s3.bucket;
+  s.speech_to_text = speech_to_text_.get();
+  s.summarizer = summarizer_.get();
+  s.events = events_.get();
+  s.bus = &bus_;
+  s.platforms["local"] = local_platform_.get();
+  if (daily_platform_) s.platforms["daily"] = daily_platform_.get();
+  s.zulip = zulip_.get();
+  s.http = &http_;
+  s.ui_base_url = settings_.ui_base_url;
+  s.clock = &clock_;
+  s.ids = &ids_;
+  s.scratch_dir = fs::path(settings_.data_dir) / "scratch";
+  s.step_names = pipeline::PipelineStepNames(*definitions_);
+  pipeline::RegisterPipelineTasks(tasks_, s);
+  return Ok();
+}
 
-  pipeline::PipelineServices& s = r.services_;
-  s.database = r.database_.get();
-  s.storage = r.storage_.get();
-  s.bucket = settings.s3.bucket;
-  s.speech_to_text = r.speech_to_text_.get();
-  s.summarizer = r.summarizer_.get();
-  s.events = r.events_.get();
-  s.bus = &r.bus_;
-  s.platforms["local"] = r.local_platform_.get();
-  if (r.daily_platform_) s.platforms["daily"] = r.daily_platform_.get();
-  s.zulip = r.zulip_.get();
-  s.http = &r.http_;
-  s.ui_base_url = settings.ui_base_url;
-  s.clock = &r.clock_;
-  s.ids = &r.ids_;
-  s.scratch_dir = data_dir / "scratch";
-  s.step_names = pipeline::PipelineStepNames(*r.definitions_);
-  pipeline::RegisterPipelineTasks(r.tasks_, s);
-
-  r.engine_store_ = std::make_unique<engine::DatabaseEngineStore>(*r.database_, r.clock_);
-  engine::InProcessOptions engine_options;
-  engine_options.max_parallel_tasks = options.max_parallel_tasks;
-  r.engine_ = std::make_unique<engine::InProcessEngine>(r.registry_, *r.engine_store_, r.tasks_, r.clock_,
-                                                        r.ids_, engine_options);
-  return runtime;
+Status Runtime::MakeEngine(const RuntimeOptions& options) {
+  if (ChooseEngine(settings_, options.engine) == EngineChoice::kConductor) {
+    conductor_client_ = std::make_unique<engine::ConductorClient>(
+        http_, engine::ConductorClientOptions{settings_.conductor_server_url});
+    engine::ConductorDefinitions conductor_definitions;
+    for (const auto& [name, def] : definitions_->task_defs)
+      conductor_definitions.task_defs.push_back(def);
+    conductor_definitions.workflows = {definitions_->failure, definitions_->pipeline};
+    engine_ = std::make_unique<engine::ConductorEngine>(*conductor_client_, std::move(conductor_definitions));
+  } else {
+    registry_.workflows[definitions_->pipeline.name] = definitions_->pipeline;
+    registry_.workflows[definitions_->failure.name] = definitions_->failure;
+    registry_.task_defs = definitions_->task_defs;
+    engine_store_ = std::make_unique<engine::DatabaseEngineStore>(*database_);
+    engine::InProcessOptions engine_options;
+    engine_options.max_parallel_tasks = options.max_parallel_tasks;
+    in_process_ = std::make_unique<engine::InProcessEngine>(registry_, *engine_store_, tasks_, clock_, ids_,
+                                                            engine_options);
+    engine_ = std::make_unique<engine::LocalEngine>(*in_process_);
+  }
+  service_.database = database_.get();
+  service_.clock = &clock_;
+  service_.ids = &ids_;
+  service_.storage = storage_.get();
+  service_.bucket = settings_.s3.bucket;
+  service_.engine = engine_.get();
+  service_.bus = &bus_;
+  service_.pipeline_name = definitions_->pipeline.name;
+  return Ok();
 }
 
 }  // namespace reflector::app

@@ -1,13 +1,17 @@
 #pragma once
 // The composition root: builds every long-lived object from the validated settings, in
-// dependency order, and owns them. Commands borrow what they need.
+// dependency order, and owns them. Commands borrow what they need. Each seam's backend is
+// chosen by one small factory (runtime_factories.hpp).
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/ids.hpp"
+#include "engine/conductor/conductor_client.hpp"
+#include "engine/engine.hpp"
 #include "engine/in_process/database_engine_store.hpp"
 #include "engine/in_process/in_process_engine.hpp"
 #include "events/store_event_log.hpp"
@@ -20,14 +24,20 @@
 #include "platform/daily/daily_client.hpp"
 #include "platform/daily/daily_platform.hpp"
 #include "platform/local/local_platform.hpp"
+#include "service/service_context.hpp"
 #include "storage/object_store.hpp"
 #include "store/database.hpp"
 #include "stt/speech_to_text.hpp"
 
 namespace reflector::app {
 
+// Which engine new workflows start on.
+enum class EngineChoice { kInProcess, kConductor };
+
 struct RuntimeOptions {
-  int max_parallel_tasks = 2;
+  int max_parallel_tasks = 2;  // in-process: tasks of one workflow run at once
+  // Overrides CONDUCTOR_ENABLED (the `--engine` option); empty: the settings decide.
+  std::optional<EngineChoice> engine;
 };
 
 // OK when the database and object store can be shared by processes on several machines
@@ -35,11 +45,21 @@ struct RuntimeOptions {
 // which settings to change.
 Status CheckSharedState(const Settings& settings, std::string_view command);
 
+// The values of `--engine` ("in-process", "conductor") and their meaning; "" (or an unknown
+// name) is no override.
+std::vector<std::string> EngineChoiceNames();
+std::optional<EngineChoice> ParseEngineChoice(std::string_view name);
+
+// The engine the settings and the override choose.
+EngineChoice ChooseEngine(const Settings& settings, std::optional<EngineChoice> override_choice);
+
 class Runtime {
  public:
-  // Opens the database (and migrates it), object storage and the backends. Errors name the
-  // setting or resource at fault.
+  // Opens the database (and migrates it), object storage, the backends and the engine. Errors
+  // name the setting or resource at fault.
   static Result<std::unique_ptr<Runtime>> Create(const Settings& settings, RuntimeOptions options = {});
+  // Stops in-process workflows first (they stay resumable), then releases the rest.
+  ~Runtime();
 
   const Settings& settings() const { return settings_; }
   Clock& clock() { return clock_; }
@@ -49,7 +69,10 @@ class Runtime {
   const std::string& bucket() const { return services_.bucket; }
   events::EventBus& bus() { return bus_; }
   events::EventLog& events() { return *events_; }
-  engine::InProcessEngine& engine() { return *engine_; }
+  // The engine new workflows start on (in-process or Conductor).
+  engine::Engine& engine() { return *engine_; }
+  // What the use cases of src/service/ work with.
+  service::ServiceContext& service() { return service_; }
   const pipeline::PipelineDefinitions& definitions() const { return *definitions_; }
   stt::SpeechToText& speech_to_text() { return *speech_to_text_; }
   llm::Summarizer& summarizer() { return *summarizer_; }
@@ -61,6 +84,10 @@ class Runtime {
 
  private:
   explicit Runtime(const Settings& settings) : settings_(settings) {}
+  Status OpenStores();
+  Status MakeBackends();
+  Status RegisterTasks();
+  Status MakeEngine(const RuntimeOptions& options);
 
   Settings settings_;
   SystemClock clock_;
@@ -83,8 +110,12 @@ class Runtime {
   engine::DefinitionRegistry registry_;
   engine::TaskRegistry tasks_;
   pipeline::PipelineServices services_;
+  // The engine, last: destroyed first, so no task runs while the rest goes.
   std::unique_ptr<engine::DatabaseEngineStore> engine_store_;
-  std::unique_ptr<engine::InProcessEngine> engine_;
+  std::unique_ptr<engine::InProcessEngine> in_process_;
+  std::unique_ptr<engine::ConductorClient> conductor_client_;
+  std::unique_ptr<engine::Engine> engine_;
+  service::ServiceContext service_;
 };
 
 }  // namespace reflector::app

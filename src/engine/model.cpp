@@ -1,5 +1,7 @@
 #include "engine/model.hpp"
 
+#include "engine/task_worker.hpp"
+
 #include <array>
 #include <utility>
 
@@ -127,6 +129,19 @@ Json ToJson(const WorkflowRun& workflow) {
               {"createTime", Millis(workflow.create_time)},
               {"updateTime", Millis(workflow.update_time)},
               {"endTime", Millis(workflow.end_time)}};
+}
+
+TaskExecution MakeTaskExecution(const TaskRun& task, std::stop_token stop, ProgressSink* progress) {
+  TaskExecution execution;
+  execution.workflow_id = task.workflow_id;
+  execution.task_id = task.id;
+  execution.reference_name = task.reference_name;
+  execution.task_name = task.task_name;
+  execution.retry_count = task.retry_count;
+  execution.input = task.input;
+  execution.stop = std::move(stop);
+  execution.progress = progress;
+  return execution;
 }
 
 }  // namespace reflector::engine

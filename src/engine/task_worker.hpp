@@ -11,6 +11,7 @@
 #include "core/json.hpp"
 #include "core/progress.hpp"
 #include "core/result.hpp"
+#include "engine/model.hpp"
 
 namespace reflector::engine {
 
@@ -24,6 +25,9 @@ struct TaskExecution {
   std::stop_token stop;              // requested on timeout, termination or shutdown
   ProgressSink* progress = nullptr;  // heartbeat: each report extends the task's lease
 };
+
+// The one way an engine builds a TaskExecution: from the task run it is about to execute.
+TaskExecution MakeTaskExecution(const TaskRun& task, std::stop_token stop, ProgressSink* progress);
 
 // Returns the task's output (a JSON object, kept small: keys and counts) or an Error:
 // retryable errors are retried per the task definition, others fail the task for good.

@@ -1,12 +1,13 @@
-// The in-process engine over the database store (SQLite here; PostgreSQL in the db suites):
-// every field the engine relies on survives a round trip, and a run resumes from the database.
+// The in-process engine over the database store, on the backend chosen at compile time
+// (REFLECTOR_ENGINE_STORE_POSTGRES: PostgreSQL, label db; otherwise SQLite, label unit): every
+// field the engine relies on survives a round trip, and a run resumes from the database.
 
 #include "engine/in_process/database_engine_store.hpp"
 
 #include <gtest/gtest.h>
 
 #include "engine/in_process/in_process_engine.hpp"
-#include "support/temp_dir.hpp"
+#include "store_test_env.hpp"
 
 namespace reflector::engine {
 namespace {
@@ -14,14 +15,20 @@ namespace {
 class DatabaseEngineStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto database = store::Database::Open("sqlite://" + (dir_ / "engine.sqlite3").string());
+#ifdef REFLECTOR_ENGINE_STORE_POSTGRES
+    fresh_ = store::testing::FreshDatabase::Create(store::testing::Backend::kPostgres);
+#else
+    fresh_ = store::testing::FreshDatabase::Create(store::testing::Backend::kSqlite);
+#endif
+    ASSERT_NE(fresh_, nullptr);
+    auto database = store::Database::Open(fresh_->url());
     ASSERT_TRUE(database.ok()) << database.error().message;
     database_ = std::move(*database);
     ASSERT_TRUE(database_->Migrate(clock_).ok());
-    store_ = std::make_unique<DatabaseEngineStore>(*database_, clock_);
+    store_ = std::make_unique<DatabaseEngineStore>(*database_);
   }
 
-  testing::TempDir dir_{"reflector-engine-db"};
+  std::unique_ptr<store::testing::FreshDatabase> fresh_;
   SystemClock clock_;
   std::unique_ptr<store::Database> database_;
   std::unique_ptr<DatabaseEngineStore> store_;
@@ -87,6 +94,54 @@ TEST_F(DatabaseEngineStoreTest, RoundTripsEveryEngineField) {
   EXPECT_EQ(
       std::chrono::duration_cast<std::chrono::milliseconds>(t.scheduled_time - task.scheduled_time).count(),
       0);
+}
+
+TEST_F(DatabaseEngineStoreTest, ListsInOrderAndRefusesDuplicatesAndOrphans) {
+  for (const char* id : {"w-b", "w-a"}) {
+    WorkflowRun workflow;
+    workflow.id = id;
+    workflow.name = "wf";
+    workflow.create_time = clock_.Now();
+    workflow.update_time = workflow.create_time;
+    ASSERT_TRUE(store_->CreateWorkflow(workflow).ok());
+    clock_.SleepFor(std::chrono::milliseconds(5), {});
+  }
+  EXPECT_EQ(*store_->ListWorkflowIds(WorkflowStatus::kRunning), (std::vector<std::string>{"w-b", "w-a"}));
+  EXPECT_TRUE(store_->ListWorkflowIds(WorkflowStatus::kCompleted)->empty());
+
+  WorkflowRun again;
+  again.id = "w-a";
+  again.name = "wf";
+  auto duplicate = store_->CreateWorkflow(again);
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.error().kind, ErrorKind::kConflict);
+
+  // Created out of order: listing follows seq.
+  for (int seq : {3, 1, 2}) {
+    TaskRun task;
+    task.id = "t" + std::to_string(seq);
+    task.workflow_id = "w-a";
+    task.reference_name = "ref_" + std::to_string(seq);
+    task.seq = seq;
+    ASSERT_TRUE(store_->SaveTask(task).ok());
+  }
+  auto listed = store_->ListTasks("w-a");
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  ASSERT_EQ(listed->size(), 3U);
+  EXPECT_EQ((*listed)[0].id, "t1");
+  EXPECT_EQ((*listed)[2].id, "t3");
+
+  TaskRun orphan;
+  orphan.id = "t-orphan";
+  orphan.workflow_id = "w-unknown";
+  auto orphaned = store_->SaveTask(orphan);
+  ASSERT_FALSE(orphaned.ok());
+  EXPECT_EQ(orphaned.error().kind, ErrorKind::kConflict);
+
+  auto missing = store_->GetWorkflow("w-404");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
+  EXPECT_NE(missing.error().message.find("w-404"), std::string::npos);
 }
 
 TEST_F(DatabaseEngineStoreTest, AWorkflowRunsAndResumesFromTheDatabase) {

@@ -1,7 +1,8 @@
-// Workflow semantics, one suite for both engines: the same definitions and the same task
-// functions run on the in-process engine (InProcessEngine + MemoryEngineStore, real clock) and
-// on a real Conductor server (ConductorClient + ConductorWorker), and every case asserts the
-// final state through the common WorkflowSnapshot model.
+// Workflow semantics, one suite for both engines, run through the Engine seam the product uses:
+// the same definitions and the same task functions run on the in-process engine (LocalEngine
+// over InProcessEngine + MemoryEngineStore, real clock) and on a real Conductor server
+// (ConductorEngine + ConductorWorker), and every case asserts the final state through the
+// common WorkflowSnapshot model.
 //
 // The file is compiled twice (tests/engine/CMakeLists.txt): with REFLECTOR_BEHAVIOUR_IN_PROCESS
 // into a `unit` executable, with REFLECTOR_BEHAVIOUR_CONDUCTOR into a `conductor` one. Every
@@ -14,10 +15,10 @@
 //  - Dynamic fork record: Conductor adds `forkedTaskDefs` (every generated WorkflowTask with
 //    its TaskDef) to the FORK task's input; both list the generated references in
 //    `forkedTasks` and keep the resolved dynamic inputs.
-//  - Failure workflow: the in-process Run() starts it, records its id as output
-//    `conductor.failure_workflow` and runs it to its end before returning; Conductor starts it
-//    asynchronously and writes that output key just after the status became FAILED (a read at
-//    that moment sees FAILED with an empty output).
+//  - Failure workflow: both engines start it after the status became FAILED and then write its
+//    id as output `conductor.failure_workflow`, so a read at that moment sees FAILED with an
+//    empty output (the in-process engine runs it on the same background thread, Conductor in
+//    its sweeper).
 //  - Failure workflow input `failedWorkflow`: Conductor passes the whole failed workflow (tasks,
 //    workflowDefinition, failedTaskNames, ...); the in-process engine passes the workflow's
 //    summary fields plus `failedReferenceTaskNames`. Both pass workflowId, reason,
@@ -37,8 +38,10 @@
 
 #include "core/ids.hpp"
 #include "engine/conductor/conductor_client.hpp"
+#include "engine/conductor/conductor_engine.hpp"
 #include "engine/conductor/worker.hpp"
 #include "engine/in_process/in_process_engine.hpp"
+#include "engine/in_process/local_engine.hpp"
 #include "engine/in_process/memory_engine_store.hpp"
 #include "support/test_env.hpp"
 
@@ -61,27 +64,48 @@ void PrintTo(EngineKind kind, std::ostream* out) {
   *out << (kind == EngineKind::kConductor ? "Conductor" : "InProcess");
 }
 
-// What a test needs from an engine.
+// What a test needs from an engine: the Engine seam the product uses, plus registering the
+// test's definitions and finding workflows by correlation id.
 class EngineHarness {
  public:
   virtual ~EngineHarness() = default;
   // Registers definitions whose names are already unique to the test.
   virtual Status Register(const std::vector<TaskDef>& tasks, const std::vector<WorkflowDef>& workflows) = 0;
-  // Starts the workflow and waits until it ends; its final state, tasks ordered by seq.
-  virtual Result<WorkflowSnapshot> RunToEnd(const std::string& name, const Json& input,
-                                            const std::string& correlation_id) = 0;
-  // The current state of a workflow, tasks ordered by seq.
-  virtual Result<WorkflowSnapshot> Get(const std::string& workflow_id) = 0;
-  // Waits until a workflow the engine started by itself (a failure workflow) ends.
-  virtual Result<WorkflowSnapshot> WaitForEnd(const std::string& workflow_id) = 0;
+  // The engine under test (started lazily, with its workers).
+  virtual Engine& engine() = 0;
   // Ids of the workflows named `name` with this correlation id, ended or not.
   virtual Result<std::vector<std::string>> FindByCorrelationId(const std::string& name,
                                                                const std::string& correlation_id) = 0;
+
+  // Starts the workflow through the seam and waits until it ends; its final state.
+  Result<WorkflowSnapshot> RunToEnd(const std::string& name, const Json& input,
+                                    const std::string& correlation_id) {
+    REFLECTOR_ASSIGN_OR_RETURN(std::string id, engine().Start(name, input, correlation_id));
+    return WaitForEnd(id);
+  }
+
+  Result<WorkflowSnapshot> Get(const std::string& workflow_id) { return engine().Get(workflow_id); }
+
+  // Waits until a workflow ends (a deadline turns a hang into a failure).
+  Result<WorkflowSnapshot> WaitForEnd(const std::string& workflow_id) {
+    auto deadline = std::chrono::steady_clock::now() + kWorkflowDeadline;
+    for (;;) {
+      REFLECTOR_ASSIGN_OR_RETURN(WorkflowSnapshot snapshot, engine().Get(workflow_id));
+      if (IsTerminal(snapshot.workflow.status)) return snapshot;
+      if (std::chrono::steady_clock::now() > deadline) {
+        return Error::Transient(ErrorKind::kTimeout, "workflow " + workflow_id + " still " +
+                                                         std::string(ToString(snapshot.workflow.status)) +
+                                                         " after the deadline");
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+  }
 };
 
 class InProcessHarness final : public EngineHarness {
  public:
-  explicit InProcessHarness(const TaskRegistry& tasks) : engine_(registry_, store_, tasks, clock_, ids_) {}
+  explicit InProcessHarness(const TaskRegistry& tasks)
+      : in_process_(registry_, store_, tasks, clock_, ids_), local_(in_process_) {}
 
   Status Register(const std::vector<TaskDef>& tasks, const std::vector<WorkflowDef>& workflows) override {
     for (const auto& def : tasks)
@@ -96,33 +120,7 @@ class InProcessHarness final : public EngineHarness {
     return Ok();
   }
 
-  Result<WorkflowSnapshot> RunToEnd(const std::string& name, const Json& input,
-                                    const std::string& correlation_id) override {
-    REFLECTOR_ASSIGN_OR_RETURN(std::string id, engine_.Start(name, input, correlation_id));
-    // A watchdog stops the run if the engine never ends it, so a bug fails instead of hanging.
-    std::stop_source stop;
-    std::jthread watchdog([&stop](std::stop_token finished) {
-      std::mutex mutex;
-      std::condition_variable_any cv;
-      std::unique_lock lock(mutex);
-      cv.wait_for(lock, finished, kWorkflowDeadline, [] { return false; });
-      if (!finished.stop_requested()) stop.request_stop();
-    });
-    REFLECTOR_TRY(engine_.Run(id, stop.get_token()));
-    return WaitForEnd(id);
-  }
-
-  Result<WorkflowSnapshot> Get(const std::string& workflow_id) override { return engine_.Get(workflow_id); }
-
-  Result<WorkflowSnapshot> WaitForEnd(const std::string& workflow_id) override {
-    // Run() returns only after the workflow, and its failure workflow, ended.
-    REFLECTOR_ASSIGN_OR_RETURN(WorkflowSnapshot snapshot, engine_.Get(workflow_id));
-    if (!IsTerminal(snapshot.workflow.status)) {
-      return Error::Internal("workflow " + workflow_id + " is still " +
-                             std::string(ToString(snapshot.workflow.status)));
-    }
-    return snapshot;
-  }
+  Engine& engine() override { return local_; }
 
   Result<std::vector<std::string>> FindByCorrelationId(const std::string& name,
                                                        const std::string& correlation_id) override {
@@ -143,13 +141,14 @@ class InProcessHarness final : public EngineHarness {
   RandomIdGenerator ids_;
   DefinitionRegistry registry_;
   MemoryEngineStore store_;
-  InProcessEngine engine_;
+  InProcessEngine in_process_;
+  LocalEngine local_;  // last: stops its runs before the rest goes
 };
 
 class ConductorHarness final : public EngineHarness {
  public:
   ConductorHarness(const std::string& url, const TaskRegistry& tasks, const std::string& suffix)
-      : client_(http_, ConductorClientOptions{url}), tasks_(tasks), suffix_(suffix) {}
+      : client_(http_, ConductorClientOptions{url}), engine_(client_, {}), tasks_(tasks), suffix_(suffix) {}
 
   ~ConductorHarness() override {
     worker_thread_ = {};  // requests stop and joins before the worker is destroyed
@@ -162,32 +161,9 @@ class ConductorHarness final : public EngineHarness {
     return Ok();
   }
 
-  Result<WorkflowSnapshot> RunToEnd(const std::string& name, const Json& input,
-                                    const std::string& correlation_id) override {
+  Engine& engine() override {
     StartWorker();
-    REFLECTOR_ASSIGN_OR_RETURN(std::string id, client_.StartWorkflow(name, 1, input, correlation_id));
-    return WaitForEnd(id);
-  }
-
-  Result<WorkflowSnapshot> Get(const std::string& workflow_id) override {
-    REFLECTOR_ASSIGN_OR_RETURN(WorkflowSnapshot snapshot, client_.GetWorkflow(workflow_id));
-    std::stable_sort(snapshot.tasks.begin(), snapshot.tasks.end(),
-                     [](const TaskRun& a, const TaskRun& b) { return a.seq < b.seq; });
-    return snapshot;
-  }
-
-  Result<WorkflowSnapshot> WaitForEnd(const std::string& workflow_id) override {
-    auto deadline = std::chrono::steady_clock::now() + kWorkflowDeadline;
-    for (;;) {
-      REFLECTOR_ASSIGN_OR_RETURN(WorkflowSnapshot snapshot, Get(workflow_id));
-      if (IsTerminal(snapshot.workflow.status)) return snapshot;
-      if (std::chrono::steady_clock::now() > deadline) {
-        return Error::Transient(ErrorKind::kTimeout, "workflow " + workflow_id + " still " +
-                                                         std::string(ToString(snapshot.workflow.status)) +
-                                                         " after the deadline");
-      }
-      std::this_thread::sleep_for(200ms);
-    }
+    return engine_;
   }
 
   Result<std::vector<std::string>> FindByCorrelationId(const std::string& name,
@@ -213,6 +189,7 @@ class ConductorHarness final : public EngineHarness {
 
   net::HttpClient http_;
   ConductorClient client_;
+  ConductorEngine engine_;
   const TaskRegistry& tasks_;
   std::string suffix_;
   std::unique_ptr<ConductorWorker> worker_;
@@ -537,12 +514,11 @@ TEST_P(WorkflowBehaviourTest, TerminalErrorFailsAtOnceAndStartsTheFailureWorkflo
   EXPECT_EQ(Attempts(s, "prepare")[0]->status, TaskStatus::kCompleted);
 
   // The failure workflow: its id in the failed workflow's output, found by correlation id too.
-  // Documented difference: Conductor writes that output key just after the status turned FAILED.
+  // Both engines write that output key just after the status turned FAILED.
   auto deadline = std::chrono::steady_clock::now() + kWorkflowDeadline;
   while (!s.workflow.output.contains("conductor.failure_workflow") &&
          std::chrono::steady_clock::now() < deadline) {
-    EXPECT_TRUE(OnConductor()) << "the in-process engine records it before Run() returns";
-    std::this_thread::sleep_for(200ms);
+    std::this_thread::sleep_for(50ms);
     auto again = harness_->Get(s.workflow.id);
     ASSERT_TRUE(again.ok()) << again.error().message;
     s = *again;

@@ -7,7 +7,6 @@
 #include <thread>
 #include <vector>
 
-#include "store/engine_state.hpp"
 #include "store/migrations.hpp"
 #include "store/recordings.hpp"
 #include "store/sql.hpp"
@@ -659,128 +658,6 @@ TEST_P(RepositoryTest, TaskCachePutIsAnUpsert) {
   EXPECT_EQ(second->kind, "llm");
   EXPECT_EQ(second->value, Json({{"title", "Budget"}}));
   EXPECT_DOUBLE_EQ(second->created_at, kSecondsAtStart + 5);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Engine state
-
-TEST_P(RepositoryTest, WorkflowAndTaskRunsRoundTripInOrder) {
-  WorkflowRuns workflows(*db_, clock_);
-  TaskRuns tasks(*db_, clock_);
-  WorkflowRun run;
-  run.id = "wf-1";
-  run.name = "diarization_pipeline";
-  run.version = 3;
-  run.status = "RUNNING";
-  run.input = Json{{"transcript_id", "t-1"}};
-  run.correlation_id = "t-1";
-  run.definition = Json{{"name", "diarization_pipeline"}, {"tasks", Json::array()}};
-  ASSERT_OK(workflows.Create(run));
-
-  ASSERT_OK_AND_ASSIGN(WorkflowRun got, workflows.Get("wf-1"));
-  EXPECT_EQ(got.name, "diarization_pipeline");
-  EXPECT_EQ(got.version, 3);
-  EXPECT_EQ(got.status, "RUNNING");
-  EXPECT_EQ(got.input, run.input);
-  EXPECT_EQ(got.output, Json::object());
-  EXPECT_EQ(got.correlation_id, "t-1");
-  EXPECT_FALSE(got.reason.has_value());
-  EXPECT_EQ(got.definition, run.definition);
-  EXPECT_FALSE(got.ended_at.has_value());
-
-  // Created out of order: listing follows seq.
-  for (std::int64_t seq : {3, 1, 2}) {
-    TaskRun task;
-    task.id = "task-" + std::to_string(seq);
-    task.workflow_id = "wf-1";
-    task.reference_name = "ref_" + std::to_string(seq);
-    task.task_name = "pad_track";
-    task.task_type = "SIMPLE";
-    task.status = "SCHEDULED";
-    task.input = Json{{"track_index", seq}};
-    task.seq = seq;
-    task.start_delay = 1.5;
-    task.iteration = 2;
-    ASSERT_OK(tasks.Create(task));
-    clock_.Advance(std::chrono::seconds(1));
-  }
-  ASSERT_OK_AND_ASSIGN(auto listed, tasks.ListByWorkflow("wf-1"));
-  ASSERT_EQ(listed.size(), 3u);
-  EXPECT_EQ(listed[0].id, "task-1");
-  EXPECT_EQ(listed[1].id, "task-2");
-  EXPECT_EQ(listed[2].id, "task-3");
-  EXPECT_EQ(listed[0].input, Json({{"track_index", 1}}));
-  EXPECT_DOUBLE_EQ(listed[0].start_delay, 1.5);
-  EXPECT_EQ(listed[0].iteration, 2);
-  EXPECT_DOUBLE_EQ(listed[2].scheduled_at, kSecondsAtStart);  // task-3 was created first
-
-  // Compare-and-set claim: only the first of two claims wins.
-  TaskRunUpdate claim;
-  claim.status = "IN_PROGRESS";
-  claim.expected_status = "SCHEDULED";
-  claim.worker_id = "worker-a";
-  claim.started_at = 10.0;
-  ASSERT_OK_AND_ASSIGN(bool claimed, tasks.Update("task-1", claim));
-  EXPECT_TRUE(claimed);
-  claim.worker_id = "worker-b";
-  claim.started_at = 11.0;
-  ASSERT_OK_AND_ASSIGN(bool claimed_twice, tasks.Update("task-1", claim));
-  EXPECT_FALSE(claimed_twice);
-  TaskRunUpdate complete;
-  complete.status = "COMPLETED";
-  complete.output = Json{{"padded", {{"key", "k"}}}};
-  complete.ended_at = 12.5;
-  complete.callback_after = 3.0;
-  complete.retried = true;
-  ASSERT_OK(tasks.Update("task-1", complete));
-  ASSERT_OK_AND_ASSIGN(TaskRun done, tasks.Get("task-1"));
-  EXPECT_EQ(done.status, "COMPLETED");
-  EXPECT_EQ(done.worker_id, "worker-a");
-  EXPECT_EQ(done.started_at, std::optional<double>(10.0));
-  EXPECT_EQ(done.ended_at, std::optional<double>(12.5));
-  EXPECT_EQ(done.output, Json({{"padded", {{"key", "k"}}}}));
-  EXPECT_DOUBLE_EQ(done.callback_after, 3.0);
-  EXPECT_TRUE(done.retried);
-  EXPECT_DOUBLE_EQ(done.updated_at, kSecondsAtStart + 3);
-
-  ASSERT_OK_AND_ASSIGN(auto scheduled, tasks.ListByStatus("SCHEDULED"));
-  ASSERT_EQ(scheduled.size(), 2u);
-  EXPECT_EQ(scheduled[0].id, "task-3");  // oldest scheduled first
-  EXPECT_EQ(scheduled[1].id, "task-2");
-
-  WorkflowRunUpdate fail;
-  fail.status = "FAILED";
-  fail.reason = "pad_track failed";
-  fail.ended_at = 20.0;
-  ASSERT_OK(workflows.Update("wf-1", fail));
-  ASSERT_OK_AND_ASSIGN(WorkflowRun failed, workflows.Get("wf-1"));
-  EXPECT_EQ(failed.status, "FAILED");
-  EXPECT_EQ(failed.reason, "pad_track failed");
-  EXPECT_EQ(failed.ended_at, std::optional<double>(20.0));
-  EXPECT_EQ(failed.output, Json::object());  // untouched
-  ASSERT_OK_AND_ASSIGN(auto running, workflows.ListByStatus("RUNNING"));
-  EXPECT_TRUE(running.empty());
-  ASSERT_OK_AND_ASSIGN(auto failed_runs, workflows.ListByStatus("FAILED", 10));
-  ASSERT_EQ(failed_runs.size(), 1u);
-  EXPECT_EQ(failed_runs[0].id, "wf-1");
-
-  WorkflowRunUpdate finish;
-  finish.status = "COMPLETED";
-  auto missing = workflows.Update("wf-404", finish);
-  ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
-  EXPECT_THAT(missing.error().message, HasSubstr("wf-404"));
-  auto missing_task = tasks.Get("task-404");
-  ASSERT_FALSE(missing_task.ok());
-  EXPECT_THAT(missing_task.error().message, HasSubstr("task-404"));
-
-  TaskRun orphan;
-  orphan.id = "task-orphan";
-  orphan.workflow_id = "wf-unknown";
-  orphan.status = "SCHEDULED";
-  auto orphaned = tasks.Create(orphan);
-  ASSERT_FALSE(orphaned.ok());
-  EXPECT_EQ(orphaned.error().kind, ErrorKind::kConflict);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -159,6 +159,11 @@ Status ConductorClient::RetryWorkflow(const std::string& workflow_id) {
   return Ok();
 }
 
+Status ConductorClient::ResumeWorkflow(const std::string& workflow_id) {
+  REFLECTOR_TRY(CallOk("PUT", "/workflow/" + net::UriEncode(workflow_id, false) + "/resume", ""));
+  return Ok();
+}
+
 Status ConductorClient::TerminateWorkflow(const std::string& workflow_id, const std::string& reason) {
   std::string path =
       "/workflow/" + net::UriEncode(workflow_id, false) + "?reason=" + net::UriEncode(reason, false);

@@ -68,6 +68,8 @@ class ConductorClient {
   // GET /workflow/{id}?includeTasks=true, converted to the engines' model.
   Result<WorkflowSnapshot> GetWorkflow(const std::string& workflow_id);
   Status RetryWorkflow(const std::string& workflow_id);
+  // PUT /workflow/{id}/resume: continues a PAUSED workflow (the server refuses any other).
+  Status ResumeWorkflow(const std::string& workflow_id);
   Status TerminateWorkflow(const std::string& workflow_id, const std::string& reason);
   // GET /workflow/{name}/correlated/{id}?includeClosed=true: ids of the matching workflows.
   Result<std::vector<std::string>> FindWorkflowsByCorrelationId(const std::string& name,

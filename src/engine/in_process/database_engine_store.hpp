@@ -3,13 +3,13 @@
 // process and any process sharing the database can inspect them.
 
 #include "engine/engine_store.hpp"
-#include "store/engine_state.hpp"
+#include "store/database.hpp"
 
 namespace reflector::engine {
 
 class DatabaseEngineStore final : public EngineStore {
  public:
-  DatabaseEngineStore(store::Database& database, const Clock& clock) : database_(database), clock_(clock) {}
+  explicit DatabaseEngineStore(store::Database& database) : database_(database) {}
   Status CreateWorkflow(const WorkflowRun& workflow) override;
   Status UpdateWorkflow(const WorkflowRun& workflow) override;
   Result<WorkflowRun> GetWorkflow(std::string_view workflow_id) override;
@@ -19,7 +19,6 @@ class DatabaseEngineStore final : public EngineStore {
 
  private:
   store::Database& database_;
-  const Clock& clock_;
 };
 
 }  // namespace reflector::engine

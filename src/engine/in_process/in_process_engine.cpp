@@ -37,8 +37,7 @@ class HeartbeatSink final : public ProgressSink {
 // The loop of one Run call: owns the in-flight executions of one workflow.
 class InProcessEngine::Runner {
  public:
-  Runner(InProcessEngine& engine, WorkflowSnapshot state, EngineListener* listener)
-      : engine_(engine), state_(std::move(state)), listener_(listener) {}
+  Runner(InProcessEngine& engine, WorkflowSnapshot state) : engine_(engine), state_(std::move(state)) {}
 
   Result<WorkflowStatus> Run(std::stop_token stop) {
     run_stop_ = stop;
@@ -59,7 +58,7 @@ class InProcessEngine::Runner {
         DecideResult changes;
         engine_.decider_.Terminate(state_, "the workflow cannot make progress (no task scheduled or running)",
                                    changes);
-        REFLECTOR_TRY(engine_.Persist(state_, changes, listener_));
+        REFLECTOR_TRY(engine_.Persist(state_, changes));
         continue;
       }
       Wait(stop);
@@ -79,7 +78,7 @@ class InProcessEngine::Runner {
 
   Status DecideAndPersist() {
     DecideResult changes = engine_.decider_.Decide(state_);
-    return engine_.Persist(state_, changes, listener_);
+    return engine_.Persist(state_, changes);
   }
 
   void RecoverInterrupted() {
@@ -95,7 +94,7 @@ class InProcessEngine::Runner {
         changes.changed_tasks.insert(task.id);
       }
     }
-    if (!changes.changed_tasks.empty()) (void)engine_.Persist(state_, changes, listener_);
+    if (!changes.changed_tasks.empty()) (void)engine_.Persist(state_, changes);
   }
 
   bool Ready(const TaskRun& task, WallTime now) const {
@@ -121,7 +120,7 @@ class InProcessEngine::Runner {
       task.worker_id = engine_.options_.worker_id;
       DecideResult changes;
       changes.changed_tasks.insert(task.id);
-      REFLECTOR_TRY(engine_.Persist(state_, changes, listener_));
+      REFLECTOR_TRY(engine_.Persist(state_, changes));
       StartExecution(task);
     }
     return Ok();
@@ -136,15 +135,7 @@ class InProcessEngine::Runner {
       std::lock_guard lock(mutex_);
       beats_[task_id] = engine_.clock_.Now();
     });
-    TaskExecution exec;
-    exec.workflow_id = task.workflow_id;
-    exec.task_id = task.id;
-    exec.reference_name = task.reference_name;
-    exec.task_name = task.task_name;
-    exec.retry_count = task.retry_count;
-    exec.input = task.input;
-    exec.stop = execution->stop.get_token();
-    exec.progress = execution->sink.get();
+    TaskExecution exec = MakeTaskExecution(task, execution->stop.get_token(), execution->sink.get());
     const TaskFunction* function = engine_.tasks_.Find(task.task_name);
     execution->thread =
         std::jthread([this, exec = std::move(exec), function, run_stop = run_stop_]() mutable {
@@ -226,7 +217,7 @@ class InProcessEngine::Runner {
         task.start_time = {};
         DecideResult changes;
         changes.changed_tasks.insert(task.id);
-        REFLECTOR_TRY(engine_.Persist(state_, changes, listener_));
+        REFLECTOR_TRY(engine_.Persist(state_, changes));
       }
     }
     for (auto& [task_id, beat] : beats) {
@@ -239,7 +230,7 @@ class InProcessEngine::Runner {
           it->second->last_persisted_beat = beat;
           DecideResult changes;
           changes.changed_tasks.insert(task.id);
-          REFLECTOR_TRY(engine_.Persist(state_, changes, listener_));
+          REFLECTOR_TRY(engine_.Persist(state_, changes));
         }
       }
     }
@@ -252,7 +243,7 @@ class InProcessEngine::Runner {
       if (engine_.decider_.ApplyOutcome(state_, task_id, outcome)) {
         DecideResult changes;
         changes.changed_tasks.insert(task_id);
-        REFLECTOR_TRY(engine_.Persist(state_, changes, listener_));
+        REFLECTOR_TRY(engine_.Persist(state_, changes));
       }
     }
     return Ok();
@@ -286,7 +277,7 @@ class InProcessEngine::Runner {
       in_flight_.erase(task.id);
       DecideResult changes;
       engine_.decider_.TimeOutTask(state_, task.id, reason, fail_workflow, changes);
-      REFLECTOR_TRY(engine_.Persist(state_, changes, listener_));
+      REFLECTOR_TRY(engine_.Persist(state_, changes));
     }
     return Ok();
   }
@@ -307,7 +298,6 @@ class InProcessEngine::Runner {
 
   InProcessEngine& engine_;
   WorkflowSnapshot state_;
-  EngineListener* listener_;
   std::map<std::string, std::unique_ptr<Execution>> in_flight_;
   std::vector<std::unique_ptr<Execution>> abandoned_;  // timed out, asked to stop
   std::mutex mutex_;
@@ -359,10 +349,9 @@ Result<WorkflowSnapshot> InProcessEngine::Get(const std::string& workflow_id) {
   return snapshot;
 }
 
-Result<WorkflowStatus> InProcessEngine::Run(const std::string& workflow_id, std::stop_token stop,
-                                            EngineListener* listener) {
+Result<WorkflowStatus> InProcessEngine::Run(const std::string& workflow_id, std::stop_token stop) {
   REFLECTOR_ASSIGN_OR_RETURN(WorkflowSnapshot state, Get(workflow_id));
-  Runner runner(*this, std::move(state), listener);
+  Runner runner(*this, std::move(state));
   REFLECTOR_ASSIGN_OR_RETURN(WorkflowStatus status, runner.Run(stop));
   if (status != WorkflowStatus::kFailed && status != WorkflowStatus::kTimedOut) return status;
 
@@ -401,7 +390,7 @@ Result<WorkflowStatus> InProcessEngine::Run(const std::string& workflow_id, std:
   }
   REFLECTOR_ASSIGN_OR_RETURN(WorkflowSnapshot failure, Get(failed.workflow.failure_workflow_id));
   if (!IsTerminal(failure.workflow.status)) {
-    auto failure_status = Run(failure.workflow.id, stop, listener);
+    auto failure_status = Run(failure.workflow.id, stop);
     if (!failure_status.ok()) {
       log::Error("failure workflow did not finish",
                  {{"workflow_id", failure.workflow.id}, {"error", failure_status.error().message}});
@@ -414,7 +403,7 @@ Status InProcessEngine::Retry(const std::string& workflow_id) {
   REFLECTOR_ASSIGN_OR_RETURN(WorkflowSnapshot state, Get(workflow_id));
   DecideResult changes;
   REFLECTOR_TRY(decider_.Retry(state, changes));
-  return Persist(state, changes, nullptr);
+  return Persist(state, changes);
 }
 
 Status InProcessEngine::Terminate(const std::string& workflow_id, const std::string& reason) {
@@ -424,19 +413,16 @@ Status InProcessEngine::Terminate(const std::string& workflow_id, const std::str
   }
   DecideResult changes;
   decider_.Terminate(state, reason, changes);
-  return Persist(state, changes, nullptr);
+  return Persist(state, changes);
 }
 
-Status InProcessEngine::Persist(const WorkflowSnapshot& state, const DecideResult& changes,
-                                EngineListener* listener) {
+Status InProcessEngine::Persist(const WorkflowSnapshot& state, const DecideResult& changes) {
   for (const auto& task : state.tasks) {
     if (changes.changed_tasks.count(task.id) == 0) continue;
     REFLECTOR_TRY(store_.SaveTask(task));
-    if (listener != nullptr) listener->OnTaskChanged(task);
   }
   if (changes.workflow_changed) {
     REFLECTOR_TRY(store_.UpdateWorkflow(state.workflow));
-    if (listener != nullptr) listener->OnWorkflowChanged(state.workflow);
     log::Info("workflow status", {{"workflow_id", state.workflow.id},
                                   {"status", ToString(state.workflow.status)},
                                   {"reason", state.workflow.reason}});

@@ -27,14 +27,6 @@ struct InProcessOptions {
   int response_timeout_seconds_override = 0;
 };
 
-// Called from the engine's loop thread; keep it quick.
-class EngineListener {
- public:
-  virtual ~EngineListener() = default;
-  virtual void OnTaskChanged(const TaskRun& /*task*/) {}
-  virtual void OnWorkflowChanged(const WorkflowRun& /*workflow*/) {}
-};
-
 class InProcessEngine {
  public:
   InProcessEngine(const DefinitionRegistry& definitions, EngineStore& store, const TaskRegistry& tasks,
@@ -47,14 +39,13 @@ class InProcessEngine {
   Result<WorkflowSnapshot> Get(const std::string& workflow_id);
   // Runs the workflow until it ends (and then its failure workflow, if it failed) or `stop` is
   // requested (then running tasks are stopped and left to run again on the next Run).
-  Result<WorkflowStatus> Run(const std::string& workflow_id, std::stop_token stop,
-                             EngineListener* listener = nullptr);
+  Result<WorkflowStatus> Run(const std::string& workflow_id, std::stop_token stop);
   Status Retry(const std::string& workflow_id);
   Status Terminate(const std::string& workflow_id, const std::string& reason);
 
  private:
   class Runner;
-  Status Persist(const WorkflowSnapshot& state, const DecideResult& changes, EngineListener* listener);
+  Status Persist(const WorkflowSnapshot& state, const DecideResult& changes);
 
   const DefinitionRegistry& definitions_;
   EngineStore& store_;

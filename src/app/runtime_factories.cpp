@@ -1,0 +1,73 @@
+#include "app/runtime_factories.hpp"
+
+#include "llm/openai/openai_summarizer.hpp"
+#include "stt/http/remote_speech_to_text.hpp"
+#include "stt/pocketsphinx/pocketsphinx_speech_to_text.hpp"
+
+namespace reflector::app {
+
+constexpr int kMaxAnswerTokens = 512;  // longest LLM answer: a summary paragraph
+
+Result<std::unique_ptr<stt::SpeechToText>> MakeSpeechToText(const Settings& settings, net::HttpClient& http) {
+  if (settings.transcript_backend == "pocketsphinx") {
+    stt::PocketSphinxOptions options;
+    if (!settings.pocketsphinx_model_dir.empty()) options.model_dir = settings.pocketsphinx_model_dir;
+    REFLECTOR_TRY(stt::PocketSphinxSpeechToText::CheckModel(options.model_dir));
+    return std::unique_ptr<stt::SpeechToText>(std::make_unique<stt::PocketSphinxSpeechToText>(options));
+  }
+  if (settings.transcript_backend == "modal" && settings.storage_backend != StorageBackend::kS3) {
+    return Error::InvalidInput(
+        "TRANSCRIPT_BACKEND=modal fetches the audio by a presigned URL, so it needs "
+        "TRANSCRIPT_STORAGE_BACKEND=s3 (local files have no URL the service can reach)");
+  }
+  stt::RemoteSpeechToTextOptions options;
+  options.backend = settings.transcript_backend;
+  options.url = settings.transcript_url;
+  options.api_key = settings.transcript_modal_api_key;
+  options.model = settings.transcript_model;
+  options.timeout = std::chrono::seconds(settings.transcript_file_timeout_seconds);
+  auto remote = stt::MakeRemoteSpeechToText(options, http);
+  if (!remote) return remote.error().WithContext("TRANSCRIPT_BACKEND=" + settings.transcript_backend);
+  return std::move(*remote);
+}
+
+Result<std::unique_ptr<llm::Summarizer>> MakeLlmSummarizer(const Settings& settings, net::HttpClient& http,
+                                                           Clock& clock, llm::Summarizer& fallback,
+                                                           int max_concurrent_requests) {
+  if (settings.llm_url.empty()) return std::unique_ptr<llm::Summarizer>();
+  llm::OpenAiOptions options;
+  options.base_url = settings.llm_url;
+  options.api_key = settings.llm_api_key;
+  options.model = settings.llm_model;
+  options.context_window = settings.llm_context_window;
+  options.parse_max_retries = settings.llm_parse_max_retries;
+  options.max_concurrent_requests = max_concurrent_requests;
+  // Bounds each answer: servers such as llama.cpp otherwise generate until the context is full
+  // when a model rambles, which on a small CPU model takes minutes per call.
+  options.max_tokens = kMaxAnswerTokens;
+  options.fallback = &fallback;  // a small model's unusable answer does not fail a meeting
+  auto openai = llm::OpenAiSummarizer::Create(options, http, clock);
+  if (!openai) return openai.error();
+  return std::unique_ptr<llm::Summarizer>(std::move(*openai));
+}
+
+std::unique_ptr<platform::DailyClient> MakeDailyClient(const Settings& settings, net::HttpClient& http,
+                                                       Clock& clock) {
+  if (settings.daily_api_key.empty()) return nullptr;
+  platform::DailyClientOptions options;
+  options.api_key = settings.daily_api_key;
+  options.base_url = settings.daily_api_url;
+  return std::make_unique<platform::DailyClient>(options, http, clock);
+}
+
+std::unique_ptr<notify::ZulipClient> MakeZulipClient(const Settings& settings, net::HttpClient& http) {
+  if (settings.zulip_realm.empty() || settings.zulip_bot_email.empty() || settings.zulip_api_key.empty())
+    return nullptr;
+  notify::ZulipOptions options;
+  options.site = settings.zulip_realm;
+  options.bot_email = settings.zulip_bot_email;
+  options.api_key = settings.zulip_api_key;
+  return std::make_unique<notify::ZulipClient>(options, http);
+}
+
+}  // namespace reflector::app

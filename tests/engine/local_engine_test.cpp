@@ -1,0 +1,211 @@
+// LocalEngine: the in-process engine behind the Engine seam runs workflows in the background,
+// bounded, stoppable and resumable.
+
+#include "engine/in_process/local_engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
+#include "engine/in_process/memory_engine_store.hpp"
+
+namespace reflector::engine {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A latch the tasks wait on, so a test decides when they finish.
+class Gate {
+ public:
+  void Open() {
+    {
+      std::lock_guard lock(mutex_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+  // Waits until open; false when `stop` came first.
+  bool Wait(std::stop_token stop) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait(lock, stop, [this] { return open_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable_any cv_;
+  bool open_ = false;
+};
+
+// Fails SaveTask while `fail` is set, as a database that went away would.
+class FailingStore final : public EngineStore {
+ public:
+  std::atomic<bool> fail{false};
+  Status CreateWorkflow(const WorkflowRun& w) override { return inner_.CreateWorkflow(w); }
+  Status UpdateWorkflow(const WorkflowRun& w) override { return inner_.UpdateWorkflow(w); }
+  Result<WorkflowRun> GetWorkflow(std::string_view id) override { return inner_.GetWorkflow(id); }
+  Status SaveTask(const TaskRun& t) override {
+    if (fail) return Error::Transient(ErrorKind::kUnavailable, "database connection lost");
+    return inner_.SaveTask(t);
+  }
+  Result<std::vector<TaskRun>> ListTasks(std::string_view id) override { return inner_.ListTasks(id); }
+  Result<std::vector<std::string>> ListWorkflowIds(WorkflowStatus s) override {
+    return inner_.ListWorkflowIds(s);
+  }
+
+ private:
+  MemoryEngineStore inner_;
+};
+
+class LocalEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto def = ParseWorkflowDef(Json::parse(R"({"name": "two", "schemaVersion": 2, "tasks": [
+      {"name": "first", "taskReferenceName": "a"},
+      {"name": "second", "taskReferenceName": "b"}]})"));
+    ASSERT_TRUE(def.ok()) << def.error().message;
+    registry_.workflows["two"] = *def;
+    for (const char* name : {"first", "second"}) {
+      TaskDef task;
+      task.name = name;
+      registry_.task_defs[name] = task;
+    }
+    tasks_.Register("first", [this](const TaskExecution&) -> Result<Json> {
+      ++first_calls_;
+      return Json{{"ok", true}};
+    });
+    tasks_.Register("second", [this](const TaskExecution& e) -> Result<Json> {
+      ++second_started_;
+      if (!gate_.Wait(e.stop)) return Error::Cancelled();
+      return Json{{"ok", true}};
+    });
+  }
+
+  // Polls until the workflow reaches a terminal status or the deadline passes.
+  WorkflowSnapshot WaitForEnd(Engine& engine, const std::string& id) {
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    for (;;) {
+      auto snapshot = engine.Get(id);
+      EXPECT_TRUE(snapshot.ok()) << snapshot.error().message;
+      if (!snapshot.ok() || IsTerminal(snapshot->workflow.status))
+        return snapshot.ok() ? *snapshot : WorkflowSnapshot{};
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "workflow " << id << " did not end";
+        return *snapshot;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+
+  // Polls until `count` reaches `value`.
+  static bool WaitFor(const std::atomic<int>& count, int value) {
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (count.load() < value) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(5ms);
+    }
+    return true;
+  }
+
+  SystemClock clock_;
+  RandomIdGenerator ids_{7};
+  DefinitionRegistry registry_;
+  MemoryEngineStore store_;
+  TaskRegistry tasks_;
+  Gate gate_;
+  std::atomic<int> first_calls_{0};
+  std::atomic<int> second_started_{0};
+};
+
+TEST_F(LocalEngineTest, StartRunsTheWorkflowInTheBackground) {
+  InProcessEngine engine(registry_, store_, tasks_, clock_, ids_);
+  LocalEngine local(engine);
+  EXPECT_EQ(local.Name(), "in_process");
+  auto id = local.Start("two", Json::object(), "corr");
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  ASSERT_TRUE(WaitFor(second_started_, 1));
+  EXPECT_EQ(local.Get(*id)->workflow.status, WorkflowStatus::kRunning);
+  gate_.Open();
+  WorkflowSnapshot done = WaitForEnd(local, *id);
+  EXPECT_EQ(done.workflow.status, WorkflowStatus::kCompleted);
+  EXPECT_EQ(done.workflow.correlation_id, "corr");
+  EXPECT_EQ(done.tasks.size(), 2U);
+}
+
+TEST_F(LocalEngineTest, RunsAtMostTheConfiguredNumberOfWorkflowsAtOnce) {
+  InProcessEngine engine(registry_, store_, tasks_, clock_, ids_);
+  LocalEngine local(engine, {.max_running_workflows = 1});
+  std::string one = local.Start("two", Json::object(), "").value();
+  std::string two = local.Start("two", Json::object(), "").value();
+  ASSERT_TRUE(WaitFor(second_started_, 1));
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(first_calls_.load(), 1) << "the second workflow waits for the first";
+  gate_.Open();
+  EXPECT_EQ(WaitForEnd(local, one).workflow.status, WorkflowStatus::kCompleted);
+  EXPECT_EQ(WaitForEnd(local, two).workflow.status, WorkflowStatus::kCompleted);
+  EXPECT_EQ(first_calls_.load(), 2);
+}
+
+TEST_F(LocalEngineTest, ShutdownLeavesTheRunResumableWithoutRedoingFinishedTasks) {
+  InProcessEngine engine(registry_, store_, tasks_, clock_, ids_);
+  std::string id;
+  {
+    LocalEngine local(engine);
+    id = local.Start("two", Json::object(), "").value();
+    ASSERT_TRUE(WaitFor(second_started_, 1));
+  }  // the process "ends" while `second` runs
+  EXPECT_EQ(engine.Get(id)->workflow.status, WorkflowStatus::kRunning);
+
+  LocalEngine restarted(engine);
+  gate_.Open();
+  ASSERT_TRUE(restarted.Resume(id).ok());
+  EXPECT_EQ(WaitForEnd(restarted, id).workflow.status, WorkflowStatus::kCompleted);
+  EXPECT_EQ(first_calls_.load(), 1);
+  EXPECT_EQ(second_started_.load(), 2);
+  EXPECT_TRUE(restarted.Resume(id).ok()) << "resuming an ended workflow changes nothing";
+}
+
+TEST_F(LocalEngineTest, TerminateStopsTheLocalRun) {
+  InProcessEngine engine(registry_, store_, tasks_, clock_, ids_);
+  LocalEngine local(engine);
+  std::string id = local.Start("two", Json::object(), "").value();
+  ASSERT_TRUE(WaitFor(second_started_, 1));
+  ASSERT_TRUE(local.Terminate(id, "operator said so").ok());
+  WorkflowSnapshot ended = local.Get(id).value();
+  EXPECT_EQ(ended.workflow.status, WorkflowStatus::kTerminated);
+  EXPECT_EQ(ended.workflow.reason, "operator said so");
+}
+
+TEST_F(LocalEngineTest, RetryRunsAFailedWorkflowAgainFromItsFailedTask) {
+  std::atomic<bool> broken{true};
+  tasks_.Register("second", [&](const TaskExecution&) -> Result<Json> {
+    ++second_started_;
+    if (broken) return Error::InvalidInput("bad track");
+    return Json{{"ok", true}};
+  });
+  InProcessEngine engine(registry_, store_, tasks_, clock_, ids_);
+  LocalEngine local(engine);
+  std::string id = local.Start("two", Json::object(), "").value();
+  EXPECT_EQ(WaitForEnd(local, id).workflow.status, WorkflowStatus::kFailed);
+  broken = false;
+  ASSERT_TRUE(local.Retry(id).ok());
+  EXPECT_EQ(WaitForEnd(local, id).workflow.status, WorkflowStatus::kCompleted);
+  EXPECT_EQ(first_calls_.load(), 1);
+  EXPECT_EQ(second_started_.load(), 2);
+}
+
+TEST_F(LocalEngineTest, ARunTheEngineCannotContinueEndsTerminatedWithTheReason) {
+  FailingStore failing;
+  InProcessEngine engine(registry_, failing, tasks_, clock_, ids_);
+  LocalEngine local(engine);
+  failing.fail = true;
+  std::string id = local.Start("two", Json::object(), "").value();
+  WorkflowSnapshot ended = WaitForEnd(local, id);
+  EXPECT_EQ(ended.workflow.status, WorkflowStatus::kTerminated);
+  EXPECT_NE(ended.workflow.reason.find("database connection lost"), std::string::npos)
+      << ended.workflow.reason;
+}
+
+}  // namespace
+}  // namespace reflector::engine
