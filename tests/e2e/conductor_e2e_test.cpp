@@ -144,7 +144,11 @@ class ConductorEndToEndTest : public ::testing::Test {
   }
 
   std::vector<std::string> ProcessArgs(const std::vector<SpokenTrack>& tracks, const std::string& output) {
-    std::vector<std::string> args = {reflector_, "process", "--engine", "conductor"};
+    std::vector<std::string> args = {reflector_, "process"};
+    if (!engine_from_settings_) {
+      args.push_back("--engine");
+      args.push_back("conductor");
+    }
     for (const auto& track : tracks) {
       args.push_back("--track");
       args.push_back(track.script.name + "=" + track.file.string());
@@ -246,6 +250,7 @@ class ConductorEndToEndTest : public ::testing::Test {
   }
 
   TempDir dir_{"reflector-conductor-e2e"};
+  bool engine_from_settings_ = false;  // CONDUCTOR_ENABLED=true chooses the engine, not --engine
   std::string reflector_;
   std::string s3_endpoint_;
   std::string conductor_url_;
@@ -257,6 +262,10 @@ class ConductorEndToEndTest : public ::testing::Test {
 
 TEST_F(ConductorEndToEndTest, ThreeSpeakerMeetingWithTwoWorkerProcesses) {
   auto tracks = SynthesiseMeeting(Speakers(3), dir_.path());
+  // The seed's switch: CONDUCTOR_ENABLED=true alone sends `process` to Conductor
+  // (ProcessAndCheck asserts provenance.engine == "conductor").
+  engine_from_settings_ = true;
+  env_["CONDUCTOR_ENABLED"] = "true";
   // One task at a time each: the three transcriptions cannot all go to one worker.
   std::string first = StartWorker("worker-a", 1);
   std::string second = StartWorker("worker-b", 1);

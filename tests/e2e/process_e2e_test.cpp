@@ -292,6 +292,33 @@ TEST_F(ProcessEndToEndTest, ConductorEngineAndWorkerRefuseStateOnlyThisMachineSe
   EXPECT_EQ(listed.out.find("processing"), std::string::npos) << "nothing was started";
 }
 
+TEST_F(ProcessEndToEndTest, EngineSettingsChooseTheEngineAndShadowModeIsRefused) {
+  auto samples = TestDataDir().parent_path().parent_path() / "samples";
+  std::string track = "Alice=" + (samples / "alice.webm").string();
+
+  // CONDUCTOR_ENABLED=true sends `process` to Conductor, which needs shared state: refused here.
+  env_["CONDUCTOR_ENABLED"] = "true";
+  auto by_setting = Reflector({"process", "--track", track});
+  EXPECT_EQ(by_setting.exit_code, 2) << by_setting.err;
+  EXPECT_NE(by_setting.err.find("DATABASE_URL must name a PostgreSQL database"), std::string::npos)
+      << by_setting.err;
+
+  // --engine overrides the setting.
+  auto overridden = Reflector({"process", "--engine", "in-process", "--track", track});
+  ASSERT_EQ(overridden.exit_code, 0) << overridden.err;
+  Json shown = Show(TranscriptIdFrom(overridden.out));
+  EXPECT_EQ(shown["provenance"]["engine"], "in_process");
+  EXPECT_EQ(shown["status"], "ended");
+
+  // A setting that is not built yet is refused, never silently ignored.
+  env_["CONDUCTOR_ENABLED"] = "false";
+  env_["CONDUCTOR_SHADOW_MODE"] = "true";
+  auto shadow = Reflector({"process", "--track", track});
+  EXPECT_EQ(shadow.exit_code, 2);
+  EXPECT_NE(shadow.err.find("CONDUCTOR_SHADOW_MODE"), std::string::npos) << shadow.err;
+  EXPECT_NE(shadow.err.find("not available yet"), std::string::npos) << shadow.err;
+}
+
 TEST_F(ProcessEndToEndTest, BadInputGivesClearErrorsAndLeavesNothingProcessing) {
   auto tracks = SynthesiseMeeting({ThreeSpeakers()[0]}, dir_.path());
   std::string good = "Dana=" + tracks[0].file.string();
