@@ -5,7 +5,7 @@
 #include "llm/openai/openai_summarizer.hpp"
 #include "pipeline/tasks.hpp"
 #include "storage/factory.hpp"
-#include "stt/http/remote_speech_to_text.hpp"
+#include "stt/factory.hpp"
 #include "stt/pocketsphinx/pocketsphinx_speech_to_text.hpp"
 
 namespace reflector::app {

@@ -10,7 +10,7 @@
 #include "fakes/object_store_fake.hpp"
 #include "net/http_client.hpp"
 #include "pipeline_fixture.hpp"
-#include "stt/http/remote_speech_to_text.hpp"
+#include "stt/factory.hpp"
 #include "support/http_test_helpers.hpp"
 #include "support/test_files.hpp"
 
