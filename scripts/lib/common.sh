@@ -21,7 +21,7 @@ REFLECTOR_BUILD_PACKAGES=(
   nlohmann-json3-dev libspdlog-dev libcli11-dev
   libsoci-dev libpq-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  flite sox time clang-format python3 ccache
+  flite sox time clang-format clang-tidy python3 ccache
 )
 
 # Installs the packages that are missing (quick when everything is there).

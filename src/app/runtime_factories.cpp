@@ -1,7 +1,7 @@
 #include "app/runtime_factories.hpp"
 
 #include "llm/openai/openai_summarizer.hpp"
-#include "stt/http/remote_speech_to_text.hpp"
+#include "stt/factory.hpp"
 #include "stt/pocketsphinx/pocketsphinx_speech_to_text.hpp"
 
 namespace reflector::app {

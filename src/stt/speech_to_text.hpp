@@ -1,7 +1,7 @@
 #pragma once
 // The SpeechToText seam: turns one audio file into timed words. Backends live in sibling
-// folders (pocketsphinx/ embedded, http/ remote services) and all return words cleaned by
-// NormalizeWords.
+// folders (pocketsphinx/ embedded; modal/ and openai/ remote services, sharing remote/) and
+// all return words cleaned by NormalizeWords.
 
 #include <filesystem>
 #include <functional>

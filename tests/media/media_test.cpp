@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "audio_fixtures.hpp"
+#include "fakes/progress_sink_fake.hpp"
 #include "media/audio.hpp"
 #include "support/temp_dir.hpp"
 

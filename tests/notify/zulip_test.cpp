@@ -6,17 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <mutex>
 
-#include "net/url.hpp"
-#include "support/http_test_server.hpp"
+#include "support/fake_zulip.hpp"
+#include "support/http_test_helpers.hpp"
 
 namespace reflector::notify {
 namespace {
 
-using testing::HttpTestServer;
-using testing::TestHttpRequest;
-using testing::TestHttpResponse;
+using testing::DecodeForm;
+using testing::FakeZulip;
 
 constexpr const char* kEmail = "reflector-bot@chat.example.com";
 constexpr const char* kKey = "zulip-api-key-xyz";
@@ -31,105 +29,10 @@ ZulipOptions Options(std::string site, std::string key = kKey) {
   return options;
 }
 
-std::map<std::string, std::string> DecodeForm(std::string_view body) {
-  std::map<std::string, std::string> fields;
-  while (!body.empty()) {
-    std::size_t amp = body.find('&');
-    std::string pair(body.substr(0, amp));
-    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
-    for (char& c : pair)
-      if (c == '+') c = ' ';
-    std::size_t eq = pair.find('=');
-    fields[net::UriDecode(pair.substr(0, eq))] =
-        eq == std::string::npos ? "" : net::UriDecode(pair.substr(eq + 1));
-  }
-  return fields;
-}
-
-TestHttpResponse JsonResponse(int status, std::string body) {
-  TestHttpResponse response;
-  response.status = status;
-  response.headers = {{"Content-Type", "application/json"}};
-  response.body = std::move(body);
-  return response;
-}
-
-// A Zulip double: checks Basic auth and the form content type; messages are kept by id.
-class FakeZulip {
- public:
-  FakeZulip() : server_([this](const TestHttpRequest& request) { return Answer(request); }) {}
-
-  std::string BaseUrl() const { return server_.BaseUrl(); }
-  std::vector<TestHttpRequest> Requests() {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-  std::map<std::int64_t, std::map<std::string, std::string>> Messages() {
-    std::lock_guard lock(mutex_);
-    return messages_;
-  }
-  void Add(std::int64_t id, std::map<std::string, std::string> message) {
-    std::lock_guard lock(mutex_);
-    messages_[id] = std::move(message);
-  }
-  // Answer every request with this status and body (0: behave).
-  void Override(int status, std::string body) {
-    std::lock_guard lock(mutex_);
-    status_override_ = status;
-    body_override_ = std::move(body);
-  }
-
- private:
-  TestHttpResponse Answer(const TestHttpRequest& request) {
-    std::lock_guard lock(mutex_);
-    requests_.push_back(request);
-    if (status_override_ != 0) return JsonResponse(status_override_, body_override_);
-    if (request.Header("Authorization") != kBasic) {
-      return JsonResponse(401, R"({"code":"UNAUTHORIZED","msg":"Not logged in","result":"error"})");
-    }
-    if (request.Header("Content-Type") != "application/x-www-form-urlencoded") {
-      return JsonResponse(400, R"({"code":"BAD_REQUEST","msg":"expected a form","result":"error"})");
-    }
-    auto form = DecodeForm(request.body);
-    if (request.method == "POST" && request.path == "/api/v1/messages") {
-      if (form["type"] != "stream")
-        return JsonResponse(400, R"({"code":"BAD_REQUEST","msg":"type","result":"error"})");
-      if (form["to"] != "meetings") {
-        return JsonResponse(400, R"({"code":"STREAM_DOES_NOT_EXIST","msg":"Channel ')" + form["to"] +
-                                     R"(' does not exist","result":"error","stream":")" + form["to"] +
-                                     R"("})");
-      }
-      std::int64_t id = next_id_++;
-      messages_[id] = form;
-      return JsonResponse(200, R"({"id":)" + std::to_string(id) + R"(,"msg":"","result":"success"})");
-    }
-    const std::string prefix = "/api/v1/messages/";
-    if (request.method == "PATCH" && request.path.rfind(prefix, 0) == 0) {
-      std::int64_t id = std::stoll(request.path.substr(prefix.size()));
-      auto it = messages_.find(id);
-      if (it == messages_.end()) {
-        return JsonResponse(400, R"j({"code":"BAD_REQUEST","msg":"Invalid message(s)","result":"error"})j");
-      }
-      for (const auto& [key, value] : form)
-        it->second[key] = value;
-      return JsonResponse(200, R"({"msg":"","result":"success"})");
-    }
-    return JsonResponse(404, R"({"code":"BAD_REQUEST","msg":"no route","result":"error"})");
-  }
-
-  std::mutex mutex_;
-  std::vector<TestHttpRequest> requests_;
-  std::map<std::int64_t, std::map<std::string, std::string>> messages_;
-  std::int64_t next_id_ = 4215;
-  int status_override_ = 0;
-  std::string body_override_;
-  HttpTestServer server_;
-};
-
 class ZulipClientTest : public ::testing::Test {
  protected:
   ZulipClient Client() { return ZulipClient(Options(fake.BaseUrl() + "/"), http); }
-  FakeZulip fake;
+  FakeZulip fake{kBasic};
   net::HttpClient http;
 };
 

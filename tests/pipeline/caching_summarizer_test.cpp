@@ -1,13 +1,13 @@
-// The caching decorator over a counting fake summarizer, with the task cache in SQLite.
+// The caching decorator over the fake summariser (which counts its calls), cache in SQLite.
 
 #include "pipeline/caching_summarizer.hpp"
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <string>
 #include <vector>
 
+#include "fakes/summarizer_fake.hpp"
 #include "store/database.hpp"
 #include "store/task_cache.hpp"
 #include "support/temp_dir.hpp"
@@ -15,39 +15,7 @@
 namespace reflector::pipeline {
 namespace {
 
-// Answers from its inputs and counts the calls; can be told to fail.
-class CountingSummarizer final : public llm::Summarizer {
- public:
-  explicit CountingSummarizer(std::string model = "fake-v1") : model_(std::move(model)) {}
-
-  Result<llm::TopicDraft> DescribeTopic(std::span<const llm::Word> chunk, const llm::SpeakerNames& names,
-                                        std::stop_token) override {
-    ++calls;
-    if (fail) return Error::Transient(ErrorKind::kUnavailable, "llm DescribeTopic: HTTP 503");
-    std::string who = names.empty() ? "nobody" : names.begin()->second;
-    return llm::TopicDraft{"Topic of " + std::to_string(chunk.size()) + " words", "Said by " + who};
-  }
-  Result<std::string> Title(std::span<const llm::TopicDraft> topics, std::stop_token) override {
-    ++calls;
-    return "Title of " + std::to_string(topics.size()) + " topics";
-  }
-  Result<llm::SummaryDraft> Summarize(std::span<const llm::TopicDraft> topics,
-                                      std::span<const llm::Word> words, const llm::SpeakerNames&,
-                                      std::stop_token) override {
-    ++calls;
-    return llm::SummaryDraft{"# Summary\n\n**" + topics.front().title + "**\n" + std::to_string(words.size()),
-                             "recap",
-                             {topics.front().title}};
-  }
-  std::string_view Backend() const override { return "fake"; }
-  std::string_view Model() const override { return model_; }
-
-  std::atomic<int> calls{0};
-  bool fail = false;
-
- private:
-  std::string model_;
-};
+using testing::FakeSummarizer;
 
 class CachingSummarizerTest : public ::testing::Test {
  protected:
@@ -66,10 +34,10 @@ class CachingSummarizerTest : public ::testing::Test {
 };
 
 TEST_F(CachingSummarizerTest, SecondIdenticalCallIsServedFromTheCache) {
-  CountingSummarizer inner;
+  FakeSummarizer inner;
   CachingSummarizer cached(inner, *database_, clock_);
   EXPECT_EQ(cached.Backend(), "fake");
-  EXPECT_EQ(cached.Model(), "fake-v1");
+  EXPECT_EQ(cached.Model(), "fake-1");
 
   auto first = cached.DescribeTopic(words_, names_, {});
   ASSERT_TRUE(first.ok()) << first.error().Describe();
@@ -77,19 +45,19 @@ TEST_F(CachingSummarizerTest, SecondIdenticalCallIsServedFromTheCache) {
   ASSERT_TRUE(second.ok()) << second.error().Describe();
   EXPECT_EQ(inner.calls, 1);
   EXPECT_EQ(second->title, first->title);
-  EXPECT_EQ(second->summary, "Said by Alice");
+  EXPECT_EQ(second->summary, "Said by Alice, Bob");
 
   std::vector<llm::TopicDraft> topics = {*first};
   auto title = cached.Title(topics, {});
   auto title_again = cached.Title(topics, {});
   ASSERT_TRUE(title.ok() && title_again.ok());
-  EXPECT_EQ(*title_again, "Title of 1 topics");
+  EXPECT_EQ(*title_again, "Meeting About 1 Topics");
 
   auto summary = cached.Summarize(topics, words_, names_, {});
   auto summary_again = cached.Summarize(topics, words_, names_, {});
   ASSERT_TRUE(summary.ok() && summary_again.ok());
   EXPECT_EQ(summary_again->long_summary, summary->long_summary);
-  EXPECT_EQ(summary_again->short_summary, "recap");
+  EXPECT_EQ(summary_again->short_summary, "Alice, Bob spoke.");
   EXPECT_EQ(summary_again->subjects, std::vector<std::string>{first->title});
 
   EXPECT_EQ(inner.calls, 3);
@@ -104,14 +72,14 @@ TEST_F(CachingSummarizerTest, SecondIdenticalCallIsServedFromTheCache) {
   ASSERT_TRUE(entry.ok()) << entry.error().Describe();
   ASSERT_TRUE(entry->has_value()) << "the key follows the documented recipe";
   EXPECT_EQ((*entry)->kind, "llm");
-  EXPECT_EQ((*entry)->value["title"], "Title of 1 topics");
+  EXPECT_EQ((*entry)->value["title"], "Meeting About 1 Topics");
   CachingSummarizer fresh(inner, *database_, clock_);
   ASSERT_TRUE(fresh.DescribeTopic(words_, names_, {}).ok());
   EXPECT_EQ(inner.calls, 3);
 }
 
 TEST_F(CachingSummarizerTest, DifferentInputsOrModelMiss) {
-  CountingSummarizer inner;
+  FakeSummarizer inner;
   CachingSummarizer cached(inner, *database_, clock_);
   ASSERT_TRUE(cached.DescribeTopic(words_, names_, {}).ok());
 
@@ -123,10 +91,10 @@ TEST_F(CachingSummarizerTest, DifferentInputsOrModelMiss) {
   llm::SpeakerNames other_names = {{0, "Alicia"}, {1, "Bob"}};
   auto renamed = cached.DescribeTopic(words_, other_names, {});
   ASSERT_TRUE(renamed.ok());
-  EXPECT_EQ(renamed->summary, "Said by Alicia");
+  EXPECT_EQ(renamed->summary, "Said by Alicia, Bob");
   EXPECT_EQ(inner.calls, 3) << "different names";
 
-  CountingSummarizer newer("fake-v2");
+  FakeSummarizer newer("fake-2");
   CachingSummarizer cached_newer(newer, *database_, clock_);
   ASSERT_TRUE(cached_newer.DescribeTopic(words_, names_, {}).ok());
   EXPECT_EQ(newer.calls, 1) << "a different model";
@@ -137,7 +105,7 @@ TEST_F(CachingSummarizerTest, DifferentInputsOrModelMiss) {
 }
 
 TEST_F(CachingSummarizerTest, ErrorsAreNotCachedAndStopIsHonoured) {
-  CountingSummarizer inner;
+  FakeSummarizer inner;
   inner.fail = true;
   CachingSummarizer cached(inner, *database_, clock_);
   auto failed = cached.DescribeTopic(words_, names_, {});
@@ -156,14 +124,14 @@ TEST_F(CachingSummarizerTest, ErrorsAreNotCachedAndStopIsHonoured) {
 }
 
 TEST_F(CachingSummarizerTest, AnEntryOfTheWrongShapeIsAMiss) {
-  CountingSummarizer inner;
+  FakeSummarizer inner;
   CachingSummarizer cached(inner, *database_, clock_);
   const std::string key = cached.Key("Title", Json{{"topics", Json::array()}});
   store::TaskCache cache(*database_, clock_);
   ASSERT_TRUE(cache.Put(key, "llm", Json{{"title", 42}}).ok());
   auto title = cached.Title({}, {});
   ASSERT_TRUE(title.ok());
-  EXPECT_EQ(*title, "Title of 0 topics");
+  EXPECT_EQ(*title, "Meeting About 0 Topics");
   EXPECT_EQ(inner.calls, 1);
   auto again = cached.Title({}, {});
   ASSERT_TRUE(again.ok());

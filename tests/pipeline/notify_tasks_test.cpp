@@ -3,76 +3,24 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-#include <mutex>
-#include <set>
-
-#include "net/url.hpp"
 #include "notify/webhook.hpp"
 #include "notify/zulip.hpp"
 #include "pipeline_fixture.hpp"
 #include "store/recordings.hpp"
 #include "store/webhook_deliveries.hpp"
-#include "support/http_test_server.hpp"
+#include "support/fake_zulip.hpp"
+#include "support/http_test_helpers.hpp"
 
 namespace reflector::pipeline {
 namespace {
 
-using testing::HttpTestServer;
-using testing::TestHttpRequest;
-using testing::TestHttpResponse;
+using testing::DecodeForm;
+using testing::FakeZulip;
+using testing::JsonResponse;
+using testing::RecordingHttpServer;
 
 constexpr const char* kSecret = "room-webhook-secret";
 constexpr const char* kUi = "https://reflector.example.com";
-
-TestHttpResponse Answer(int status, std::string body) {
-  TestHttpResponse response;
-  response.status = status;
-  response.headers = {{"Content-Type", "application/json"}};
-  response.body = std::move(body);
-  return response;
-}
-
-std::map<std::string, std::string> DecodeForm(std::string_view body) {
-  std::map<std::string, std::string> fields;
-  while (!body.empty()) {
-    std::size_t amp = body.find('&');
-    std::string pair(body.substr(0, amp));
-    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
-    for (char& c : pair)
-      if (c == '+') c = ' ';
-    std::size_t eq = pair.find('=');
-    fields[net::UriDecode(pair.substr(0, eq))] =
-        eq == std::string::npos ? "" : net::UriDecode(pair.substr(eq + 1));
-  }
-  return fields;
-}
-
-// Records requests and answers with a scripted list of statuses (the last one repeats).
-class ScriptedServer {
- public:
-  explicit ScriptedServer(std::vector<std::pair<int, std::string>> script)
-      : script_(std::move(script)),
-        server_([this](const TestHttpRequest& request) { return Next(request); }) {}
-  std::string BaseUrl() const { return server_.BaseUrl(); }
-  std::vector<TestHttpRequest> Requests() {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-
- private:
-  TestHttpResponse Next(const TestHttpRequest& request) {
-    std::lock_guard lock(mutex_);
-    requests_.push_back(request);
-    const auto& step = script_[std::min(requests_.size(), script_.size()) - 1];
-    return Answer(step.first, step.second);
-  }
-
-  std::mutex mutex_;
-  std::vector<TestHttpRequest> requests_;
-  std::vector<std::pair<int, std::string>> script_;
-  HttpTestServer server_;
-};
 
 class NotifyTasksTest : public ::testing::Test {
  protected:
@@ -127,7 +75,7 @@ class NotifyTasksTest : public ::testing::Test {
 // --- send_webhook --------------------------------------------------------------------------
 
 TEST_F(NotifyTasksTest, WebhookRetriedAfter503ThenSentWithTheSameEventId) {
-  ScriptedServer receiver({{503, "busy"}, {200, "ok"}});
+  RecordingHttpServer receiver({JsonResponse(503, "busy"), JsonResponse(200, "ok")});
   std::string id = CreateEndedTranscript(receiver.BaseUrl() + "/hook?token=abc", false);
   Json input = {{"transcript_id", id}, {"room_id", room_id}};
 
@@ -184,7 +132,7 @@ TEST_F(NotifyTasksTest, WebhookRetriedAfter503ThenSentWithTheSameEventId) {
 }
 
 TEST_F(NotifyTasksTest, Webhook4xxIsNotRetriedAndIsRecorded) {
-  ScriptedServer receiver({{410, R"({"error":"gone"})"}});
+  RecordingHttpServer receiver({JsonResponse(410, R"({"error":"gone"})")});
   std::string id = CreateEndedTranscript(receiver.BaseUrl() + "/hook", false);
   auto result = f.Run("send_webhook", Json{{"transcript_id", id}, {"room_id", room_id}});
   ASSERT_TRUE(result.ok()) << result.error().message;
@@ -216,7 +164,7 @@ TEST_F(NotifyTasksTest, WebhookUnreachableIsRetryableAndRecordedWithoutStatus) {
 }
 
 TEST_F(NotifyTasksTest, WebhookRoomFoundFromTheTranscriptAndSkippedWithoutUrlOrClient) {
-  ScriptedServer receiver({{204, ""}});
+  RecordingHttpServer receiver({JsonResponse(204, "")});
   std::string id = CreateEndedTranscript(receiver.BaseUrl() + "/hook", false);
   auto from_transcript = f.Run("send_webhook", Json{{"transcript_id", id}, {"room_id", nullptr}});
   ASSERT_TRUE(from_transcript.ok()) << from_transcript.error().message;
@@ -235,7 +183,7 @@ TEST_F(NotifyTasksTest, WebhookRoomFoundFromTheTranscriptAndSkippedWithoutUrlOrC
 }
 
 TEST_F(NotifyTasksTest, WebhookEventIdChangesWithTheRun) {
-  ScriptedServer receiver({{200, "ok"}});
+  RecordingHttpServer receiver({JsonResponse(200, "ok")});
   std::string id = CreateEndedTranscript(receiver.BaseUrl() + "/hook", false);
   ASSERT_TRUE(f.Run("send_webhook", Json{{"transcript_id", id}, {"room_id", room_id}}).ok());
   auto deliveries = Deliveries(id);
@@ -245,57 +193,6 @@ TEST_F(NotifyTasksTest, WebhookEventIdChangesWithTheRun) {
 }
 
 // --- post_zulip ----------------------------------------------------------------------------
-
-// A Zulip double: POST creates messages from 4215 on; PATCH of an unknown id is "Invalid message(s)".
-class FakeZulip {
- public:
-  FakeZulip() : server_([this](const TestHttpRequest& request) { return Handle(request); }) {}
-  std::string BaseUrl() const { return server_.BaseUrl(); }
-  std::vector<TestHttpRequest> Requests() {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-  void Add(std::int64_t id) {
-    std::lock_guard lock(mutex_);
-    known_.insert(id);
-  }
-  void FailWith(int status, std::string body) {
-    std::lock_guard lock(mutex_);
-    fail_status_ = status;
-    fail_body_ = std::move(body);
-  }
-
- private:
-  TestHttpResponse Handle(const TestHttpRequest& request) {
-    std::lock_guard lock(mutex_);
-    requests_.push_back(request);
-    if (fail_status_ != 0) return Answer(fail_status_, fail_body_);
-    if (request.Header("Authorization") != "Basic Ym90QGV4YW1wbGUuY29tOmtleQ==") {  // bot@example.com:key
-      return Answer(401, R"({"code":"INVALID_API_KEY","msg":"Invalid API key","result":"error"})");
-    }
-    if (request.method == "POST" && request.path == "/api/v1/messages") {
-      std::int64_t id = next_id_++;
-      known_.insert(id);
-      return Answer(200, R"({"id":)" + std::to_string(id) + R"(,"msg":"","result":"success"})");
-    }
-    if (request.method == "PATCH" && request.path.rfind("/api/v1/messages/", 0) == 0) {
-      std::int64_t id = std::stoll(request.path.substr(17));
-      if (known_.count(id) == 0) {
-        return Answer(400, R"j({"code":"BAD_REQUEST","msg":"Invalid message(s)","result":"error"})j");
-      }
-      return Answer(200, R"({"msg":"","result":"success"})");
-    }
-    return Answer(404, R"({"msg":"no route","result":"error"})");
-  }
-
-  std::mutex mutex_;
-  std::vector<TestHttpRequest> requests_;
-  std::set<std::int64_t> known_;
-  std::int64_t next_id_ = 4215;
-  int fail_status_ = 0;
-  std::string fail_body_;
-  HttpTestServer server_;
-};
 
 class PostZulipTest : public NotifyTasksTest {
  protected:
@@ -307,7 +204,7 @@ class PostZulipTest : public NotifyTasksTest {
     options.api_key = "key";
     return options;
   }
-  FakeZulip zulip;
+  FakeZulip zulip{"Basic Ym90QGV4YW1wbGUuY29tOmtleQ=="};  // bot@example.com:key
   notify::ZulipClient zulip_client;
 };
 
@@ -378,12 +275,12 @@ TEST_F(PostZulipTest, OnlyForRoomsThatAutoPost) {
 
 TEST_F(PostZulipTest, OutageIsRetryableRefusalCompletesAndTheTranscriptStaysEnded) {
   std::string id = CreateEndedTranscript("", true);
-  zulip.FailWith(503, "<html>down</html>");
+  zulip.Override(503, "<html>down</html>");
   auto down = f.Run("post_zulip", Json{{"transcript_id", id}});
   ASSERT_FALSE(down.ok());
   EXPECT_TRUE(down.error().retryable);
 
-  zulip.FailWith(
+  zulip.Override(
       400, R"({"code":"STREAM_DOES_NOT_EXIST","msg":"Channel 'meetings' does not exist","result":"error"})");
   auto refused = f.Run("post_zulip", Json{{"transcript_id", id}}, 1);
   ASSERT_TRUE(refused.ok()) << refused.error().message;

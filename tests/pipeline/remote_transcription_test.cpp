@@ -5,85 +5,31 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 
+#include "fakes/object_store_fake.hpp"
 #include "net/http_client.hpp"
 #include "pipeline_fixture.hpp"
-#include "stt/http/remote_speech_to_text.hpp"
-#include "support/http_test_server.hpp"
+#include "stt/factory.hpp"
+#include "support/http_test_helpers.hpp"
+#include "support/test_files.hpp"
 
 namespace reflector::pipeline {
 namespace {
 
+using reflector::testing::HttpPresigningStoreFactory;
 using reflector::testing::HttpTestServer;
+using reflector::testing::JsonResponse;
+using reflector::testing::RandomBytes;
+using reflector::testing::ReadFile;
 using reflector::testing::TestHttpRequest;
 using reflector::testing::TestHttpResponse;
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-TestHttpResponse JsonResponse(int status, const Json& body) {
-  return TestHttpResponse{status, {{"Content-Type", "application/json"}}, body.dump(), {}};
-}
-
-// Local object storage whose presigned URLs are http URLs served by `objects_server`, as S3's
-// would be; counts the URLs it makes.
-class HttpPresigningStore final : public storage::ObjectStore {
- public:
-  HttpPresigningStore(std::unique_ptr<storage::ObjectStore> inner, std::string base_url,
-                      std::atomic<int>& presigned)
-      : inner_(std::move(inner)), base_url_(std::move(base_url)), presigned_(presigned) {}
-  std::string_view Bucket() const override { return inner_->Bucket(); }
-  Status PutFile(std::string_view key, const std::filesystem::path& file, std::stop_token stop) override {
-    return inner_->PutFile(key, file, stop);
-  }
-  Status GetFile(std::string_view key, const std::filesystem::path& file, std::stop_token stop) override {
-    return inner_->GetFile(key, file, stop);
-  }
-  Status Delete(std::string_view key) override { return inner_->Delete(key); }
-  Result<bool> Exists(std::string_view key) override { return inner_->Exists(key); }
-  Result<std::string> PresignGet(std::string_view key, std::chrono::seconds expires) override {
-    int n = ++presigned_;
-    return base_url_ + "/" + std::string(Bucket()) + "/" + std::string(key) +
-           "?X-Amz-Expires=" + std::to_string(expires.count()) + "&X-Amz-Signature=sig" + std::to_string(n);
-  }
-
- private:
-  std::unique_ptr<storage::ObjectStore> inner_;
-  std::string base_url_;
-  std::atomic<int>& presigned_;
-};
-
-class HttpPresigningFactory final : public storage::ObjectStoreFactory {
- public:
-  HttpPresigningFactory(storage::ObjectStoreFactory& inner, std::string base_url)
-      : inner_(inner), base_url_(std::move(base_url)) {}
-  Result<std::unique_ptr<storage::ObjectStore>> ForBucket(std::string_view bucket) override {
-    REFLECTOR_ASSIGN_OR_RETURN(auto store, inner_.ForBucket(bucket));
-    return std::unique_ptr<storage::ObjectStore>(
-        std::make_unique<HttpPresigningStore>(std::move(store), base_url_, presigned));
-  }
-  std::atomic<int> presigned{0};
-
- private:
-  storage::ObjectStoreFactory& inner_;
-  std::string base_url_;
-};
+using reflector::testing::WriteFile;
 
 class RemoteTranscriptionTest : public ::testing::Test {
  protected:
-  RemoteTranscriptionTest() {
-    std::string audio(50 * 1000, '\0');
-    for (std::size_t i = 0; i < audio.size(); ++i)
-      audio[i] = static_cast<char>((i * 7919) & 0xFF);
-    std::ofstream(f.dir / "padded.webm", std::ios::binary) << audio;
-    audio_bytes_ = audio;
+  RemoteTranscriptionTest() : audio_bytes_(RandomBytes(50 * 1000, 5)) {
+    WriteFile(f.dir / "padded.webm", audio_bytes_);
     EXPECT_TRUE(f.Put(kKey, f.dir / "padded.webm").ok());
     transcript_id_ = f.CreateTranscript();
   }
@@ -175,7 +121,7 @@ TEST_F(RemoteTranscriptionTest, ModalFetchesThePaddedTrackByAPresignedUrlAndReRu
     return TestHttpResponse{
         200, {{"Content-Type", "audio/webm"}}, request.method == "HEAD" ? "" : ReadFile(file), {}};
   });
-  HttpPresigningFactory storage(*f.storage, objects.BaseUrl());
+  HttpPresigningStoreFactory storage(*f.storage, objects.BaseUrl());
   f.services.storage = &storage;
 
   // The GPU service: HEAD then GET the URL, then answer with words.

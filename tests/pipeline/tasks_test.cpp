@@ -3,10 +3,10 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <fstream>
 #include <thread>
 
+#include "fakes/progress_sink_fake.hpp"
 #include "pipeline_fixture.hpp"
 #include "store/recordings.hpp"
 
@@ -322,23 +322,15 @@ TEST_F(TasksTest, NotificationsCompleteAsNotConfigured) {
 namespace reflector::pipeline {
 namespace {
 
-class CountingSink final : public ProgressSink {
- public:
-  void Report(double /*fraction*/, std::string_view /*detail*/) override { ++reports; }
-  std::atomic<int> reports{0};
-};
-
 TEST(KeepAliveTest, ReportsWhileItLivesAndStopsAfterwards) {
-  CountingSink sink;
+  testing::CountingSink sink;
   {
     KeepAlive alive(sink, std::chrono::milliseconds(5));
-    for (int i = 0; i < 1000 && sink.reports < 3; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    EXPECT_GE(sink.reports.load(), 3);
+    EXPECT_TRUE(sink.WaitForCount(3));
   }
-  int after = sink.reports.load();
+  int after = sink.count();
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_EQ(sink.reports.load(), after) << "no report once it is gone";
+  EXPECT_EQ(sink.count(), after) << "no report once it is gone";
 }
 
 }  // namespace

@@ -5,15 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <mutex>
 #include <vector>
 
-#include "support/http_test_server.hpp"
+#include "support/http_test_helpers.hpp"
 
 namespace reflector::platform {
 namespace {
 
 using testing::HttpTestServer;
+using testing::JsonResponse;
+using testing::RecordingHttpServer;
 using testing::TestHttpRequest;
 using testing::TestHttpResponse;
 
@@ -36,47 +37,25 @@ constexpr const char* kRecording = R"({
   ]
 })";
 
-TestHttpResponse JsonResponse(int status, std::string body) {
-  TestHttpResponse response;
-  response.status = status;
-  response.headers = {{"Content-Type", "application/json"}};
-  response.body = std::move(body);
-  return response;
-}
-
-// Keeps every request the server saw.
-class Requests {
- public:
-  void Add(const TestHttpRequest& request) {
-    std::lock_guard lock(mutex_);
-    requests_.push_back(request);
-  }
-  std::vector<TestHttpRequest> All() {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<TestHttpRequest> requests_;
-};
-
 class DailyClientTest : public ::testing::Test {
  protected:
-  DailyClient Client(const HttpTestServer& server, DailyClientOptions options = {}) {
+  DailyClient Client(const std::string& server_url, DailyClientOptions options = {}) {
     options.api_key = kKey;
-    options.base_url = server.BaseUrl() + "/v1/";
+    options.base_url = server_url + "/v1/";
     return DailyClient(options, http, clock);
+  }
+  static DailyClientOptions PageSize(int participants) {
+    DailyClientOptions options;
+    options.participants_page_size = participants;
+    return options;
   }
 
   net::HttpClient http;
   ManualClock clock;
-  Requests requests;
 };
 
 TEST_F(DailyClientTest, GetRecordingSendsBearerKeyAndParsesTheRecording) {
-  HttpTestServer server([&](const TestHttpRequest& request) {
-    requests.Add(request);
+  RecordingHttpServer server([&](const TestHttpRequest& request) {
     if (request.Header("Authorization") != std::string("Bearer ") + kKey) {
       return JsonResponse(401, R"({"error":"authentication-error","info":"bad key"})");
     }
@@ -85,7 +64,7 @@ TEST_F(DailyClientTest, GetRecordingSendsBearerKeyAndParsesTheRecording) {
     }
     return JsonResponse(200, kRecording);
   });
-  DailyClient client = Client(server);
+  DailyClient client = Client(server.BaseUrl());
   auto recording = client.GetRecording(kRecordingId);
   ASSERT_TRUE(recording.ok()) << recording.error().message;
   EXPECT_EQ(recording->id, kRecordingId);
@@ -98,8 +77,8 @@ TEST_F(DailyClientTest, GetRecordingSendsBearerKeyAndParsesTheRecording) {
   ASSERT_EQ(recording->tracks.size(), 2U);
   EXPECT_EQ(recording->tracks[1].type, "video");
   EXPECT_EQ(recording->tracks[0].size, 10512384);
-  ASSERT_EQ(requests.All().size(), 1U);
-  EXPECT_EQ(requests.All()[0].Header("Content-Type"), "application/json");
+  ASSERT_EQ(server.Requests().size(), 1U);
+  EXPECT_EQ(server.Requests()[0].Header("Content-Type"), "application/json");
 }
 
 TEST_F(DailyClientTest, InProgressAndCanceledRecordingsAreTolerated) {
@@ -107,7 +86,7 @@ TEST_F(DailyClientTest, InProgressAndCanceledRecordingsAreTolerated) {
     return JsonResponse(200, R"({"id":"r1","room_name":"x","start_ts":1,"status":"canceled",
                                 "mtgSessionId":null,"tracks":null})");
   });
-  DailyClient client = Client(server);
+  DailyClient client = Client(server.BaseUrl());
   auto recording = client.GetRecording("r1");
   ASSERT_TRUE(recording.ok()) << recording.error().message;
   EXPECT_EQ(recording->status, "canceled");
@@ -122,7 +101,7 @@ TEST_F(DailyClientTest, NotFoundIsTerminalAndNamesTheEndpointAndIdButNotTheKey) 
     return JsonResponse(
         404, std::string(R"({"error":"not-found","info":"recording )") + kRecordingId + R"( not found"})");
   });
-  DailyClient client = Client(server);
+  DailyClient client = Client(server.BaseUrl());
   auto recording = client.GetRecording(kRecordingId);
   ASSERT_FALSE(recording.ok());
   EXPECT_EQ(recording.error().kind, ErrorKind::kNotFound);
@@ -142,7 +121,7 @@ TEST_F(DailyClientTest, RateLimitWaitsRetryAfterThenSucceeds) {
     }
     return JsonResponse(200, kRecording);
   });
-  DailyClient client = Client(server);
+  DailyClient client = Client(server.BaseUrl());
   auto recording = client.GetRecording(kRecordingId);
   ASSERT_TRUE(recording.ok()) << recording.error().message;
   EXPECT_EQ(calls.load(), 2);
@@ -158,7 +137,7 @@ TEST_F(DailyClientTest, RateLimitThatPersistsBecomesARetryableError) {
   DailyClientOptions options;
   options.rate_limit_retries = 2;
   options.rate_limit_delay = std::chrono::milliseconds(700);
-  DailyClient client = Client(server, options);
+  DailyClient client = Client(server.BaseUrl(), options);
   auto recording = client.GetRecording(kRecordingId);
   ASSERT_FALSE(recording.ok());
   EXPECT_TRUE(recording.error().retryable);
@@ -171,7 +150,7 @@ TEST_F(DailyClientTest, RateLimitThatPersistsBecomesARetryableError) {
 TEST_F(DailyClientTest, ServerErrorIsRetryable) {
   HttpTestServer server(
       [&](const TestHttpRequest&) { return JsonResponse(500, R"({"error":"server-error","info":"oops"})"); });
-  DailyClient client = Client(server);
+  DailyClient client = Client(server.BaseUrl());
   auto recording = client.GetRecording(kRecordingId);
   ASSERT_FALSE(recording.ok());
   EXPECT_TRUE(recording.error().retryable);
@@ -187,7 +166,7 @@ TEST_F(DailyClientTest, TimeoutIsRetryable) {
   });
   DailyClientOptions options;
   options.timeout = std::chrono::milliseconds(200);
-  DailyClient client = Client(server, options);
+  DailyClient client = Client(server.BaseUrl(), options);
   auto recording = client.GetRecording(kRecordingId);
   ASSERT_FALSE(recording.ok());
   EXPECT_EQ(recording.error().kind, ErrorKind::kTimeout);
@@ -214,16 +193,13 @@ TEST_F(DailyClientTest, EmptyRecordingIdIsInvalidInput) {
 }
 
 TEST_F(DailyClientTest, ListRecordingsSendsTheQueryAndParsesThePage) {
-  HttpTestServer server([&](const TestHttpRequest& request) {
-    requests.Add(request);
-    return JsonResponse(200, R"({"total_count": 2, "data": [
+  RecordingHttpServer server({JsonResponse(200, R"({"total_count": 2, "data": [
       {"id": "r-new", "room_name": "team-standup-20260312140512", "start_ts": 1773324363, "status": "finished",
        "duration": 1312, "mtgSessionId": "5281e9b8-9a5a-4700-af1e-f770ae66f700",
        "tracks": [{"type": "audio", "s3Key": "acme/k", "size": 1}]},
       {"id": "r-old", "room_name": "design-sync-20260312100001", "start_ts": 1773309640, "status": "in-progress",
-       "mtgSessionId": null, "tracks": []}]})");
-  });
-  DailyClient client = Client(server);
+       "mtgSessionId": null, "tracks": []}]})")});
+  DailyClient client = Client(server.BaseUrl());
   DailyRecordingQuery query;
   query.limit = 100;
   query.room_name = "team standup";
@@ -234,7 +210,7 @@ TEST_F(DailyClientTest, ListRecordingsSendsTheQueryAndParsesThePage) {
   ASSERT_EQ(page->data.size(), 2U);
   EXPECT_EQ(page->data[0].id, "r-new");
   EXPECT_EQ(page->data[1].status, "in-progress");
-  auto seen = requests.All();
+  auto seen = server.Requests();
   ASSERT_EQ(seen.size(), 1U);
   EXPECT_EQ(seen[0].path, "/v1/recordings");
   EXPECT_EQ(seen[0].query, "limit=100&starting_after=r-0&room_name=team+standup");
@@ -242,7 +218,7 @@ TEST_F(DailyClientTest, ListRecordingsSendsTheQueryAndParsesThePage) {
 
 TEST_F(DailyClientTest, ListRecordingsWithoutDataIsAnError) {
   HttpTestServer server([&](const TestHttpRequest&) { return JsonResponse(200, R"({"total_count": 0})"); });
-  DailyClient client = Client(server);
+  DailyClient client = Client(server.BaseUrl());
   auto page = client.ListRecordings({});
   ASSERT_FALSE(page.ok());
   EXPECT_FALSE(page.error().retryable);
@@ -288,61 +264,45 @@ TestHttpResponse ParticipantsPage(const TestHttpRequest& request, const std::vec
 
 TEST_F(DailyClientTest, ParticipantsArePagedUntilAShortPage) {
   const std::vector<std::string> ids = {"p-a", "p-b", "p-c"};
-  HttpTestServer server([&](const TestHttpRequest& request) {
-    requests.Add(request);
-    return ParticipantsPage(request, ids, true);
-  });
-  DailyClientOptions options;
-  options.participants_page_size = 2;
-  DailyClient client = Client(server, options);
+  RecordingHttpServer server(
+      [&](const TestHttpRequest& request) { return ParticipantsPage(request, ids, true); });
+  DailyClient client = Client(server.BaseUrl(), PageSize(2));
   auto participants = client.GetMeetingParticipants("5281e9b8-9a5a-4700-af1e-f770ae66f700");
   ASSERT_TRUE(participants.ok()) << participants.error().message;
   ASSERT_EQ(participants->size(), 3U);
   EXPECT_EQ((*participants)[2].participant_id, "p-c");
   EXPECT_EQ((*participants)[2].user_name, "User 2");
   EXPECT_FALSE((*participants)[0].user_id.has_value());
-  auto seen = requests.All();
+  auto seen = server.Requests();
   ASSERT_EQ(seen.size(), 2U);
   EXPECT_EQ(seen[0].path, "/v1/meetings/5281e9b8-9a5a-4700-af1e-f770ae66f700/participants");
   EXPECT_EQ(seen[0].query, "limit=2");
   EXPECT_EQ(seen[1].query, "limit=2&joined_after=p-b");
 }
 
-TEST_F(DailyClientTest, ParticipantsEndOnA404AfterTheLastFullPage) {
-  const std::vector<std::string> ids = {"p-a", "p-b", "p-c", "p-d"};
-  HttpTestServer server([&](const TestHttpRequest& request) {
-    requests.Add(request);
-    return ParticipantsPage(request, ids, true);
-  });
-  DailyClientOptions options;
-  options.participants_page_size = 2;
-  DailyClient client = Client(server, options);
-  auto participants = client.GetMeetingParticipants("m1");
-  ASSERT_TRUE(participants.ok()) << participants.error().message;
-  EXPECT_EQ(participants->size(), 4U);
-  EXPECT_EQ(requests.All().size(), 3U);
-}
-
-TEST_F(DailyClientTest, ParticipantsEndOnAnEmptyPage) {
-  const std::vector<std::string> ids = {"p-a", "p-b"};
-  HttpTestServer server([&](const TestHttpRequest& request) {
-    requests.Add(request);
-    return ParticipantsPage(request, ids, false);
-  });
-  DailyClientOptions options;
-  options.participants_page_size = 2;
-  DailyClient client = Client(server, options);
-  auto participants = client.GetMeetingParticipants("m1");
-  ASSERT_TRUE(participants.ok()) << participants.error().message;
-  EXPECT_EQ(participants->size(), 2U);
-  EXPECT_EQ(requests.All().size(), 2U);
+TEST_F(DailyClientTest, ParticipantsEndOnA404OrAnEmptyPageAfterTheLastFullPage) {
+  struct Case {
+    std::vector<std::string> ids;
+    bool not_found_at_end;
+    std::size_t requests;
+  };
+  for (const Case& c : {Case{{"p-a", "p-b", "p-c", "p-d"}, true, 3}, Case{{"p-a", "p-b"}, false, 2}}) {
+    SCOPED_TRACE(c.not_found_at_end ? "404 at the end" : "empty page at the end");
+    RecordingHttpServer server(
+        [&](const TestHttpRequest& request) { return ParticipantsPage(request, c.ids, c.not_found_at_end); });
+    DailyClient client = Client(server.BaseUrl(), PageSize(2));
+    auto participants = client.GetMeetingParticipants("m1");
+    ASSERT_TRUE(participants.ok()) << participants.error().message;
+    EXPECT_EQ(participants->size(), c.ids.size());
+    EXPECT_EQ(server.Requests().size(), c.requests);
+  }
 }
 
 TEST_F(DailyClientTest, UnknownMeetingIsNotFound) {
   HttpTestServer server([&](const TestHttpRequest&) {
     return JsonResponse(404, R"({"error":"not-found","info":"no meeting"})");
   });
-  DailyClient client = Client(server);
+  DailyClient client = Client(server.BaseUrl());
   auto participants = client.GetMeetingParticipants("m-unknown");
   ASSERT_FALSE(participants.ok());
   EXPECT_EQ(participants.error().kind, ErrorKind::kNotFound);
@@ -350,18 +310,13 @@ TEST_F(DailyClientTest, UnknownMeetingIsNotFound) {
 }
 
 TEST_F(DailyClientTest, ServerIgnoringTheCursorDoesNotLoopForever) {
-  HttpTestServer server([&](const TestHttpRequest& request) {
-    requests.Add(request);
-    return JsonResponse(200, R"({"data":[{"participant_id":"p-a","user_name":"A"},
-                                         {"participant_id":"p-b","user_name":"B"}]})");
-  });
-  DailyClientOptions options;
-  options.participants_page_size = 2;
-  DailyClient client = Client(server, options);
+  RecordingHttpServer server({JsonResponse(200, R"({"data":[{"participant_id":"p-a","user_name":"A"},
+                                         {"participant_id":"p-b","user_name":"B"}]})")});
+  DailyClient client = Client(server.BaseUrl(), PageSize(2));
   auto participants = client.GetMeetingParticipants("m1");
   ASSERT_TRUE(participants.ok()) << participants.error().message;
   EXPECT_EQ(participants->size(), 2U);
-  EXPECT_EQ(requests.All().size(), 2U);  // the second page brought nothing new
+  EXPECT_EQ(server.Requests().size(), 2U);  // the second page brought nothing new
 }
 
 }  // namespace

@@ -7,12 +7,13 @@
 
 #include <atomic>
 
-#include "support/http_test_server.hpp"
+#include "support/http_test_helpers.hpp"
 
 namespace reflector::platform {
 namespace {
 
 using testing::HttpTestServer;
+using testing::JsonResponse;
 using testing::TestHttpRequest;
 using testing::TestHttpResponse;
 
@@ -24,14 +25,6 @@ constexpr const char* kStranger = "0c5e8d41-7a2b-4f3e-9c61-2b7d95e0a1f4";
 std::string Key(const char* participant, const char* track_start) {
   return std::string("acme/team-standup-20260312140512/1773324363412-") + participant + "-cam-audio-" +
          track_start;
-}
-
-TestHttpResponse JsonResponse(int status, std::string body) {
-  TestHttpResponse response;
-  response.status = status;
-  response.headers = {{"Content-Type", "application/json"}};
-  response.body = std::move(body);
-  return response;
 }
 
 class DailyPlatformTest : public ::testing::Test {

@@ -4,7 +4,7 @@
 
 #include "net/url.hpp"
 #include "support/temp_dir.hpp"
-#include "test_files.hpp"
+#include "support/test_files.hpp"
 
 namespace reflector::storage {
 namespace {

@@ -8,7 +8,7 @@
 #include "support/http_test_server.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_env.hpp"
-#include "test_files.hpp"
+#include "support/test_files.hpp"
 
 namespace reflector::storage {
 namespace {

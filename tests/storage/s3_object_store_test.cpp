@@ -10,7 +10,7 @@
 #include "storage/s3/sigv4.hpp"
 #include "support/http_test_server.hpp"
 #include "support/temp_dir.hpp"
-#include "test_files.hpp"
+#include "support/test_files.hpp"
 
 namespace reflector::storage {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "support/temp_dir.hpp"
-#include "test_files.hpp"
+#include "support/test_files.hpp"
 
 namespace reflector::storage {
 namespace {

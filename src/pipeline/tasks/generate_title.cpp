@@ -1,17 +1,10 @@
 // generate_title: the meeting title from the topic titles; never replaces a hand-set title.
 
 #include "pipeline/tasks.hpp"
+#include "pipeline/tasks/task_helpers.hpp"
 #include "store/transcripts.hpp"
 
 namespace reflector::pipeline {
-
-std::vector<llm::TopicDraft> TopicDrafts(const Json& topics) {
-  std::vector<llm::TopicDraft> drafts;
-  if (!topics.is_array()) return drafts;
-  for (const auto& topic : topics)
-    drafts.push_back({topic.value("title", ""), topic.value("summary", "")});
-  return drafts;
-}
 
 Result<Json> GenerateTitle(TaskContext& context) {
   store::Transcripts transcripts(context.database(), context.clock());

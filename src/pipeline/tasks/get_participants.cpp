@@ -1,11 +1,10 @@
 // get_participants: who spoke on which track; stored as transcript.participants.
 
 #include "pipeline/tasks.hpp"
+#include "pipeline/tasks/task_helpers.hpp"
 #include "store/transcripts.hpp"
 
 namespace reflector::pipeline {
-
-Result<platform::RecordingPlatform*> FindPlatform(TaskContext& context, const Json& input);
 
 Result<Json> GetParticipants(TaskContext& context) {
   const Json& input = context.input();

@@ -2,25 +2,10 @@
 // has already made the transcript `processing`.)
 
 #include "pipeline/tasks.hpp"
+#include "pipeline/tasks/task_helpers.hpp"
 #include "store/transcripts.hpp"
 
 namespace reflector::pipeline {
-
-Result<platform::RecordingPlatform*> FindPlatform(TaskContext& context, const Json& input) {
-  auto name = GetOptionalString(input, "platform");
-  if (!name) return name.error();
-  std::string platform = name->value_or("daily");
-  auto it = context.services().platforms.find(platform);
-  if (it == context.services().platforms.end() || it->second == nullptr) {
-    return Error::InvalidInput("platform '" + platform + "' is not available (configured: " + [&] {
-      std::string list;
-      for (const auto& [key, value] : context.services().platforms)
-        list += (list.empty() ? "" : ", ") + key;
-      return list;
-    }() + ")");
-  }
-  return it->second;
-}
 
 Result<Json> GetRecording(TaskContext& context) {
   store::Transcripts transcripts(context.database(), context.clock());

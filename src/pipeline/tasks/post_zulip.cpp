@@ -13,40 +13,11 @@
 #include "core/log.hpp"
 #include "notify/zulip.hpp"
 #include "pipeline/tasks.hpp"
+#include "pipeline/tasks/task_helpers.hpp"
 #include "store/recordings.hpp"
 #include "store/transcripts.hpp"
 
 namespace reflector::pipeline {
-
-// The transcript's room: `room_id` if given, else the transcript's, else the room of the
-// recording's meeting. Nothing when there is none or it no longer exists.
-Result<std::optional<store::Room>> FindTranscriptRoom(TaskContext& context,
-                                                      const store::Transcript& transcript,
-                                                      const std::optional<std::string>& room_id) {
-  std::optional<std::string> id = room_id && !room_id->empty() ? room_id : transcript.room_id;
-  if (!id || id->empty()) {
-    std::optional<std::string> meeting_id = transcript.meeting_id;
-    if (!meeting_id && transcript.recording_id) {
-      store::Recordings recordings(context.database(), context.clock());
-      auto recording = recordings.Get(*transcript.recording_id);
-      if (!recording && recording.error().kind != ErrorKind::kNotFound) return recording.error();
-      if (recording) meeting_id = recording->meeting_id;
-    }
-    if (meeting_id) {
-      store::Meetings meetings(context.database(), context.clock());
-      auto meeting = meetings.Get(*meeting_id);
-      if (!meeting && meeting.error().kind != ErrorKind::kNotFound) return meeting.error();
-      if (meeting) id = meeting->room_id;
-    }
-  }
-  if (!id || id->empty()) return std::optional<store::Room>();
-  store::Rooms rooms(context.database(), context.clock());
-  auto room = rooms.Get(*id);
-  if (room) return std::optional<store::Room>(std::move(*room));
-  if (room.error().kind != ErrorKind::kNotFound) return room.error();
-  log::Warn("the transcript's room does not exist", {{"transcript_id", transcript.id}, {"room_id", *id}});
-  return std::optional<store::Room>();
-}
 
 namespace {
 

@@ -12,14 +12,11 @@
 #include "core/log.hpp"
 #include "notify/webhook.hpp"
 #include "pipeline/tasks.hpp"
+#include "pipeline/tasks/task_helpers.hpp"
 #include "store/recordings.hpp"
 #include "store/webhook_deliveries.hpp"
 
 namespace reflector::pipeline {
-
-Result<std::optional<store::Room>> FindTranscriptRoom(TaskContext& context,
-                                                      const store::Transcript& transcript,
-                                                      const std::optional<std::string>& room_id);
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "core/log.hpp"
-#include "stt/pcm_reader.hpp"
+#include "stt/pocketsphinx/pcm_reader.hpp"
 
 #ifndef REFLECTOR_POCKETSPHINX_MODEL_DIR
 #error "REFLECTOR_POCKETSPHINX_MODEL_DIR must be defined by the build (pkg-config pocketsphinx modeldir)"

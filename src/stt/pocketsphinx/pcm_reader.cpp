@@ -1,4 +1,4 @@
-#include "stt/pcm_reader.hpp"
+#include "stt/pocketsphinx/pcm_reader.hpp"
 
 extern "C" {
 #include <libavutil/channel_layout.h>

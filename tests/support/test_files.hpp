@@ -1,5 +1,5 @@
 #pragma once
-// File helpers for the storage tests.
+// Small file helpers for tests: whole-file read and write, deterministic random content.
 
 #include <filesystem>
 #include <fstream>
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace reflector::storage::testing {
+namespace reflector::testing {
 
 inline std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -31,4 +31,4 @@ inline std::string RandomBytes(std::size_t size, unsigned seed) {
   return out;
 }
 
-}  // namespace reflector::storage::testing
+}  // namespace reflector::testing

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "fakes/progress_sink_fake.hpp"
 #include "speech_fixtures.hpp"
 #include "stt/pocketsphinx/pocketsphinx_speech_to_text.hpp"
 #include "support/temp_dir.hpp"

@@ -1,7 +1,7 @@
 // PcmReader on files made with the ffmpeg tool at test time; results are compared with what the
 // ffmpeg tool itself decodes.
 
-#include "stt/pcm_reader.hpp"
+#include "stt/pocketsphinx/pcm_reader.hpp"
 
 #include <gtest/gtest.h>
 
