@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "fakes/engine_fake.hpp"
 #include "service/follow.hpp"
 #include "storage/factory.hpp"
 #include "store/recordings.hpp"
@@ -20,45 +21,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// An engine whose answers the test sets.
-class ScriptedEngine final : public engine::Engine {
- public:
-  std::string_view Name() const override { return name; }
-  Result<std::string> Start(const std::string& workflow, const Json& input,
-                            const std::string& correlation_id) override {
-    std::lock_guard lock(mutex);
-    if (refuse_start) return *refuse_start;
-    started.push_back({workflow, input, correlation_id});
-    return std::string("wf-") + std::to_string(started.size());
-  }
-  Result<engine::WorkflowSnapshot> Get(const std::string& workflow_id) override {
-    std::lock_guard lock(mutex);
-    engine::WorkflowSnapshot snapshot;
-    snapshot.workflow.id = workflow_id;
-    snapshot.workflow.status = status;
-    snapshot.workflow.reason = reason;
-    return snapshot;
-  }
-  Status Terminate(const std::string&, const std::string&) override { return Ok(); }
-  Status Retry(const std::string&) override { return Ok(); }
-  Status Resume(const std::string& workflow_id) override {
-    resumed.push_back(workflow_id);
-    return Ok();
-  }
-
-  struct StartCall {
-    std::string workflow;
-    Json input;
-    std::string correlation_id;
-  };
-  std::mutex mutex;
-  std::string name = "in_process";
-  std::optional<Error> refuse_start;
-  std::vector<StartCall> started;
-  std::vector<std::string> resumed;
-  engine::WorkflowStatus status = engine::WorkflowStatus::kRunning;
-  std::string reason;
-};
+using testing::ScriptedEngine;
 
 class RecordingObserver final : public RunObserver {
  public:

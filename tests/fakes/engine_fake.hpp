@@ -1,0 +1,53 @@
+#pragma once
+// A fake of the Engine seam whose answers the test sets: Start records the call (or refuses
+// with `refuse_start`), Get reports `status` and `reason`, Resume records the id.
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace reflector::testing {
+
+class ScriptedEngine final : public engine::Engine {
+ public:
+  std::string_view Name() const override { return name; }
+  Result<std::string> Start(const std::string& workflow, const Json& input,
+                            const std::string& correlation_id) override {
+    std::lock_guard lock(mutex);
+    if (refuse_start) return *refuse_start;
+    started.push_back({workflow, input, correlation_id});
+    return std::string("wf-") + std::to_string(started.size());
+  }
+  Result<engine::WorkflowSnapshot> Get(const std::string& workflow_id) override {
+    std::lock_guard lock(mutex);
+    engine::WorkflowSnapshot snapshot;
+    snapshot.workflow.id = workflow_id;
+    snapshot.workflow.status = status;
+    snapshot.workflow.reason = reason;
+    return snapshot;
+  }
+  Status Terminate(const std::string&, const std::string&) override { return Ok(); }
+  Status Retry(const std::string&) override { return Ok(); }
+  Status Resume(const std::string& workflow_id) override {
+    resumed.push_back(workflow_id);
+    return Ok();
+  }
+
+  struct StartCall {
+    std::string workflow;
+    Json input;
+    std::string correlation_id;
+  };
+  std::mutex mutex;
+  std::string name = "in_process";
+  std::optional<Error> refuse_start;
+  std::vector<StartCall> started;
+  std::vector<std::string> resumed;
+  engine::WorkflowStatus status = engine::WorkflowStatus::kRunning;
+  std::string reason;
+};
+
+}  // namespace reflector::testing
