@@ -12,42 +12,10 @@
 
 #include "core/log.hpp"
 #include "notify/zulip.hpp"
+#include "pipeline/notify_inputs.hpp"
 #include "pipeline/tasks.hpp"
-#include "store/recordings.hpp"
-#include "store/transcripts.hpp"
 
 namespace reflector::pipeline {
-
-// The transcript's room: `room_id` if given, else the transcript's, else the room of the
-// recording's meeting. Nothing when there is none or it no longer exists.
-Result<std::optional<store::Room>> FindTranscriptRoom(TaskContext& context,
-                                                      const store::Transcript& transcript,
-                                                      const std::optional<std::string>& room_id) {
-  std::optional<std::string> id = room_id && !room_id->empty() ? room_id : transcript.room_id;
-  if (!id || id->empty()) {
-    std::optional<std::string> meeting_id = transcript.meeting_id;
-    if (!meeting_id && transcript.recording_id) {
-      store::Recordings recordings(context.database(), context.clock());
-      auto recording = recordings.Get(*transcript.recording_id);
-      if (!recording && recording.error().kind != ErrorKind::kNotFound) return recording.error();
-      if (recording) meeting_id = recording->meeting_id;
-    }
-    if (meeting_id) {
-      store::Meetings meetings(context.database(), context.clock());
-      auto meeting = meetings.Get(*meeting_id);
-      if (!meeting && meeting.error().kind != ErrorKind::kNotFound) return meeting.error();
-      if (meeting) id = meeting->room_id;
-    }
-  }
-  if (!id || id->empty()) return std::optional<store::Room>();
-  store::Rooms rooms(context.database(), context.clock());
-  auto room = rooms.Get(*id);
-  if (room) return std::optional<store::Room>(std::move(*room));
-  if (room.error().kind != ErrorKind::kNotFound) return room.error();
-  log::Warn("the transcript's room does not exist", {{"transcript_id", transcript.id}, {"room_id", *id}});
-  return std::optional<store::Room>();
-}
-
 namespace {
 
 Json Skipped(const char* reason) {
@@ -73,7 +41,8 @@ Result<Json> PostZulip(TaskContext& context) {
   if (!room->zulip_auto_post) return Skipped("the room does not post to zulip");
   if (room->zulip_stream.empty()) return Skipped("the room has no zulip stream");
 
-  const std::string content = notify::ZulipTranscriptMessage(transcript, context.services().ui_base_url);
+  const std::string content =
+      notify::ZulipTranscriptMessage(NotifyTranscript(transcript), context.services().ui_base_url);
   if (transcript.zulip_message_id) {
     std::optional<std::int64_t> stored = ParseMessageId(*transcript.zulip_message_id);
     if (stored) {

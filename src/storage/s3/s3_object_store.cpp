@@ -3,6 +3,7 @@
 #include <system_error>
 #include <vector>
 
+#include "core/digest.hpp"
 #include "net/url.hpp"
 #include "storage/s3/sigv4.hpp"
 
