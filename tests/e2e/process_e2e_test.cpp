@@ -10,7 +10,6 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "core/ids.hpp"
@@ -290,6 +289,31 @@ TEST_F(ProcessEndToEndTest, ConductorEngineAndWorkerRefuseStateOnlyThisMachineSe
   auto listed = Reflector({"transcripts", "list"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_EQ(listed.out.find("processing"), std::string::npos) << "nothing was started";
+}
+
+TEST_F(ProcessEndToEndTest, MisspeltSettingsFailStartUpWithTheClosestNames) {
+  {
+    std::ofstream dotenv(dir_ / "settings.env");
+    dotenv << "LLM_MODEL=phi\nZULIP_BOT_EMIAL=bot@example.com\n";
+  }
+  env_["TRANSCRIPT_BAKEND"] = "modal";
+  auto typo = Reflector({"--env-file", (dir_ / "settings.env").string(), "config"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_EQ(typo.out, "") << "nothing runs with a misspelt setting";
+  EXPECT_NE(typo.err.find("TRANSCRIPT_BAKEND is not a setting; did you mean TRANSCRIPT_BACKEND?"),
+            std::string::npos)
+      << typo.err;
+  EXPECT_NE(typo.err.find("ZULIP_BOT_EMIAL is not a setting; did you mean ZULIP_BOT_EMAIL? (set in " +
+                          (dir_ / "settings.env").string() + ")"),
+            std::string::npos)
+      << typo.err;
+
+  env_.erase("TRANSCRIPT_BAKEND");
+  env_["TRANSCRIPT_BACKEND"] = "pocketsphinx";
+  env_["LANG"] = "C.UTF-8";
+  auto fine = Reflector({"config"});
+  EXPECT_EQ(fine.exit_code, 0) << fine.err;
+  EXPECT_NE(fine.out.find("TRANSCRIPT_BACKEND=pocketsphinx"), std::string::npos) << fine.out;
 }
 
 TEST_F(ProcessEndToEndTest, BadInputGivesClearErrorsAndLeavesNothingProcessing) {
