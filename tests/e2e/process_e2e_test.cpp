@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "core/ids.hpp"
@@ -121,10 +122,14 @@ TEST_F(ProcessEndToEndTest, ThreeSpeakerMeetingComesOutRight) {
     EXPECT_GT(MeanLevel(mp3, track.speech_start + 0.2, track.speech_end - 0.2), 0.01) << track.script.name;
   }
   EXPECT_LT(MeanLevel(mp3, expected_duration - 0.6, expected_duration - 0.1), 0.002);
-  std::ifstream vtt(out / "transcript.vtt");
-  std::string first_line;
-  std::getline(vtt, first_line);
-  EXPECT_EQ(first_line, "WEBVTT");
+  // transcript.vtt names the voices after the participants (webvtt-named), one cue per turn.
+  std::ifstream vtt_file(out / "transcript.vtt");
+  std::stringstream vtt;
+  vtt << vtt_file.rdbuf();
+  EXPECT_EQ(vtt.str().rfind("WEBVTT\n\n", 0), 0U) << vtt.str();
+  for (const char* voice : {"<v Dana>", "<v Evan>", "<v Fiona>"})
+    EXPECT_NE(vtt.str().find(voice), std::string::npos) << voice << " missing in:\n" << vtt.str();
+  EXPECT_EQ(vtt.str().find("<v Speaker"), std::string::npos) << vtt.str();
 
   // The events log: complete and ordered.
   Json shown = Show(id);

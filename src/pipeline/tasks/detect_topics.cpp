@@ -7,21 +7,10 @@
 
 #include "llm/text.hpp"
 #include "pipeline/tasks.hpp"
+#include "pipeline/transcript_formats.hpp"
 #include "store/transcripts.hpp"
 
 namespace reflector::pipeline {
-
-llm::SpeakerNames SpeakerNamesOf(const Json& participants) {
-  llm::SpeakerNames names;
-  if (!participants.is_array()) return names;
-  for (const auto& participant : participants) {
-    if (participant.contains("speaker") && participant["speaker"].is_number_integer() &&
-        participant.contains("name") && participant["name"].is_string()) {
-      names[participant["speaker"].get<int>()] = participant["name"].get<std::string>();
-    }
-  }
-  return names;
-}
 
 Result<Json> DetectTopics(TaskContext& context) {
   REFLECTOR_ASSIGN_OR_RETURN(std::string words_key, GetString(context.input(), "words_key"));

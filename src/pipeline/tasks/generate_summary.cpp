@@ -1,12 +1,12 @@
 // generate_summary: long (markdown) and short summaries of the whole meeting.
 
 #include "pipeline/tasks.hpp"
+#include "pipeline/transcript_formats.hpp"
 #include "store/transcripts.hpp"
 
 namespace reflector::pipeline {
 
 std::vector<llm::TopicDraft> TopicDrafts(const Json& topics);
-llm::SpeakerNames SpeakerNamesOf(const Json& participants);
 
 Result<Json> GenerateSummary(TaskContext& context) {
   store::Transcripts transcripts(context.database(), context.clock());
