@@ -8,7 +8,7 @@ extern char** environ;  // NOLINT: POSIX
 
 namespace reflector::app {
 
-Result<Settings> LoadSettings(const std::string& dotenv_path) {
+std::map<std::string, std::string> ReadEnvironment() {
   std::map<std::string, std::string> variables;
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     std::string_view text(*entry);
@@ -16,6 +16,15 @@ Result<Settings> LoadSettings(const std::string& dotenv_path) {
     if (equals == std::string_view::npos) continue;
     variables.emplace(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
   }
+  return variables;
+}
+
+Result<Settings> LoadSettings(const std::map<std::string, std::string>& environment,
+                              const std::string& dotenv_path) {
+  std::map<std::string, std::string> variables = environment;
+  SettingOrigins origins;
+  for (const auto& [name, value] : environment)
+    origins.emplace(name, "the environment");
   if (!dotenv_path.empty() && std::filesystem::exists(dotenv_path)) {
     std::ifstream file(dotenv_path);
     if (!file) return Error::Terminal(ErrorKind::kIo, "cannot read " + dotenv_path);
@@ -23,10 +32,15 @@ Result<Settings> LoadSettings(const std::string& dotenv_path) {
     buffer << file.rdbuf();
     auto parsed = ParseDotEnv(buffer.str());
     if (!parsed) return parsed.error().WithContext(dotenv_path);
-    for (auto& [name, value] : *parsed)
-      variables.emplace(name, value);  // environment wins
+    for (auto& [name, value] : *parsed) {
+      if (variables.emplace(name, value).second) origins.emplace(name, dotenv_path);  // environment wins
+    }
   }
-  return ParseSettings(variables);
+  return ParseSettings(variables, origins);
+}
+
+Result<Settings> LoadSettings(const std::string& dotenv_path) {
+  return LoadSettings(ReadEnvironment(), dotenv_path);
 }
 
 }  // namespace reflector::app

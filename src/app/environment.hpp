@@ -1,14 +1,24 @@
 #pragma once
 // The only place that reads the process environment and the .env file.
 
+#include <map>
 #include <string>
 
 #include "core/config.hpp"
 
 namespace reflector::app {
 
-// Reads the environment, then `.env` from `dotenv_path` (if it exists) for names the
-// environment does not set, and validates everything once.
+// Every variable of the process environment.
+std::map<std::string, std::string> ReadEnvironment();
+
+// Settings from `environment`, then from `.env` at `dotenv_path` (if it exists) for names the
+// environment does not set, validated once (core/config.hpp): every problem is reported in one
+// error, including names with a setting's prefix that are not settings (typos), each saying
+// whether it was set in the environment or in the file.
+Result<Settings> LoadSettings(const std::map<std::string, std::string>& environment,
+                              const std::string& dotenv_path);
+
+// LoadSettings(ReadEnvironment(), dotenv_path).
 Result<Settings> LoadSettings(const std::string& dotenv_path);
 
 }  // namespace reflector::app

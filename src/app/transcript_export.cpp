@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "pipeline/transcript_formats.hpp"
 #include "pipeline/words.hpp"
 #include "store/transcripts.hpp"
 
@@ -36,6 +37,19 @@ Json OptionalText(const std::optional<std::string>& value) {
   return value ? Json(*value) : Json(nullptr);
 }
 
+// The merged words of the transcript sorted by start; none before merge_transcripts ran.
+Result<std::vector<pipeline::Word>> SortedWords(Runtime& runtime, const std::string& transcript_id) {
+  fs::path scratch = fs::path(runtime.settings().data_dir) / "scratch" / ("export-" + NewUuid4() + ".json");
+  fs::create_directories(scratch.parent_path());
+  REFLECTOR_ASSIGN_OR_RETURN(Json merged,
+                             ReadJsonObject(runtime, pipeline::MergedWordsKey(transcript_id), scratch));
+  if (!merged.is_array()) return std::vector<pipeline::Word>();
+  REFLECTOR_ASSIGN_OR_RETURN(auto words, pipeline::WordsFromJson(merged, "merged words"));
+  std::stable_sort(words.begin(), words.end(),
+                   [](const auto& a, const auto& b) { return a.start < b.start; });
+  return words;
+}
+
 }  // namespace
 
 Result<Json> TranscriptJson(Runtime& runtime, const std::string& transcript_id, bool details) {
@@ -56,17 +70,8 @@ Result<Json> TranscriptJson(Runtime& runtime, const std::string& transcript_id, 
                         {"duration", topic.value("duration", 0.0)}});
     }
   }
-  fs::path scratch = fs::path(runtime.settings().data_dir) / "scratch" / ("export-" + NewUuid4() + ".json");
-  fs::create_directories(scratch.parent_path());
-  REFLECTOR_ASSIGN_OR_RETURN(Json merged,
-                             ReadJsonObject(runtime, pipeline::MergedWordsKey(transcript_id), scratch));
-  Json words = Json::array();
-  if (merged.is_array()) {
-    REFLECTOR_ASSIGN_OR_RETURN(auto list, pipeline::WordsFromJson(merged, "merged words"));
-    std::stable_sort(list.begin(), list.end(),
-                     [](const auto& a, const auto& b) { return a.start < b.start; });
-    words = pipeline::WordsToJson(list);
-  }
+  REFLECTOR_ASSIGN_OR_RETURN(std::vector<pipeline::Word> sorted_words, SortedWords(runtime, transcript_id));
+  Json words = pipeline::WordsToJson(sorted_words);
   Json json = {{"id", t.id},
                {"status", store::ToString(t.status)},
                {"title", OptionalText(t.title)},
@@ -118,7 +123,10 @@ Status ExportTranscript(Runtime& runtime, const std::string& transcript_id, cons
   REFLECTOR_TRY(bucket->GetFile(pipeline::WaveformKey(transcript_id), dir / "waveform.json"));
   store::Transcripts transcripts(runtime.database(), runtime.clock());
   REFLECTOR_ASSIGN_OR_RETURN(store::Transcript t, transcripts.Get(transcript_id));
-  REFLECTOR_TRY(WriteText(dir / "transcript.vtt", t.webvtt.value_or("WEBVTT\n")));
+  REFLECTOR_ASSIGN_OR_RETURN(std::vector<pipeline::Word> words,
+                             pipeline::WordsFromJson(json["words"], "words"));
+  const auto segments = pipeline::NamedSegments(words, pipeline::SpeakerNamesOf(t.participants));
+  REFLECTOR_TRY(WriteText(dir / "transcript.vtt", pipeline::TranscriptWebVttNamed(segments)));
   return Ok();
 }
 

@@ -13,7 +13,8 @@ namespace reflector::app {
 // full events log.
 Result<Json> TranscriptJson(Runtime& runtime, const std::string& transcript_id, bool details);
 
-// Writes transcript.json, audio.mp3, waveform.json and transcript.vtt into `dir`.
+// Writes transcript.json, audio.mp3, waveform.json and transcript.vtt (webvtt-named: voices are
+// the participants' names, "Speaker N" for a speaker without one) into `dir`.
 Status ExportTranscript(Runtime& runtime, const std::string& transcript_id, const std::filesystem::path& dir);
 
 }  // namespace reflector::app

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <stop_token>
 #include <string>
@@ -46,9 +47,25 @@ class ManualClock final : public Clock {
   std::chrono::milliseconds slept_{0};
 };
 
-// "2026-03-12T14:30:01.250318Z" (microseconds, UTC).
-std::string FormatIso8601(WallTime time);
+// How FormatIso8601 writes the fraction of a second.
+enum class IsoFraction {
+  kAlways,       // ".250318", and ".000000" for a whole second
+  kWhenNotZero,  // left out for a whole second, as Python's datetime.isoformat() does
+};
+// How FormatIso8601 writes the zone (always UTC).
+enum class IsoZone {
+  kZ,       // "...Z" (Pydantic's JSON)
+  kOffset,  // "...+00:00" (Python's datetime.isoformat())
+};
+
+// ISO 8601 in UTC with microseconds: "2026-03-12T14:30:01.250318Z" by default;
+// "2026-03-12T14:30:01+00:00" with kWhenNotZero and kOffset for a whole second.
+std::string FormatIso8601(WallTime time, IsoFraction fraction = IsoFraction::kAlways,
+                          IsoZone zone = IsoZone::kZ);
 // Seconds since the Unix epoch.
 std::int64_t UnixSeconds(WallTime time);
+// The time `seconds` after the Unix epoch, rounded to the nearest microsecond (the unit of
+// the database's REAL timestamps).
+WallTime FromUnixSeconds(double seconds);
 
 }  // namespace reflector

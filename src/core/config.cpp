@@ -147,7 +147,7 @@ Entry OneOf(std::string name, std::string default_value, std::string description
 }
 
 const std::vector<Entry>& Entries() {
-  static const std::vector<Entry> entries = [] {
+  static const std::vector<Entry> kEntries = [] {
     std::vector<Entry> list;
     list.push_back(
         Text("DATA_DIR", "./data", "directory for the SQLite database and local files", &Settings::data_dir));
@@ -223,7 +223,81 @@ const std::vector<Entry>& Entries() {
                         &Settings::ui_base_url, false, true));
     return list;
   }();
-  return entries;
+  return kEntries;
+}
+
+// Levenshtein distance: single-byte insertions, deletions and substitutions.
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+      diagonal = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitution});
+    }
+  }
+  return row[b.size()];
+}
+
+bool IsSetting(std::string_view name) {
+  return std::any_of(Entries().begin(), Entries().end(),
+                     [&](const Entry& entry) { return entry.description.name == name; });
+}
+
+}  // namespace
+
+const std::vector<std::string>& CheckedSettingPrefixes() {
+  static const std::vector<std::string> prefixes = [] {
+    std::vector<std::string> list;
+    for (const Entry& entry : Entries()) {
+      const std::string& name = entry.description.name;
+      const std::size_t underscore = name.find('_');
+      if (underscore == std::string::npos) continue;
+      std::string prefix = name.substr(0, underscore + 1);
+      const bool unchecked =
+          std::find(std::begin(kUncheckedSettingPrefixes), std::end(kUncheckedSettingPrefixes), prefix) !=
+          std::end(kUncheckedSettingPrefixes);
+      if (!unchecked && std::find(list.begin(), list.end(), prefix) == list.end()) list.push_back(prefix);
+    }
+    return list;
+  }();
+  return prefixes;
+}
+
+std::string ClosestSettingName(std::string_view name) {
+  std::string closest;
+  std::size_t best = std::string::npos;
+  for (const Entry& entry : Entries()) {
+    const std::size_t distance = EditDistance(name, entry.description.name);
+    if (distance < best) {
+      best = distance;
+      closest = entry.description.name;
+    }
+  }
+  return closest;
+}
+
+namespace {
+
+// "TRANSCRIPT_BAKEND is not a setting; did you mean TRANSCRIPT_BACKEND? (set in .env)" for each
+// variable with a checked prefix that is not in the catalogue.
+std::vector<std::string> UnknownSettingProblems(const std::map<std::string, std::string>& variables,
+                                                const SettingOrigins& origins) {
+  std::vector<std::string> problems;
+  for (const auto& [name, value] : variables) {
+    const bool checked = std::any_of(CheckedSettingPrefixes().begin(), CheckedSettingPrefixes().end(),
+                                     [&](const std::string& prefix) { return StartsWith(name, prefix); });
+    if (!checked || IsSetting(name)) continue;
+    std::string problem = name + " is not a setting; did you mean " + ClosestSettingName(name) + "?";
+    if (auto origin = origins.find(name); origin != origins.end())
+      problem += " (set in " + origin->second + ")";
+    problems.push_back(std::move(problem));
+  }
+  return problems;
 }
 
 }  // namespace
@@ -234,13 +308,13 @@ std::string Settings::EffectiveDatabaseUrl() const {
 }
 
 const std::vector<SettingDescription>& SettingCatalogue() {
-  static const std::vector<SettingDescription> catalogue = [] {
+  static const std::vector<SettingDescription> kCatalogue = [] {
     std::vector<SettingDescription> list;
     for (const Entry& entry : Entries())
       list.push_back(entry.description);
     return list;
   }();
-  return catalogue;
+  return kCatalogue;
 }
 
 Result<std::map<std::string, std::string>> ParseDotEnv(std::string_view text) {
@@ -270,9 +344,10 @@ Result<std::map<std::string, std::string>> ParseDotEnv(std::string_view text) {
   return values;
 }
 
-Result<Settings> ParseSettings(const std::map<std::string, std::string>& variables) {
+Result<Settings> ParseSettings(const std::map<std::string, std::string>& variables,
+                               const SettingOrigins& origins) {
   Settings settings;
-  std::vector<std::string> problems;
+  std::vector<std::string> problems = UnknownSettingProblems(variables, origins);
   for (const Entry& entry : Entries()) {
     auto it = variables.find(entry.description.name);
     if (it == variables.end()) continue;

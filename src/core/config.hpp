@@ -80,10 +80,29 @@ struct SettingsProblems {
   std::vector<std::string> problems;
 };
 
+// Typos. The checked prefixes are the parts of the catalogue's names up to and including their
+// first '_' ("TRANSCRIPT_", "LLM_", "DATA_", "LOG_", ...), so a new setting brings its prefix
+// with it, except prefixes that tools outside this program commonly use in a shell or a
+// container (kUncheckedSettingPrefixes). A variable that starts with a checked prefix but is
+// not in the catalogue is a problem: "TRANSCRIPT_BAKEND is not a setting; did you mean
+// TRANSCRIPT_BACKEND?". Other variables (HOME, LANG, PATH, REFLECTOR_TEST_...) are not ours and
+// are ignored.
+inline constexpr std::string_view kUncheckedSettingPrefixes[] = {"AWS_", "HTTP_", "HTTPS_", "LC_",
+                                                                 "NO_",  "SSH_",  "SSL_",   "XDG_"};
+const std::vector<std::string>& CheckedSettingPrefixes();
+// The catalogue name closest to `name` (Levenshtein distance; the first in catalogue order on a tie).
+std::string ClosestSettingName(std::string_view name);
+
+// Where each variable was set, for messages: name -> "the environment", ".env", ... Names
+// without an entry are not qualified.
+using SettingOrigins = std::map<std::string, std::string>;
+
 // Builds Settings from the variables (environment first, then .env values for names the
-// environment does not set, merged by the caller). Unknown names are ignored.
-// On failure the error message lists every problem, one per line.
-Result<Settings> ParseSettings(const std::map<std::string, std::string>& variables);
+// environment does not set, merged by the caller). Names with a checked prefix that are not
+// settings are problems (see above); other unknown names are ignored. On failure the error
+// message lists every problem, one per line.
+Result<Settings> ParseSettings(const std::map<std::string, std::string>& variables,
+                               const SettingOrigins& origins = {});
 
 // (name, value) for every catalogue entry, with secrets shown as "<set, redacted>" or "".
 std::vector<std::pair<std::string, std::string>> DescribeSettings(const Settings& settings);

@@ -137,9 +137,11 @@ inline Status Ok() {
 #define REFLECTOR_CONCAT(a, b) REFLECTOR_CONCAT_INNER(a, b)
 
 // REFLECTOR_ASSIGN_OR_RETURN(auto x, Compute()) declares x from a Result or returns its error.
+// NOLINTBEGIN(bugprone-macro-parentheses): `decl` is a declaration, which parentheses would break.
 #define REFLECTOR_ASSIGN_OR_RETURN(decl, expr)                               \
   auto REFLECTOR_CONCAT(reflector_result_, __LINE__) = (expr);               \
   if (!REFLECTOR_CONCAT(reflector_result_, __LINE__).ok()) {                 \
     return std::move(REFLECTOR_CONCAT(reflector_result_, __LINE__)).error(); \
   }                                                                          \
   decl = std::move(REFLECTOR_CONCAT(reflector_result_, __LINE__)).value()
+// NOLINTEND(bugprone-macro-parentheses)

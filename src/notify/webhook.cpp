@@ -2,25 +2,13 @@
 
 #include <charconv>
 
-#include "notify/iso_time.hpp"
-#include "storage/s3/sigv4.hpp"
+#include "core/digest.hpp"
+#include "core/json.hpp"
 
 namespace reflector::notify {
 namespace {
 
 using OrderedJson = nlohmann::ordered_json;
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (char c : bytes) {
-    auto b = static_cast<unsigned char>(c);
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-  return out;
-}
 
 bool ConstantTimeEqual(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -42,19 +30,40 @@ OrderedJson OptionalText(const std::optional<std::string>& value) {
   return value ? OrderedJson(*value) : OrderedJson(nullptr);
 }
 
-// A JSON number written as a float (Pydantic writes 12 as 12.0), or null.
-OrderedJson Float(const Json& value) {
-  return value.is_number() ? OrderedJson(value.get<double>()) : OrderedJson(nullptr);
+// A number written as a float (Pydantic writes 12 as 12.0), or null.
+OrderedJson Float(const std::optional<double>& value) {
+  return value ? OrderedJson(*value) : OrderedJson(nullptr);
 }
 
-std::string TextField(const Json& object, const char* field) {
-  if (!object.is_object()) return "";
-  auto it = object.find(field);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+// ISO 8601 as Pydantic writes it: UTC, "Z", microseconds only when not zero.
+std::string PydanticTime(WallTime time) {
+  return FormatIso8601(time, IsoFraction::kWhenNotZero, IsoZone::kZ);
 }
 
-double SecondsSinceEpoch(WallTime time) {
-  return std::chrono::duration<double>(time.time_since_epoch()).count();
+OrderedJson TopicsJson(const std::vector<Topic>& topics) {
+  OrderedJson list = OrderedJson::array();
+  for (const Topic& topic : topics) {
+    OrderedJson item;
+    item["title"] = topic.title;
+    item["summary"] = topic.summary;
+    item["timestamp"] = topic.timestamp.value_or(0.0);
+    item["duration"] = Float(topic.duration);
+    item["webvtt"] = topic.webvtt;
+    list.push_back(std::move(item));
+  }
+  return list;
+}
+
+OrderedJson ParticipantsJson(const std::vector<Participant>& participants) {
+  OrderedJson list = OrderedJson::array();
+  for (const Participant& participant : participants) {
+    OrderedJson item;
+    item["id"] = participant.id;
+    item["name"] = participant.name;
+    item["speaker"] = participant.speaker ? OrderedJson(*participant.speaker) : OrderedJson(nullptr);
+    list.push_back(std::move(item));
+  }
+  return list;
 }
 
 }  // namespace
@@ -62,7 +71,7 @@ double SecondsSinceEpoch(WallTime time) {
 std::string WebhookSignature(std::string_view secret, std::int64_t timestamp, std::string_view body) {
   std::string t = std::to_string(timestamp);
   std::string message = t + "." + std::string(body);
-  return "t=" + t + ",v1=" + Hex(storage::HmacSha256(secret, message));
+  return "t=" + t + ",v1=" + HexEncode(HmacSha256(secret, message));
 }
 
 Status VerifyWebhookSignature(std::string_view secret, std::string_view header, std::string_view body,
@@ -92,7 +101,7 @@ Status VerifyWebhookSignature(std::string_view secret, std::string_view header, 
   }
   if (signatures.empty()) return Error::InvalidInput("X-Webhook-Signature: no 'v1=' signature");
   const std::string expected =
-      Hex(storage::HmacSha256(secret, std::string(*timestamp) + "." + std::string(body)));
+      HexEncode(HmacSha256(secret, std::string(*timestamp) + "." + std::string(body)));
   bool match = false;
   for (std::string_view signature : signatures)
     match = ConstantTimeEqual(signature, expected) || match;
@@ -108,40 +117,11 @@ Status VerifyWebhookSignature(std::string_view secret, std::string_view header, 
 std::string WebhookEventId(std::string_view event, std::string_view transcript_id,
                            std::string_view completion) {
   std::string seed = std::string(event) + "\n" + std::string(transcript_id) + "\n" + std::string(completion);
-  return storage::Sha256Hex(seed).substr(0, 32);
+  return Sha256Hex(seed).substr(0, 32);
 }
 
-std::string TranscriptCompletedPayload(const store::Transcript& transcript, const store::Room& room,
+std::string TranscriptCompletedPayload(const Transcript& transcript, const Room& room,
                                        const TranscriptCompletedOptions& options) {
-  OrderedJson topics = OrderedJson::array();
-  if (transcript.topics.is_array()) {
-    for (std::size_t i = 0; i < transcript.topics.size(); ++i) {
-      const Json& topic = transcript.topics[i];
-      OrderedJson item;
-      item["title"] = TextField(topic, "title");
-      item["summary"] = TextField(topic, "summary");
-      OrderedJson timestamp =
-          topic.is_object() ? Float(topic.value("timestamp", Json())) : OrderedJson(nullptr);
-      item["timestamp"] = timestamp.is_null() ? OrderedJson(0.0) : timestamp;
-      item["duration"] = topic.is_object() ? Float(topic.value("duration", Json())) : OrderedJson(nullptr);
-      item["webvtt"] = i < options.topic_webvtt.size() ? options.topic_webvtt[i] : std::string();
-      topics.push_back(std::move(item));
-    }
-  }
-  OrderedJson participants = OrderedJson::array();
-  if (transcript.participants.is_array()) {
-    for (const Json& participant : transcript.participants) {
-      if (!participant.is_object()) continue;
-      OrderedJson item;
-      item["id"] = TextField(participant, "id");
-      item["name"] = TextField(participant, "name");
-      auto speaker = participant.find("speaker");
-      item["speaker"] = speaker != participant.end() && speaker->is_number_integer()
-                            ? OrderedJson(speaker->get<std::int64_t>())
-                            : OrderedJson(nullptr);
-      participants.push_back(std::move(item));
-    }
-  }
   std::string base = options.ui_base_url;
   while (!base.empty() && base.back() == '/')
     base.pop_back();
@@ -149,21 +129,21 @@ std::string TranscriptCompletedPayload(const store::Transcript& transcript, cons
   OrderedJson body;
   body["event"] = std::string(kTranscriptCompletedEvent);
   body["event_id"] = options.event_id;
-  body["timestamp"] = IsoTime(SecondsSinceEpoch(options.timestamp), IsoZone::kZ);
+  body["timestamp"] = PydanticTime(options.timestamp);
   OrderedJson& t = body["transcript"];
   t["id"] = transcript.id;
-  t["room_id"] = transcript.room_id ? *transcript.room_id : room.id;
-  t["created_at"] = IsoTime(transcript.created_at, IsoZone::kZ);
+  t["room_id"] = transcript.room_id.value_or(room.id);
+  t["created_at"] = PydanticTime(transcript.created_at);
   t["duration"] = transcript.duration;  // seconds (Reflector: milliseconds)
   t["title"] = OptionalText(transcript.title);
   t["short_summary"] = OptionalText(transcript.short_summary);
   t["long_summary"] = OptionalText(transcript.long_summary);
   t["webvtt"] = OptionalText(transcript.webvtt);
-  t["topics"] = std::move(topics);
-  t["participants"] = std::move(participants);
+  t["topics"] = TopicsJson(transcript.topics);
+  t["participants"] = ParticipantsJson(transcript.participants);
   t["source_language"] = transcript.source_language;
   t["target_language"] = transcript.target_language;
-  t["status"] = std::string(store::ToString(transcript.status));
+  t["status"] = transcript.status;
   t["frontend_url"] = base + "/transcripts/" + transcript.id;
   t["action_items"] = nullptr;
   body["room"] = OrderedJson{{"id", room.id}, {"name", room.name}};

@@ -23,8 +23,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "net/http_client.hpp"
-#include "store/recordings.hpp"
-#include "store/transcripts.hpp"
+#include "notify/transcript.hpp"
 
 namespace reflector::notify {
 
@@ -49,9 +48,8 @@ std::string WebhookEventId(std::string_view event, std::string_view transcript_i
 
 struct TranscriptCompletedOptions {
   std::string event_id;
-  WallTime timestamp{};                   // the send time
-  std::string ui_base_url;                // frontend_url = {ui_base_url}/transcripts/{id}
-  std::vector<std::string> topic_webvtt;  // WebVTT of each topic of transcript.topics ("" if none)
+  WallTime timestamp{};     // the send time
+  std::string ui_base_url;  // frontend_url = {ui_base_url}/transcripts/{id}
 };
 
 // The transcript.completed body, compact JSON, keys in Reflector's order:
@@ -60,9 +58,9 @@ struct TranscriptCompletedOptions {
 //    webvtt}], participants: [{id, name, speaker}], source_language, target_language, status,
 //    frontend_url, action_items}, room: {id, name}, calendar_event}
 // Times are ISO 8601 UTC with "Z" (microseconds when not zero); whole floats keep ".0";
-// non-ASCII text is UTF-8. `action_items` and `calendar_event` are null (this project has
-// neither).
-std::string TranscriptCompletedPayload(const store::Transcript& transcript, const store::Room& room,
+// non-ASCII text is UTF-8. A topic without a timestamp gets 0.0, transcript.room_id falls back
+// to room.id. `action_items` and `calendar_event` are null (this project has neither).
+std::string TranscriptCompletedPayload(const Transcript& transcript, const Room& room,
                                        const TranscriptCompletedOptions& options);
 
 struct WebhookRequest {

@@ -5,39 +5,15 @@
 #include <ctime>
 #include <utility>
 
+#include "core/digest.hpp"
 #include "core/json.hpp"
 #include "net/url.hpp"
-#include "notify/iso_time.hpp"
 
 namespace reflector::notify {
 namespace {
 
 constexpr std::string_view kInvalidMessageMsg = "Invalid message(s)";
 constexpr std::string_view kInvalidMessageMarker = "Zulip: Invalid message(s)";
-
-std::string Base64(std::string_view data) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(data[i]) << 16) |
-                 (static_cast<unsigned char>(data[i + 1]) << 8) | static_cast<unsigned char>(data[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i < data.size()) {
-    unsigned v = static_cast<unsigned char>(data[i]) << 16;
-    if (i + 1 < data.size()) v |= static_cast<unsigned char>(data[i + 1]) << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += i + 1 < data.size() ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 std::string ApiBase(std::string site) {
   while (!site.empty() && site.back() == '/')
@@ -89,7 +65,7 @@ Result<net::HttpResponse> ZulipClient::Send(const std::string& method, const std
   request.timeout = options_.timeout;
   request.connect_timeout = std::min(options_.timeout, std::chrono::milliseconds(10000));
   request.headers.emplace_back("Authorization",
-                               "Basic " + Base64(options_.bot_email + ":" + options_.api_key));
+                               "Basic " + Base64Encode(options_.bot_email + ":" + options_.api_key));
   request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   request.headers.emplace_back("Accept", "application/json");
   auto response = http_.Send(request, stop);
@@ -143,7 +119,7 @@ std::string FormatClockTime(double seconds) {
   return clock.rfind("0:", 0) == 0 ? clock.substr(2) : clock;
 }
 
-std::string ZulipTranscriptMessage(const store::Transcript& transcript, const std::string& ui_base_url) {
+std::string ZulipTranscriptMessage(const Transcript& transcript, const std::string& ui_base_url) {
   std::string base = ui_base_url;
   while (!base.empty() && base.back() == '/')
     base.pop_back();
@@ -152,7 +128,9 @@ std::string ZulipTranscriptMessage(const store::Transcript& transcript, const st
       transcript.title && !transcript.title->empty() ? *transcript.title : "Unnamed recording";
 
   std::string message = "# Reflector – " + title + "\n\n";
-  message += "**Date**: <time:" + IsoTime(transcript.created_at, IsoZone::kOffset) + ">\n";
+  message +=
+      "**Date**: <time:" + FormatIso8601(transcript.created_at, IsoFraction::kWhenNotZero, IsoZone::kOffset) +
+      ">\n";
   message += "**Link**: [" + NetLocation(url) + "](" + url + ")\n";
   message += "**Duration**: " + FormatClockTime(transcript.duration) + "\n\n";
 
@@ -161,17 +139,10 @@ std::string ZulipTranscriptMessage(const store::Transcript& transcript, const st
                                                                           : "No summary available";
   message += "\n```\n\n";
 
-  if (transcript.topics.is_array() && !transcript.topics.empty()) {
+  if (!transcript.topics.empty()) {
     message += "```spoiler Topics\n";
-    for (const Json& topic : transcript.topics) {
-      double timestamp = topic.is_object() && topic.contains("timestamp") && topic["timestamp"].is_number()
-                             ? topic["timestamp"].get<double>()
-                             : 0.0;
-      std::string topic_title = topic.is_object() && topic.contains("title") && topic["title"].is_string()
-                                    ? topic["title"].get<std::string>()
-                                    : "";
-      message += "1. [" + FormatClockTime(timestamp) + "] " + topic_title + "\n";
-    }
+    for (const Topic& topic : transcript.topics)
+      message += "1. [" + FormatClockTime(topic.timestamp.value_or(0.0)) + "] " + topic.title + "\n";
     message += "```\n\n";
   }
   message += "-----\n";

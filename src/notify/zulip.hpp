@@ -17,7 +17,7 @@
 
 #include "core/result.hpp"
 #include "net/http_client.hpp"
-#include "store/transcripts.hpp"
+#include "notify/transcript.hpp"
 
 namespace reflector::notify {
 
@@ -69,8 +69,8 @@ bool IsInvalidMessage(const Error& error);
 //   ```spoiler Topics / "1. [mm:ss] {title}" per topic / ``` and a blank line (only with topics)
 //   -----
 // Durations and topic timestamps are seconds here (Reflector stores milliseconds); both are
-// shown truncated to whole seconds.
-std::string ZulipTranscriptMessage(const store::Transcript& transcript, const std::string& ui_base_url);
+// shown truncated to whole seconds (a topic without a timestamp shows 00:00).
+std::string ZulipTranscriptMessage(const Transcript& transcript, const std::string& ui_base_url);
 
 // Reflector's format_time: "05:23", "1:05:23", "1 day, 2:00:00" (whole seconds, truncated).
 std::string FormatClockTime(double seconds);

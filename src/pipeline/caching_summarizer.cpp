@@ -4,8 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "core/digest.hpp"
 #include "core/log.hpp"
-#include "storage/s3/sigv4.hpp"
 #include "store/task_cache.hpp"
 
 namespace reflector::pipeline {
@@ -55,7 +55,7 @@ std::string CachingSummarizer::Key(std::string_view method, const Json& inputs) 
   text += inner_.Model();
   text += '\n';
   text += DumpCompact(inputs);
-  return storage::Sha256Hex(text);
+  return Sha256Hex(text);
 }
 
 template <typename T, typename Compute, typename Encode, typename Decode>

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "net/url.hpp"
 #include "store/sql.hpp"
 
 namespace reflector::store {
@@ -43,22 +44,10 @@ std::string OneLine(std::string_view text) {
   return out;
 }
 
-Result<std::string> PercentDecode(std::string_view text, std::string_view what) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      return Error::InvalidInput("database URL: bad percent-encoding in the " + std::string(what));
-    }
-    out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
-    i += 2;
-  }
-  return out;
+Result<std::string> DecodePart(std::string_view text, std::string_view what) {
+  auto decoded = net::UriDecode(text);
+  if (!decoded) return Error::InvalidInput("database URL: bad percent-encoding in the " + std::string(what));
+  return decoded;
 }
 
 // libpq conninfo value: single-quoted, with ' and \ escaped by a backslash.
@@ -80,70 +69,10 @@ bool IsConninfoKey(std::string_view key) {
   return true;
 }
 
-Result<DatabaseTarget> ParsePostgresUrl(std::string_view url, std::string_view rest) {
-  DatabaseTarget target;
-  target.dialect = Dialect::kPostgres;
-  std::string_view scheme = url.substr(0, url.size() - rest.size());
+using ConninfoParams = std::vector<std::pair<std::string, std::string>>;
 
-  const std::string_view full_rest = rest;
-  std::string_view query;
-  if (auto q = rest.find('?'); q != std::string_view::npos) {
-    query = rest.substr(q + 1);
-    rest = rest.substr(0, q);
-  }
-  std::string_view path;
-  std::string_view authority = rest;
-  if (auto slash = rest.find('/'); slash != std::string_view::npos) {
-    authority = rest.substr(0, slash);
-    path = rest.substr(slash + 1);
-  }
-  std::string_view userinfo;
-  std::string_view hostport = authority;
-  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-    userinfo = authority.substr(0, at);
-    hostport = authority.substr(at + 1);
-  }
-  std::string_view user_text = userinfo;
-  std::optional<std::string_view> password_text;
-  if (auto colon = userinfo.find(':'); colon != std::string_view::npos) {
-    user_text = userinfo.substr(0, colon);
-    password_text = userinfo.substr(colon + 1);
-  }
-  std::string_view host = hostport;
-  std::string_view port;
-  if (!hostport.empty() && hostport.front() == '[') {
-    auto close = hostport.find(']');
-    if (close == std::string_view::npos) {
-      return Error::InvalidInput("database URL: unterminated '[' in the host");
-    }
-    host = hostport.substr(1, close - 1);
-    std::string_view after = hostport.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return Error::InvalidInput("database URL: unexpected text after the host");
-      port = after.substr(1);
-    }
-  } else if (auto colon = hostport.rfind(':'); colon != std::string_view::npos) {
-    host = hostport.substr(0, colon);
-    port = hostport.substr(colon + 1);
-  }
-  for (char c : port) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) {
-      return Error::InvalidInput("database URL: the port '" + std::string(port) + "' is not a number");
-    }
-  }
-
-  std::vector<std::pair<std::string, std::string>> params;
-  REFLECTOR_ASSIGN_OR_RETURN(std::string host_decoded, PercentDecode(host, "host"));
-  if (!host_decoded.empty()) params.emplace_back("host", host_decoded);
-  if (!port.empty()) params.emplace_back("port", std::string(port));
-  REFLECTOR_ASSIGN_OR_RETURN(std::string user, PercentDecode(user_text, "user name"));
-  if (!user.empty()) params.emplace_back("user", user);
-  if (password_text) {
-    REFLECTOR_ASSIGN_OR_RETURN(std::string password, PercentDecode(*password_text, "password"));
-    params.emplace_back("password", password);
-  }
-  REFLECTOR_ASSIGN_OR_RETURN(std::string dbname, PercentDecode(path, "database name"));
-  if (!dbname.empty()) params.emplace_back("dbname", dbname);
+// Adds the query's "key=value&..." pairs, decoded, in order.
+Status AddQueryParams(std::string_view query, ConninfoParams& params) {
   while (!query.empty()) {
     std::string_view item = query.substr(0, query.find('&'));
     query.remove_prefix(std::min(query.size(), item.size() + 1));
@@ -152,23 +81,54 @@ Result<DatabaseTarget> ParsePostgresUrl(std::string_view url, std::string_view r
     if (eq == std::string_view::npos) {
       return Error::InvalidInput("database URL: query parameter '" + std::string(item) + "' has no value");
     }
-    REFLECTOR_ASSIGN_OR_RETURN(std::string key, PercentDecode(item.substr(0, eq), "query parameter name"));
-    REFLECTOR_ASSIGN_OR_RETURN(std::string value, PercentDecode(item.substr(eq + 1), "query parameter"));
-    if (!IsConninfoKey(key)) {
+    REFLECTOR_ASSIGN_OR_RETURN(std::string key, DecodePart(item.substr(0, eq), "query parameter name"));
+    REFLECTOR_ASSIGN_OR_RETURN(std::string value, DecodePart(item.substr(eq + 1), "query parameter"));
+    if (!IsConninfoKey(key))
       return Error::InvalidInput("database URL: bad query parameter name '" + key + "'");
-    }
     params.emplace_back(std::move(key), std::move(value));
   }
+  return Ok();
+}
+
+// The URL as written, but with "***" for the password.
+std::string RedactedUrl(const net::UrlParts& parts) {
+  std::string out = parts.scheme + "://";
+  if (parts.user) out += *parts.user + (parts.password ? ":***" : "") + "@";
+  out += parts.host.find(':') != std::string::npos ? "[" + parts.host + "]" : parts.host;
+  if (!parts.port.empty()) out += ":" + parts.port;
+  out += parts.path;
+  if (parts.query) out += "?" + *parts.query;
+  return out;
+}
+
+Result<DatabaseTarget> ParsePostgresUrl(std::string_view url) {
+  auto parts = net::SplitUrl(url);
+  if (!parts) return Error::InvalidInput("database URL: " + parts.error().message);
+  if (parts->fragment) return Error::InvalidInput("database URL: '#' must be percent-encoded (%23)");
+
+  ConninfoParams params;
+  REFLECTOR_ASSIGN_OR_RETURN(std::string host, DecodePart(parts->host, "host"));
+  if (!host.empty()) params.emplace_back("host", std::move(host));
+  if (!parts->port.empty()) params.emplace_back("port", parts->port);
+  REFLECTOR_ASSIGN_OR_RETURN(std::string user, DecodePart(parts->user.value_or(""), "user name"));
+  if (!user.empty()) params.emplace_back("user", std::move(user));
+  if (parts->password) {
+    REFLECTOR_ASSIGN_OR_RETURN(std::string password, DecodePart(*parts->password, "password"));
+    params.emplace_back("password", std::move(password));
+  }
+  const std::string_view path = parts->path;
+  REFLECTOR_ASSIGN_OR_RETURN(std::string dbname,
+                             DecodePart(path.substr(path.empty() ? 0 : 1), "database name"));
+  if (!dbname.empty()) params.emplace_back("dbname", std::move(dbname));
+  REFLECTOR_TRY(AddQueryParams(parts->query.value_or(""), params));
+
+  DatabaseTarget target;
+  target.dialect = Dialect::kPostgres;
   for (const auto& [key, value] : params) {
     if (!target.conninfo.empty()) target.conninfo.push_back(' ');
     target.conninfo += key + "=" + ConninfoValue(value);
   }
-
-  target.redacted_url = std::string(scheme);
-  if (!userinfo.empty()) {
-    target.redacted_url += std::string(user_text) + (password_text ? ":***" : "") + "@";
-  }
-  target.redacted_url += std::string(full_rest.substr(userinfo.empty() ? 0 : userinfo.size() + 1));
+  target.redacted_url = RedactedUrl(*parts);
   return target;
 }
 
@@ -193,7 +153,7 @@ Result<DatabaseTarget> ParseDatabaseUrl(std::string_view url) {
     return target;
   }
   for (std::string_view scheme : {"postgresql://", "postgres://"}) {
-    if (url.starts_with(scheme)) return ParsePostgresUrl(url, url.substr(scheme.size()));
+    if (url.starts_with(scheme)) return ParsePostgresUrl(url);
   }
   const std::size_t end = url.find("://");
   const std::string got =

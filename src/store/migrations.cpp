@@ -8,7 +8,7 @@
 namespace reflector::store {
 
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> migrations = {
+  static const std::vector<Migration> kMigrations = {
       {1,
        "initial schema",
        {
@@ -166,7 +166,7 @@ const std::vector<Migration>& Migrations() {
            "CREATE INDEX idx_webhook_deliveries_transcript ON webhook_deliveries (transcript_id, created_at)",
        }},
   };
-  return migrations;
+  return kMigrations;
 }
 
 namespace {

@@ -1,8 +1,8 @@
 #pragma once
 // For code that writes SQL: the repositories of src/store/ and the in-process engine's
-// DatabaseEngineStore, which keeps the engine's runs in its own model. Binding parameters and reading rows with SOCI without repeating the
-// indicator bookkeeping. Statements use positional parameters (":name" placeholders are bound
-// in the order they appear), so a value used twice is bound twice.
+// DatabaseEngineStore, which keeps the engine's runs in its own model. Binding parameters and reading rows
+// with SOCI without repeating the indicator bookkeeping. Statements use positional parameters (":name"
+// placeholders are bound in the order they appear), so a value used twice is bound twice.
 //
 // The functions here let SOCI exceptions through; Session::Run / Executor::Run catch them.
 //

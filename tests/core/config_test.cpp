@@ -60,6 +60,51 @@ TEST(ConfigTest, ReportsEveryProblemAtOnce) {
   }
 }
 
+TEST(ConfigTest, PrefixesComeFromTheCatalogue) {
+  const auto& prefixes = CheckedSettingPrefixes();
+  for (const char* expected : {"TRANSCRIPT_", "LLM_", "DAILY_", "CONDUCTOR_", "ZULIP_", "DATA_", "DATABASE_",
+                               "LOG_", "POCKETSPHINX_", "UI_"}) {
+    EXPECT_NE(std::find(prefixes.begin(), prefixes.end(), expected), prefixes.end()) << expected;
+  }
+  for (const auto& setting : SettingCatalogue()) {
+    const std::string prefix = setting.name.substr(0, setting.name.find('_') + 1);
+    EXPECT_NE(std::find(prefixes.begin(), prefixes.end(), prefix), prefixes.end()) << setting.name;
+  }
+  for (std::string_view generic : kUncheckedSettingPrefixes)
+    EXPECT_EQ(std::find(prefixes.begin(), prefixes.end(), generic), prefixes.end()) << generic;
+}
+
+TEST(ConfigTest, ClosestSettingNameByEditDistance) {
+  EXPECT_EQ(ClosestSettingName("TRANSCRIPT_BAKEND"), "TRANSCRIPT_BACKEND");
+  EXPECT_EQ(ClosestSettingName("LLM_URLS"), "LLM_URL");
+  EXPECT_EQ(ClosestSettingName("DATABASE_URI"), "DATABASE_URL");
+  EXPECT_EQ(ClosestSettingName("TRANSCRIPT_STORAGE_AWS_BUCKET"), "TRANSCRIPT_STORAGE_AWS_BUCKET_NAME");
+  EXPECT_EQ(ClosestSettingName("LLM_URL"), "LLM_URL");
+}
+
+TEST(ConfigTest, UnknownNamesWithASettingPrefixAreProblems) {
+  auto settings = ParseSettings({{"TRANSCRIPT_BAKEND", "modal"},
+                                 {"LOG_LEVL", "debug"},
+                                 {"LLM_URL", "http://127.0.0.1:8000/v1"},
+                                 {"HOME", "/home/alice"},
+                                 {"LANG", "C.UTF-8"}},
+                                {{"LOG_LEVL", ".env"}});
+  ASSERT_FALSE(settings.ok());
+  const std::string& message = settings.error().message;
+  EXPECT_NE(message.find("TRANSCRIPT_BAKEND is not a setting; did you mean TRANSCRIPT_BACKEND?"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("TRANSCRIPT_BACKEND? ("), std::string::npos) << message;  // no origin given
+  EXPECT_NE(message.find("LOG_LEVL is not a setting; did you mean LOG_LEVEL? (set in .env)"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("HOME"), std::string::npos) << message;
+  EXPECT_EQ(message.find("LLM_URL"), std::string::npos) << message;
+
+  EXPECT_TRUE(
+      ParseSettings({{"HOME", "/home/alice"}, {"LANG", "C"}, {"REFLECTOR_TEST_S3_BUCKET", "b"}}).ok());
+}
+
 TEST(ConfigTest, ShadowModeNeedsConductor) {
   auto settings = ParseSettings({{"CONDUCTOR_SHADOW_MODE", "true"}});
   ASSERT_FALSE(settings.ok());

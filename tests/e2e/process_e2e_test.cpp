@@ -122,10 +122,14 @@ TEST_F(ProcessEndToEndTest, ThreeSpeakerMeetingComesOutRight) {
     EXPECT_GT(MeanLevel(mp3, track.speech_start + 0.2, track.speech_end - 0.2), 0.01) << track.script.name;
   }
   EXPECT_LT(MeanLevel(mp3, expected_duration - 0.6, expected_duration - 0.1), 0.002);
-  std::ifstream vtt(out / "transcript.vtt");
-  std::string first_line;
-  std::getline(vtt, first_line);
-  EXPECT_EQ(first_line, "WEBVTT");
+  // transcript.vtt names the voices after the participants (webvtt-named), one cue per turn.
+  std::ifstream vtt_file(out / "transcript.vtt");
+  std::stringstream vtt;
+  vtt << vtt_file.rdbuf();
+  EXPECT_EQ(vtt.str().rfind("WEBVTT\n\n", 0), 0U) << vtt.str();
+  for (const char* voice : {"<v Dana>", "<v Evan>", "<v Fiona>"})
+    EXPECT_NE(vtt.str().find(voice), std::string::npos) << voice << " missing in:\n" << vtt.str();
+  EXPECT_EQ(vtt.str().find("<v Speaker"), std::string::npos) << vtt.str();
 
   // The events log: complete and ordered.
   Json shown = Show(id);
@@ -317,6 +321,31 @@ TEST_F(ProcessEndToEndTest, EngineSettingsChooseTheEngineAndShadowModeIsRefused)
   EXPECT_EQ(shadow.exit_code, 2);
   EXPECT_NE(shadow.err.find("CONDUCTOR_SHADOW_MODE"), std::string::npos) << shadow.err;
   EXPECT_NE(shadow.err.find("not available yet"), std::string::npos) << shadow.err;
+}
+
+TEST_F(ProcessEndToEndTest, MisspeltSettingsFailStartUpWithTheClosestNames) {
+  {
+    std::ofstream dotenv(dir_ / "settings.env");
+    dotenv << "LLM_MODEL=phi\nZULIP_BOT_EMIAL=bot@example.com\n";
+  }
+  env_["TRANSCRIPT_BAKEND"] = "modal";
+  auto typo = Reflector({"--env-file", (dir_ / "settings.env").string(), "config"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_EQ(typo.out, "") << "nothing runs with a misspelt setting";
+  EXPECT_NE(typo.err.find("TRANSCRIPT_BAKEND is not a setting; did you mean TRANSCRIPT_BACKEND?"),
+            std::string::npos)
+      << typo.err;
+  EXPECT_NE(typo.err.find("ZULIP_BOT_EMIAL is not a setting; did you mean ZULIP_BOT_EMAIL? (set in " +
+                          (dir_ / "settings.env").string() + ")"),
+            std::string::npos)
+      << typo.err;
+
+  env_.erase("TRANSCRIPT_BAKEND");
+  env_["TRANSCRIPT_BACKEND"] = "pocketsphinx";
+  env_["LANG"] = "C.UTF-8";
+  auto fine = Reflector({"config"});
+  EXPECT_EQ(fine.exit_code, 0) << fine.err;
+  EXPECT_NE(fine.out.find("TRANSCRIPT_BACKEND=pocketsphinx"), std::string::npos) << fine.out;
 }
 
 TEST_F(ProcessEndToEndTest, BadInputGivesClearErrorsAndLeavesNothingProcessing) {

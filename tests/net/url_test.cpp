@@ -30,16 +30,74 @@ TEST(UriEncodeTest, SlashIsKeptOnlyWhenAsked) {
 
 TEST(UriDecodeTest, ReversesUriEncode) {
   std::string text = "a b/\xC3\xA9+.txt?=&";
-  EXPECT_EQ(UriDecode(UriEncode(text, false)), text);
-  EXPECT_EQ(UriDecode("100%"), "100%");  // malformed escapes stay
-  EXPECT_EQ(UriDecode("%zz%4"), "%zz%4");
-  EXPECT_EQ(UriDecode("a+b"), "a+b");
+  EXPECT_EQ(UriDecode(UriEncode(text, false)).value_or("<error>"), text);
+  EXPECT_EQ(UriDecode("p%40ss%27w%5cd").value_or("<error>"), "p@ss'w\\d");  // either hex case
+  EXPECT_EQ(UriDecode("a+b").value_or("<error>"), "a+b");
+  EXPECT_EQ(UriDecode("").value_or("<error>"), "");
+}
+
+TEST(UriDecodeTest, MalformedEscapesAreErrorsThatDoNotQuoteTheText) {
+  for (const char* bad : {"100%", "hunter2%zz", "hunter2%4", "%"}) {
+    auto decoded = UriDecode(bad);
+    ASSERT_FALSE(decoded.ok()) << bad;
+    EXPECT_EQ(decoded.error().kind, ErrorKind::kInvalidInput) << bad;
+    EXPECT_EQ(decoded.error().message.find("hunter2"), std::string::npos) << decoded.error().message;
+  }
 }
 
 TEST(FormUrlEncodeTest, EncodesPairsInOrder) {
   EXPECT_EQ(FormUrlEncode({{"a b", "c&d"}, {"e", "\xC3\xA9~*"}, {"empty", ""}}),
             "a+b=c%26d&e=%C3%A9~%2A&empty=");
   EXPECT_EQ(FormUrlEncode({}), "");
+}
+
+TEST(SplitUrlTest, GivesEveryPartAsWritten) {
+  auto parts = SplitUrl("PostgreSQL://us%40r:p%3Ass@db.example:5433/refl%20db?sslmode=require#frag");
+  ASSERT_TRUE(parts.ok()) << parts.error().message;
+  EXPECT_EQ(parts->scheme, "postgresql");
+  EXPECT_EQ(parts->user, "us%40r");
+  EXPECT_EQ(parts->password, "p%3Ass");
+  EXPECT_EQ(parts->host, "db.example");
+  EXPECT_EQ(parts->port, "5433");
+  EXPECT_EQ(parts->path, "/refl%20db");
+  EXPECT_EQ(parts->query, "sslmode=require");
+  EXPECT_EQ(parts->fragment, "frag");
+}
+
+TEST(SplitUrlTest, AbsentPartsStayEmpty) {
+  auto socket = SplitUrl("postgresql:///reflector");
+  ASSERT_TRUE(socket.ok()) << socket.error().message;
+  EXPECT_EQ(socket->host, "");
+  EXPECT_EQ(socket->port, "");
+  EXPECT_EQ(socket->path, "/reflector");
+  EXPECT_FALSE(socket->user.has_value());
+  EXPECT_FALSE(socket->query.has_value());
+  EXPECT_FALSE(socket->fragment.has_value());
+
+  auto user_only = SplitUrl("postgresql://u@[::1]:6000");
+  ASSERT_TRUE(user_only.ok()) << user_only.error().message;
+  EXPECT_EQ(user_only->user, "u");
+  EXPECT_FALSE(user_only->password.has_value());
+  EXPECT_EQ(user_only->host, "::1");
+  EXPECT_EQ(user_only->port, "6000");
+  EXPECT_EQ(user_only->path, "");
+
+  auto last_at = SplitUrl("http://a@b@host:/x?");  // the last '@' ends the user information
+  ASSERT_TRUE(last_at.ok()) << last_at.error().message;
+  EXPECT_EQ(last_at->user, "a@b");
+  EXPECT_EQ(last_at->host, "host");
+  EXPECT_EQ(last_at->port, "");
+  EXPECT_EQ(last_at->query, "");
+}
+
+TEST(SplitUrlTest, ErrorsGiveTheReasonWithoutTheUrl) {
+  for (const char* bad : {"hunter2", "://hunter2", "pg://u:hunter2@host:port/db", "pg://u:hunter2@[::1/db",
+                          "pg://u:hunter2@[::1]x/db"}) {
+    auto parts = SplitUrl(bad);
+    ASSERT_FALSE(parts.ok()) << bad;
+    EXPECT_EQ(parts.error().kind, ErrorKind::kInvalidInput) << bad;
+    EXPECT_EQ(parts.error().message.find("hunter2"), std::string::npos) << parts.error().message;
+  }
 }
 
 TEST(ParseUrlTest, SplitsAllParts) {

@@ -7,6 +7,7 @@
 
 #include <mutex>
 
+#include "core/json.hpp"
 #include "support/http_test_server.hpp"
 
 namespace reflector::notify {
@@ -76,11 +77,14 @@ TEST(WebhookEventIdTest, StablePerCompletionAndShapedLikeUuidHex) {
 constexpr const char* kWebVtt =
     "WEBVTT\n\n00:00:00.520 --> 00:00:03.400\n<v Speaker0>Morning everyone. Let's start with the release.\n";
 
-store::Transcript ReferenceTranscript() {
-  store::Transcript t;
+// 2026-03-12T14:28:11.902113Z
+const WallTime kCreatedAt = WallTime{} + std::chrono::microseconds(1773325691902113LL);
+
+Transcript ReferenceTranscript() {
+  Transcript t;
   t.id = "7728227d-12f2-4b38-9b84-604e387ac1c1";
   t.room_id = "97446dec-f345-4cb2-a0d9-4ec8fa782a3b";
-  t.created_at = 1773325691.902113;  // 2026-03-12T14:28:11.902113Z
+  t.created_at = kCreatedAt;
   t.duration = 1312;
   t.title = "Release Planning for Friday";
   t.short_summary = "The team agreed to ship on Friday after a final QA pass.";
@@ -89,21 +93,15 @@ store::Transcript ReferenceTranscript() {
       "date**\nBob "
       "confirmed QA can finish by Thursday.";
   t.webvtt = kWebVtt;
-  t.topics = Json::parse(
-      R"([{"id":"t1","title":"Release date","summary":"Alice proposed Friday; Bob confirmed QA timing.",
-      "timestamp":0.52,"duration":611.3,"words":[]}])");
-  t.participants =
-      Json::parse(R"([{"id":"7f410ea8-1b82-4bc3-9b3b-2f11d4e72cd5","speaker":0,"name":"Alice","user_id":null},
-      {"id":"98782545-5f4b-45fe-aae6-fddd6052a955","speaker":1,"name":"Bob","user_id":null}])");
-  t.status = store::TranscriptStatus::kEnded;
+  t.topics = {Topic{"Release date", "Alice proposed Friday; Bob confirmed QA timing.", 0.52, 611.3, kWebVtt}};
+  t.participants = {Participant{"7f410ea8-1b82-4bc3-9b3b-2f11d4e72cd5", "Alice", 0},
+                    Participant{"98782545-5f4b-45fe-aae6-fddd6052a955", "Bob", 1}};
+  t.status = "ended";
   return t;
 }
 
-store::Room ReferenceRoom() {
-  store::Room room;
-  room.id = "97446dec-f345-4cb2-a0d9-4ec8fa782a3b";
-  room.name = "team-standup";
-  return room;
+Room ReferenceRoom() {
+  return Room{"97446dec-f345-4cb2-a0d9-4ec8fa782a3b", "team-standup"};
 }
 
 TEST(TranscriptCompletedPayloadTest, ReferenceLayoutWithDurationsInSeconds) {
@@ -111,7 +109,6 @@ TEST(TranscriptCompletedPayloadTest, ReferenceLayoutWithDurationsInSeconds) {
   options.event_id = "18f75e38aa7f4d7eb80b510d702eaccb";
   options.timestamp = WallTime{} + std::chrono::microseconds(1773325798731204LL);  // 14:29:58.731204Z
   options.ui_base_url = "https://reflector.example.com/";
-  options.topic_webvtt = {kWebVtt};
   std::string expected =
       R"({"event":"transcript.completed","event_id":"18f75e38aa7f4d7eb80b510d702eaccb","timestamp":"2026-03-12T14:29:58.731204Z",)"
       R"("transcript":{"id":"7728227d-12f2-4b38-9b84-604e387ac1c1","room_id":"97446dec-f345-4cb2-a0d9-4ec8fa782a3b","created_at":"2026-03-12T14:28:11.902113Z","duration":1312.0,"title":"Release Planning for Friday","short_summary":"The team agreed to ship on Friday after a final QA pass.","long_summary":"# Quick recap\nThe team agreed to ship on Friday after a final QA pass.\n# Summary\n**Release date**\nBob confirmed QA can finish by Thursday.","webvtt":"WEBVTT\n\n00:00:00.520 --> 00:00:03.400\n<v Speaker0>Morning everyone. Let's start with the release.\n",)"
@@ -124,13 +121,14 @@ TEST(TranscriptCompletedPayloadTest, ReferenceLayoutWithDurationsInSeconds) {
 }
 
 TEST(TranscriptCompletedPayloadTest, NullsWholeFloatsAndUtf8) {
-  store::Transcript t;
+  Transcript t;
   t.id = "7728227d-12f2-4b38-9b84-604e387ac1c1";
-  t.created_at = 1773325691.0;  // no fraction: no microseconds
+  t.created_at = WallTime{} + std::chrono::seconds(1773325691);  // no fraction: no microseconds
   t.duration = 0;
   t.title = "Réunion – budget";
-  t.topics = Json::parse(R"([{"title":"A","summary":"S","timestamp":12}])");
-  t.participants = Json::parse(R"([{"id":"p","name":"N","speaker":null}])");
+  t.topics = {Topic{"A", "S", 12, std::nullopt, ""}, Topic{"B", "", std::nullopt, 3, ""}};
+  t.participants = {Participant{"p", "N", std::nullopt}};
+  t.status = "ended";
   TranscriptCompletedOptions options;
   options.event_id = "e";
   options.timestamp = WallTime{} + std::chrono::seconds(1773325798);
@@ -142,6 +140,10 @@ TEST(TranscriptCompletedPayloadTest, NullsWholeFloatsAndUtf8) {
             std::string::npos)
       << payload;
   EXPECT_NE(payload.find(R"({"title":"A","summary":"S","timestamp":12.0,"duration":null,"webvtt":""})"),
+            std::string::npos)
+      << payload;
+  // A topic without a timestamp is placed at 0.0.
+  EXPECT_NE(payload.find(R"({"title":"B","summary":"","timestamp":0.0,"duration":3.0,"webvtt":""})"),
             std::string::npos)
       << payload;
   EXPECT_TRUE(parsed["transcript"]["participants"][0]["speaker"].is_null());

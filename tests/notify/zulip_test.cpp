@@ -130,13 +130,14 @@ TEST(ZulipMessageTest, FormatClockTimeAsReflector) {
 }
 
 TEST(ZulipMessageTest, LayoutAsReflector) {
-  store::Transcript t;
+  Transcript t;
   t.id = "7728227d-12f2-4b38-9b84-604e387ac1c1";
   t.title = "Release Planning for Friday";
-  t.created_at = 1773325691.902113;
+  t.created_at = WallTime{} + std::chrono::microseconds(1773325691902113LL);
   t.duration = 1312.4;
   t.long_summary = "# Quick recap\nShip on Friday.";
-  t.topics = Json::parse(R"([{"title":"Release date","timestamp":0.52},{"title":"QA","timestamp":611.9}])");
+  t.topics = {Topic{"Release date", "", 0.52, std::nullopt, ""}, Topic{"QA", "", 611.9, std::nullopt, ""},
+              Topic{"No time", "", std::nullopt, std::nullopt, ""}};
   EXPECT_EQ(ZulipTranscriptMessage(t, "https://reflector.example.com/"),
             "# Reflector – Release Planning for Friday\n\n"
             "**Date**: <time:2026-03-12T14:28:11.902113+00:00>\n"
@@ -144,12 +145,12 @@ TEST(ZulipMessageTest, LayoutAsReflector) {
             "7728227d-12f2-4b38-9b84-604e387ac1c1)\n"
             "**Duration**: 21:52\n\n"
             "```spoiler Summary\n# Quick recap\nShip on Friday.\n```\n\n"
-            "```spoiler Topics\n1. [00:00] Release date\n1. [10:11] QA\n```\n\n"
+            "```spoiler Topics\n1. [00:00] Release date\n1. [10:11] QA\n1. [00:00] No time\n```\n\n"
             "-----\n");
 
-  store::Transcript bare;
+  Transcript bare;
   bare.id = "x";
-  bare.created_at = 1773325691;
+  bare.created_at = WallTime{} + std::chrono::seconds(1773325691);
   EXPECT_EQ(ZulipTranscriptMessage(bare, "http://localhost:3000"),
             "# Reflector – Unnamed recording\n\n"
             "**Date**: <time:2026-03-12T14:28:11+00:00>\n"

@@ -7,6 +7,7 @@
 
 #include <mutex>
 
+#include "core/digest.hpp"
 #include "storage/s3/sigv4.hpp"
 #include "support/http_test_server.hpp"
 #include "support/temp_dir.hpp"

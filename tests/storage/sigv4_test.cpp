@@ -2,13 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "support/temp_dir.hpp"
-#include "support/test_files.hpp"
-
 namespace reflector::storage {
 namespace {
-
-using reflector::testing::TempDir;
 
 WallTime May24th2013() {
   return std::chrono::sys_days(std::chrono::year(2013) / 5 / 24);
@@ -27,37 +22,6 @@ PresignRequest AwsDocumentationExample() {
   request.time = May24th2013();
   request.expires = std::chrono::seconds(86400);
   return request;
-}
-
-TEST(Sha256Test, KnownVectors) {
-  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-}
-
-TEST(Sha256Test, FileHashEqualsMemoryHash) {
-  TempDir dir;
-  std::string content = testing::RandomBytes(2 * 1024 * 1024 + 3, 5);  // crosses the chunk size
-  testing::WriteFile(dir / "f.bin", content);
-  auto hash = Sha256HexOfFile(dir / "f.bin");
-  ASSERT_TRUE(hash.ok()) << hash.error().message;
-  EXPECT_EQ(*hash, Sha256Hex(content));
-
-  auto missing = Sha256HexOfFile(dir / "missing.bin");
-  ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().kind, ErrorKind::kInvalidInput);
-  EXPECT_NE(missing.error().message.find("missing.bin"), std::string::npos);
-}
-
-TEST(HmacSha256Test, Rfc4231TestCase2) {
-  std::string mac = HmacSha256("Jefe", "what do ya want for nothing?");
-  ASSERT_EQ(mac.size(), 32u);
-  std::string hex;
-  for (unsigned char c : mac) {
-    constexpr char kHex[] = "0123456789abcdef";
-    hex.push_back(kHex[c >> 4]);
-    hex.push_back(kHex[c & 0x0F]);
-  }
-  EXPECT_EQ(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST(AmzDateTest, FormatsUtcSeconds) {

@@ -53,14 +53,25 @@ TEST(DatabaseUrlTest, PostgresUrlBecomesConninfoWithDecodedParts) {
   ASSERT_OK_AND_ASSIGN(DatabaseTarget ipv6, ParseDatabaseUrl("postgresql://u@[::1]:6000/d"));
   EXPECT_EQ(ipv6.conninfo, "host='::1' port='6000' user='u' dbname='d'");
 
+  EXPECT_EQ(ipv6.redacted_url, "postgresql://u@[::1]:6000/d");
+
   ASSERT_OK_AND_ASSIGN(DatabaseTarget socket, ParseDatabaseUrl("postgresql:///reflector"));
   EXPECT_EQ(socket.conninfo, "dbname='reflector'");
+
+  ASSERT_OK_AND_ASSIGN(
+      DatabaseTarget options,
+      ParseDatabaseUrl("postgresql://u:pw@h/d?options=-c%20search_path%3Dx&&connect_timeout=3"));
+  EXPECT_EQ(options.conninfo,
+            "host='h' user='u' password='pw' dbname='d' options='-c search_path=x' connect_timeout='3'");
+  EXPECT_EQ(options.redacted_url, "postgresql://u:***@h/d?options=-c%20search_path%3Dx&&connect_timeout=3");
 }
 
 TEST(DatabaseUrlTest, BadUrlsAreInvalidInputWithoutThePassword) {
   for (const char* url :
        {"mysql://root:hunter2@localhost/db", "hunter2", "postgresql://u:hunter2@host:port/db",
-        "postgresql://u:hunter2@host/db%zz", "postgresql://u:hunter2@[::1/db"}) {
+        "postgresql://u:hunter2@host/db%zz", "postgresql://u:hunter2@[::1/db", "postgresql://u:hunter2@h/d?x",
+        "postgresql://u:hunter2@h/d?bad%20key=1", "postgresql://u:hunter2%@h/d",
+        "postgresql://u:hunter2#@h/d"}) {
     auto parsed = ParseDatabaseUrl(url);
     ASSERT_FALSE(parsed.ok()) << url;
     EXPECT_EQ(parsed.error().kind, ErrorKind::kInvalidInput) << url;

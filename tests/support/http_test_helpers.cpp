@@ -29,8 +29,8 @@ std::map<std::string, std::string> DecodeForm(std::string_view body) {
     for (char& c : pair)
       if (c == '+') c = ' ';
     std::size_t eq = pair.find('=');
-    fields[net::UriDecode(pair.substr(0, eq))] =
-        eq == std::string::npos ? "" : net::UriDecode(pair.substr(eq + 1));
+    fields[net::UriDecode(pair.substr(0, eq)).value_or("<malformed>")] =
+        eq == std::string::npos ? "" : net::UriDecode(pair.substr(eq + 1)).value_or("<malformed>");
   }
   return fields;
 }

@@ -7,7 +7,7 @@
 
 #include "llm/text.hpp"
 #include "pipeline/tasks.hpp"
-#include "pipeline/tasks/task_helpers.hpp"
+#include "pipeline/transcript_formats.hpp"
 #include "store/transcripts.hpp"
 
 namespace reflector::pipeline {

@@ -12,13 +12,10 @@
 
 #include "core/log.hpp"
 #include "notify/zulip.hpp"
+#include "pipeline/notify_inputs.hpp"
 #include "pipeline/tasks.hpp"
-#include "pipeline/tasks/task_helpers.hpp"
-#include "store/recordings.hpp"
-#include "store/transcripts.hpp"
 
 namespace reflector::pipeline {
-
 namespace {
 
 Json Skipped(const char* reason) {
@@ -44,7 +41,8 @@ Result<Json> PostZulip(TaskContext& context) {
   if (!room->zulip_auto_post) return Skipped("the room does not post to zulip");
   if (room->zulip_stream.empty()) return Skipped("the room has no zulip stream");
 
-  const std::string content = notify::ZulipTranscriptMessage(transcript, context.services().ui_base_url);
+  const std::string content =
+      notify::ZulipTranscriptMessage(NotifyTranscript(transcript), context.services().ui_base_url);
   if (transcript.zulip_message_id) {
     std::optional<std::int64_t> stored = ParseMessageId(*transcript.zulip_message_id);
     if (stored) {

@@ -11,13 +11,11 @@
 
 #include "core/log.hpp"
 #include "notify/webhook.hpp"
+#include "pipeline/notify_inputs.hpp"
 #include "pipeline/tasks.hpp"
-#include "pipeline/tasks/task_helpers.hpp"
-#include "store/recordings.hpp"
 #include "store/webhook_deliveries.hpp"
 
 namespace reflector::pipeline {
-
 namespace {
 
 std::string WithoutQuery(const std::string& url) {
@@ -54,6 +52,15 @@ std::vector<std::string> TopicWebVtt(TaskContext& context, const Json& topics) {
   return result;
 }
 
+// The transcript as the payload shows it, each topic with the WebVTT of its own words.
+notify::Transcript WebhookTranscript(TaskContext& context, const store::Transcript& transcript) {
+  notify::Transcript notice = NotifyTranscript(transcript);
+  std::vector<std::string> topic_webvtt = TopicWebVtt(context, transcript.topics);
+  for (std::size_t i = 0; i < notice.topics.size() && i < topic_webvtt.size(); ++i)
+    notice.topics[i].webvtt = std::move(topic_webvtt[i]);
+  return notice;
+}
+
 }  // namespace
 
 Result<Json> SendWebhook(TaskContext& context) {
@@ -81,11 +88,11 @@ Result<Json> SendWebhook(TaskContext& context) {
   const WallTime now = context.clock().Now();
   payload_options.timestamp = now;
   payload_options.ui_base_url = context.services().ui_base_url;
-  payload_options.topic_webvtt = TopicWebVtt(context, transcript.topics);
 
   notify::WebhookRequest request;
   request.url = room->webhook_url;
-  request.body = notify::TranscriptCompletedPayload(transcript, *room, payload_options);
+  request.body = notify::TranscriptCompletedPayload(WebhookTranscript(context, transcript), NotifyRoom(*room),
+                                                    payload_options);
   request.secret = room->webhook_secret;
   request.retry = execution.retry_count;
   request.timestamp = UnixSeconds(now);

@@ -1,6 +1,7 @@
 #pragma once
-// Look-ups shared by several task files (tasks/*.cpp): which platform, which room, and the
-// summariser's inputs read back from a stored transcript.
+// Look-ups shared by several task files (tasks/*.cpp): which platform, and the topics read
+// back from a stored transcript. (The transcript's room is FindTranscriptRoom in
+// notify_inputs.hpp; speaker names are SpeakerNamesOf in transcript_formats.hpp.)
 
 #include <optional>
 #include <string>
@@ -22,20 +23,8 @@ namespace reflector::pipeline {
 // and get_participants.
 Result<platform::RecordingPlatform*> FindPlatform(TaskContext& context, const Json& input);
 
-// The transcript's room: `room_id` if given and not empty, else the transcript's, else the room
-// of the recording's meeting. Nothing when there is none or it no longer exists (logged); other
-// database errors are returned. Used by post_zulip and send_webhook.
-Result<std::optional<store::Room>> FindTranscriptRoom(TaskContext& context,
-                                                      const store::Transcript& transcript,
-                                                      const std::optional<std::string>& room_id);
-
 // The {title, summary} of each stored topic (missing fields ""); empty unless `topics` is an
 // array. Used by generate_title and generate_summary.
 std::vector<llm::TopicDraft> TopicDrafts(const Json& topics);
-
-// Speaker index -> name from the stored participants ([{speaker, name, ...}]); entries without
-// an integer `speaker` and a string `name` are skipped. Used by detect_topics and
-// generate_summary.
-llm::SpeakerNames SpeakerNamesOf(const Json& participants);
 
 }  // namespace reflector::pipeline

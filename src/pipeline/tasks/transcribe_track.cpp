@@ -9,8 +9,8 @@
 #include <chrono>
 #include <filesystem>
 
+#include "core/digest.hpp"
 #include "pipeline/tasks.hpp"
-#include "storage/s3/sigv4.hpp"
 #include "store/task_cache.hpp"
 
 namespace reflector::pipeline {
@@ -45,10 +45,9 @@ Result<Json> TranscribeTrack(TaskContext& context) {
 
   auto audio = context.Download(bucket, key, LocalTrackName(key));
   if (!audio) return audio.error().WithContext(track);
-  REFLECTOR_ASSIGN_OR_RETURN(std::string audio_hash, storage::Sha256HexOfFile(*audio, context.stop()));
-  std::string cache_key =
-      storage::Sha256Hex("transcription\n" + audio_hash + "\n" + std::string(stt.Backend()) + "\n" +
-                         std::string(stt.Model()) + "\n" + language);
+  REFLECTOR_ASSIGN_OR_RETURN(std::string audio_hash, Sha256HexOfFile(*audio, context.stop()));
+  std::string cache_key = Sha256Hex("transcription\n" + audio_hash + "\n" + std::string(stt.Backend()) +
+                                    "\n" + std::string(stt.Model()) + "\n" + language);
   store::TaskCache cache(context.database(), context.clock());
   std::vector<stt::Word> recognised;
   bool cached = false;

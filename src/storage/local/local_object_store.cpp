@@ -194,7 +194,7 @@ Result<bool> LocalObjectStore::Exists(std::string_view key) {
 
 Result<std::string> LocalObjectStore::PresignGet(std::string_view key, std::chrono::seconds expires) {
   REFLECTOR_TRY(ValidateKey(key));
-  if (expires.count() < 1 || expires.count() > 7 * 24 * 3600) {
+  if (expires.count() < 1 || expires.count() > std::int64_t{7} * 24 * 3600) {
     return Error::InvalidInput("presigned URL lifetime for " + Describe(key) +
                                " must be 1 s to 7 days, got " + std::to_string(expires.count()) + " s");
   }

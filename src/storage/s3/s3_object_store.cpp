@@ -3,13 +3,14 @@
 #include <system_error>
 #include <vector>
 
+#include "core/digest.hpp"
 #include "net/url.hpp"
 #include "storage/s3/sigv4.hpp"
 
 namespace reflector::storage {
 namespace {
 
-constexpr std::int64_t kMaxPresignSeconds = 7 * 24 * 3600;  // SigV4 limit
+constexpr std::int64_t kMaxPresignSeconds = std::int64_t{7} * 24 * 3600;  // SigV4 limit
 
 // The text of the first <name>...</name> element of an S3 XML error body, or "".
 std::string XmlElement(std::string_view xml, std::string_view name) {

@@ -1,28 +1,14 @@
 #pragma once
-// AWS Signature Version 4 pieces we compute ourselves (OpenSSL): payload hashes and query-string
-// presigning of GET URLs. Header signing of requests is libcurl's (see net::AwsSigV4).
-// All functions are pure and thread-safe.
+// AWS Signature Version 4 pieces we compute ourselves: query-string presigning of GET URLs.
+// Header signing of requests is libcurl's (see net::AwsSigV4); payload hashes and HMACs are
+// core/digest.hpp's. Internal to src/storage/s3/. All functions are pure and thread-safe.
 
 #include <chrono>
-#include <filesystem>
-#include <stop_token>
 #include <string>
-#include <string_view>
 
 #include "core/clock.hpp"
-#include "core/result.hpp"
 
 namespace reflector::storage {
-
-// Lower-case hex of the SHA-256 of `data`.
-std::string Sha256Hex(std::string_view data);
-
-// Lower-case hex of the SHA-256 of a file's contents, read in 1 MiB chunks (`stop` is checked
-// between chunks). A missing file is kInvalidInput naming it; read failures are kIo.
-Result<std::string> Sha256HexOfFile(const std::filesystem::path& file, std::stop_token stop = {});
-
-// Raw (binary) HMAC-SHA256 of `data` under `key`.
-std::string HmacSha256(std::string_view key, std::string_view data);
 
 // "20130524T000000Z" (UTC, whole seconds), the X-Amz-Date format.
 std::string AmzDate(WallTime time);
