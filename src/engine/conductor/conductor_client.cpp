@@ -275,4 +275,17 @@ Result<WorkflowSnapshot> ParseConductorWorkflow(const Json& json) {
   return snapshot;
 }
 
+TaskRun ToTaskRun(const PolledTask& task) {
+  TaskRun run;
+  run.id = task.task_id;
+  run.workflow_id = task.workflow_id;
+  run.task_name = task.task_type;
+  run.task_type = std::string(kSimpleType);
+  run.reference_name = task.reference_name;
+  run.retry_count = task.retry_count;
+  run.status = TaskStatus::kInProgress;
+  run.input = task.input;
+  return run;
+}
+
 }  // namespace reflector::engine

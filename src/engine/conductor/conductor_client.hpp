@@ -34,6 +34,9 @@ struct PolledTask {
   Json input = Json::object();
 };
 
+// The polled task in the engines' model (what MakeTaskExecution builds a TaskExecution from).
+TaskRun ToTaskRun(const PolledTask& task);
+
 // What a worker reports (POST /api/tasks).
 struct TaskUpdate {
   std::string task_id;

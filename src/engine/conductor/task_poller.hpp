@@ -1,0 +1,68 @@
+#pragma once
+// The worker's poller: leases tasks from the server, only as many as there are free slots.
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <stop_token>
+#include <string>
+
+#include "core/clock.hpp"
+#include "engine/conductor/in_flight_tasks.hpp"
+#include "engine/conductor/task_server.hpp"
+#include "engine/conductor/worker_options.hpp"
+
+namespace reflector::engine {
+
+// Backoff after an empty sweep (several task types): doubled up to max_idle_interval.
+inline constexpr std::chrono::milliseconds kFirstIdleWait{10};
+// Backoff after a failed poll: doubled up to kMaxPollErrorWait, reset by a successful poll.
+inline constexpr std::chrono::milliseconds kFirstPollErrorWait{1000};
+inline constexpr std::chrono::milliseconds kMaxPollErrorWait{30000};
+
+// Batch-polls only as many tasks as `in_flight` has free slots (a polled task is IN_PROGRESS on
+// the server at once) and adds them there. With one task type it long-polls for one task (the
+// server answers as soon as one is queued), then takes what else is queued without waiting.
+// With several types it sweeps them round-robin without waiting on the server, and an empty
+// sweep backs off. Every backoff waits on `clock`.
+class TaskPoller {
+ public:
+  // Uses task_types (not empty), worker_id, long_poll and max_idle_interval of `options`.
+  // `server`, `in_flight` and `clock` must outlive the poller.
+  TaskPoller(TaskServer& server, InFlightTasks& in_flight, Clock& clock, const WorkerOptions& options);
+
+  // Polls until `stop` is requested. One thread at a time.
+  void Run(std::stop_token stop);
+  // Fills in polls, empty_polls and poll_errors; safe from any thread.
+  void AddStats(WorkerStats& stats) const;
+
+ private:
+  struct PollResult {
+    std::size_t received = 0;
+    bool failed = false;
+    bool cancelled = false;
+    bool waited_on_server = false;  // an empty answer came after most of the long poll
+  };
+  struct SweepResult {
+    bool received = false;
+    bool failed = false;
+    bool waited_on_server = false;
+  };
+
+  SweepResult Sweep(std::size_t free_slots, std::stop_token stop);
+  PollResult PollOnce(const std::string& type, int count, std::chrono::milliseconds long_poll,
+                      std::stop_token stop);
+  void BackOff(const SweepResult& sweep, std::stop_token stop);
+
+  TaskServer& server_;
+  InFlightTasks& in_flight_;
+  Clock& clock_;
+  const WorkerOptions options_;
+  std::size_t first_type_ = 0;  // where the next sweep starts
+  std::chrono::milliseconds idle_wait_{0};
+  std::chrono::milliseconds error_wait_{0};
+  std::atomic<std::uint64_t> polls_{0}, empty_polls_{0}, poll_errors_{0};
+};
+
+}  // namespace reflector::engine

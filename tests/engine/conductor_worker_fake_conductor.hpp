@@ -1,0 +1,250 @@
+#pragma once
+// A scripted fake Conductor on the test HTTP server, for tests of the worker loop: it serves
+// GET /api/tasks/poll/batch/{type} from queues the test fills, answers POST /api/tasks (updates)
+// with scripted statuses, and records every request. With a gate for task functions and a clock
+// that runs faster than real time.
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/json.hpp"
+#include "support/http_test_server.hpp"
+
+namespace reflector::engine::worker_fakes {
+
+inline constexpr std::chrono::seconds kDeadline{20};
+
+// The value of `name` in a query string ("count=1&timeout=0"), or "".
+inline std::string QueryValue(const std::string& query, const std::string& name) {
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    std::size_t end = std::min(query.find('&', start), query.size());
+    std::string pair = query.substr(start, end - start);
+    if (pair.starts_with(name + "=")) return pair.substr(name.size() + 1);
+    start = end + 1;
+  }
+  return "";
+}
+
+// A Conductor task as the server hands it out.
+inline Json TaskJson(const std::string& id, const std::string& type, Json input = Json::object(),
+                     int response_timeout_seconds = 3600) {
+  return {{"taskId", id},
+          {"workflowInstanceId", "wf-" + id},
+          {"taskDefName", type},
+          {"referenceTaskName", type + "_ref"},
+          {"retryCount", 0},
+          {"responseTimeoutSeconds", response_timeout_seconds},
+          {"inputData", std::move(input)}};
+}
+
+class FakeConductor {
+ public:
+  struct Poll {
+    std::string type;
+    int count = 0;
+    int timeout_ms = 0;
+    std::size_t outstanding = 0;  // tasks handed out and not yet finished when the poll came
+  };
+
+  FakeConductor()
+      : server_([this](const reflector::testing::TestHttpRequest& request) { return Handle(request); }) {}
+
+  std::string ApiUrl() const { return server_.BaseUrl() + "/api"; }
+
+  void Queue(const std::string& type, Json task) {
+    std::lock_guard lock(mutex_);
+    queues_[type].push_back(std::move(task));
+  }
+  // Statuses for the next update answers, in order; 200 once they are used up.
+  void ScriptUpdateStatuses(std::vector<int> statuses) {
+    std::lock_guard lock(mutex_);
+    update_statuses_.assign(statuses.begin(), statuses.end());
+  }
+  // Every poll is answered with `status` (200: served from the queues).
+  void SetPollStatus(int status) {
+    std::lock_guard lock(mutex_);
+    poll_status_ = status;
+  }
+
+  std::vector<Poll> Polls() const {
+    std::lock_guard lock(mutex_);
+    return polls_;
+  }
+  std::vector<Json> Updates() const {
+    std::lock_guard lock(mutex_);
+    return updates_;
+  }
+  // The updates for one task, in arrival order.
+  std::vector<Json> UpdatesOf(const std::string& task_id) const {
+    std::vector<Json> out;
+    for (const auto& update : Updates()) {
+      if (update.value("taskId", "") == task_id) out.push_back(update);
+    }
+    return out;
+  }
+
+  bool WaitForUpdates(std::size_t count) {
+    return WaitUntil([&] { return updates_.size() >= count; });
+  }
+  bool WaitForPolls(std::size_t count) {
+    return WaitUntil([&] { return polls_.size() >= count; });
+  }
+  // Waits for an update of `task_id` with `status` (and extendLease when `extend_lease`).
+  bool WaitForUpdate(const std::string& task_id, const std::string& status, bool extend_lease = false) {
+    return WaitUntil([&] {
+      return std::any_of(updates_.begin(), updates_.end(), [&](const Json& update) {
+        return update.value("taskId", "") == task_id && update.value("status", "") == status &&
+               update.value("extendLease", false) == extend_lease;
+      });
+    });
+  }
+
+ private:
+  // Waits until `condition` (called with the lock held, after each request) holds; false after
+  // the deadline.
+  bool WaitUntil(const std::function<bool()>& condition) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, kDeadline, condition);
+  }
+
+  reflector::testing::TestHttpResponse Handle(const reflector::testing::TestHttpRequest& request) {
+    reflector::testing::TestHttpResponse response;
+    {
+      std::lock_guard lock(mutex_);
+      const std::string poll_prefix = "/api/tasks/poll/batch/";
+      if (request.method == "GET" && request.path.starts_with(poll_prefix)) {
+        response = AnswerPoll(request.path.substr(poll_prefix.size()), request.query);
+      } else if (request.method == "POST" && request.path == "/api/tasks") {
+        response = AnswerUpdate(request.body);
+      } else {
+        response.status = 404;
+      }
+    }
+    changed_.notify_all();
+    return response;
+  }
+
+  reflector::testing::TestHttpResponse AnswerPoll(const std::string& type, const std::string& query) {
+    int count = std::stoi(QueryValue(query, "count"));
+    polls_.push_back({type, count, std::stoi(QueryValue(query, "timeout")), outstanding_.size()});
+    if (poll_status_ != 200) return {poll_status_, {}, R"({"message": "poll refused"})", {}};
+    Json tasks = Json::array();
+    auto& queue = queues_[type];
+    while (!queue.empty() && static_cast<int>(tasks.size()) < count) {
+      outstanding_.insert(queue.front()["taskId"].get<std::string>());
+      tasks.push_back(std::move(queue.front()));
+      queue.pop_front();
+    }
+    return {200, {{"Content-Type", "application/json"}}, tasks.dump(), {}};
+  }
+
+  reflector::testing::TestHttpResponse AnswerUpdate(const std::string& body) {
+    Json update = Json::parse(body);
+    updates_.push_back(update);
+    int status = 200;
+    if (!update_statuses_.empty()) {
+      status = update_statuses_.front();
+      update_statuses_.pop_front();
+    }
+    if (status != 200) return {status, {}, R"({"message": "update refused"})", {}};
+    const std::string state = update.value("status", "");
+    if (state != "IN_PROGRESS" || !update.value("extendLease", false)) {
+      outstanding_.erase(update.value("taskId", ""));  // finished or handed back
+    }
+    return {200, {{"Content-Type", "text/plain"}}, update.value("taskId", ""), {}};
+  }
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::string, std::deque<Json>> queues_;
+  std::deque<int> update_statuses_;
+  int poll_status_ = 200;
+  std::set<std::string> outstanding_;
+  std::vector<Poll> polls_;
+  std::vector<Json> updates_;
+  reflector::testing::HttpTestServer server_;  // last: its handler uses the members above
+};
+
+// A gate task functions wait at until the test opens it (or their stop token is requested).
+class Gate {
+ public:
+  void Open() {
+    {
+      std::lock_guard lock(mutex_);
+      open_ = true;
+    }
+    changed_.notify_all();
+  }
+  // True when opened; false when `stop` was requested or the deadline passed first.
+  bool Wait(std::stop_token stop) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, stop, kDeadline, [&] { return open_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable_any changed_;
+  bool open_ = false;
+};
+
+// A clock that runs `kSpeed` times faster than real time and records every wait with the
+// thread that asked for it.
+class FastClock final : public Clock {
+ public:
+  static constexpr int kSpeed = 100;
+
+  WallTime Now() const override { return start_wall_ + Scaled(); }
+  SteadyTime Monotonic() const override { return start_steady_ + Scaled(); }
+  bool SleepFor(std::chrono::milliseconds duration, std::stop_token stop) override {
+    {
+      std::lock_guard lock(mutex_);
+      sleeps_.emplace_back(std::this_thread::get_id(), duration);
+    }
+    return real_.SleepFor(std::max(duration / kSpeed, std::chrono::milliseconds(1)), stop);
+  }
+  // The waits asked for by `thread`, in order.
+  std::vector<std::chrono::milliseconds> SleepsOf(std::thread::id thread) const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::chrono::milliseconds> out;
+    for (const auto& [id, duration] : sleeps_) {
+      if (id == thread) out.push_back(duration);
+    }
+    return out;
+  }
+
+ private:
+  std::chrono::nanoseconds Scaled() const {
+    return (std::chrono::steady_clock::now() - start_steady_) * kSpeed;
+  }
+
+  SystemClock real_;
+  const WallTime start_wall_ = std::chrono::system_clock::now();
+  const SteadyTime start_steady_ = std::chrono::steady_clock::now();
+  mutable std::mutex mutex_;
+  std::vector<std::pair<std::thread::id, std::chrono::milliseconds>> sleeps_;
+};
+
+// Waits for a condition the fake server is not told about (state of the task functions).
+inline bool WaitFor(const std::function<bool()>& condition) {
+  auto end = std::chrono::steady_clock::now() + kDeadline;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+}  // namespace reflector::engine::worker_fakes
