@@ -11,6 +11,7 @@ extern "C" {
 
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "core/log.hpp"
 #include "media/audio.hpp"
@@ -54,7 +55,7 @@ Result<PadResult> Pad(const std::filesystem::path& input, const std::filesystem:
     return result;
   }
   REFLECTOR_ASSIGN_OR_RETURN(AudioDecoder decoder, AudioDecoder::Open(input));
-  const PadRequest request{input, output_webm, probe, delay_ms, stop, progress};
+  const PadRequest request{input, output_webm, probe, delay_ms, std::move(stop), progress};
   if (choice == Choice::kAuto && CanPadByPackets(decoder)) return PadByPackets(decoder, request);
   return PadByReencoding(decoder, request);
 }

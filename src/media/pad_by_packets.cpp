@@ -180,14 +180,15 @@ Result<CopyCounts> CopyTrackPackets(AudioDecoder& decoder, PaddedStream& out, co
     }
     REFLECTOR_ASSIGN_OR_RETURN(bool more, decoder.NextPacket(packet.get()));
     if (!more) break;
+    // The first packet's timestamp is the track's start, even when that packet is malformed.
+    if (first_pts == AV_NOPTS_VALUE) first_pts = packet->pts;
     const int samples = OpusPacketSamples({packet->data, static_cast<std::size_t>(packet->size)});
     if (samples == 0) {
       ++counts.bad;
       continue;
     }
     std::int64_t ideal = out.position();  // a packet without timestamp follows the previous one
-    if (packet->pts != AV_NOPTS_VALUE) {
-      if (first_pts == AV_NOPTS_VALUE) first_pts = packet->pts;
+    if (packet->pts != AV_NOPTS_VALUE && first_pts != AV_NOPTS_VALUE) {
       ideal = anchor + av_rescale_q(packet->pts - first_pts, time_base, kSampleTimeBase);
     }
     if (out.position() - ideal >= kSilentFrameSamples) {
