@@ -3,7 +3,7 @@
 
 A translation unit that passed is remembered under a key made of the clang-tidy version, the
 .clang-tidy file, its compile command and the contents of the file and of every project header
-it includes (read from the build's dependency files). A later run checks only the units whose
+it includes (as Ninja recorded them: `ninja -t deps`). A later run checks only the units whose
 key changed, so an unchanged tree is checked in seconds; a cold cache checks everything.
 """
 import argparse
@@ -17,43 +17,50 @@ import sys
 import time
 
 
-def depfile_of(entry):
+def object_of(entry):
+    """The object file a unit compiles to (its -o argument), relative to the build directory."""
     args = entry.get("arguments") or shlex.split(entry["command"])
     for i, arg in enumerate(args):
-        if arg == "-MF" and i + 1 < len(args):
-            return os.path.join(entry["directory"], args[i + 1])
+        if arg == "-o" and i + 1 < len(args):
+            return args[i + 1]
     return None
 
 
-def project_headers(depfile, root):
-    """The project files a unit depends on, from a Makefile-style depfile; None if unreadable."""
-    try:
-        with open(depfile, encoding="utf-8") as handle:
-            text = handle.read().replace("\\\n", " ")
-    except OSError:
-        return None
-    _, _, deps = text.partition(":")
-    files = set()
-    for dep in deps.split():
-        path = os.path.normpath(os.path.join(os.path.dirname(depfile), dep)) if not os.path.isabs(dep) else dep
-        if path.startswith(root + os.sep):
-            files.add(path)
-    return sorted(files)
+def build_dependencies(build_dir, root):
+    """Object file -> the project files it was compiled from, as Ninja recorded them
+    (`ninja -t deps`; the compiler's .d files are folded into .ninja_deps and removed)."""
+    result = subprocess.run(["ninja", "-C", build_dir, "-t", "deps"], capture_output=True, text=True)
+    if result.returncode != 0:
+        return {}
+    deps = {}
+    current = None
+    for line in result.stdout.splitlines():
+        if line and not line[0].isspace():
+            current = line.split(":", 1)[0]
+            deps[current] = []
+        elif line.strip() and current is not None:
+            dep = line.strip()
+            path = dep if os.path.isabs(dep) else os.path.normpath(os.path.join(build_dir, dep))
+            path = os.path.abspath(path)
+            if path.startswith(root + os.sep):
+                deps[current].append(path)
+    return deps
 
 
-def unit_key(entry, root, version, config):
+def unit_key(entry, dependencies, root, version, config):
+    """Paths enter the key relative to the checkout, so clones in other folders share the cache."""
     digest = hashlib.sha256()
     digest.update(version.encode())
     digest.update(config)
-    digest.update((entry.get("command") or " ".join(entry.get("arguments", []))).encode())
-    depfile = depfile_of(entry)
-    files = project_headers(depfile, root) if depfile else None
-    if files is None:
+    command = entry.get("command") or " ".join(entry.get("arguments", []))
+    digest.update(command.replace(root, ".").encode())
+    files = dependencies.get(object_of(entry) or "")
+    if not files:
         return None  # not built yet: always check
-    for path in [entry["file"]] + files:
+    for path in sorted(set([entry["file"]] + files)):
         try:
             with open(path, "rb") as handle:
-                digest.update(path.encode())
+                digest.update(os.path.relpath(path, root).encode())
                 digest.update(handle.read())
         except OSError:
             return None
@@ -79,9 +86,10 @@ def main():
         config = handle.read()
     os.makedirs(options.cache_dir, exist_ok=True)
 
+    dependencies = build_dependencies(os.path.abspath(options.build_dir), root)
     todo = []
     for entry in units:
-        key = unit_key(entry, root, version, config)
+        key = unit_key(entry, dependencies, root, version, config)
         if options.all or key is None or not os.path.exists(os.path.join(options.cache_dir, key)):
             todo.append((entry, key))
     started = time.time()

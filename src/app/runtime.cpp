@@ -57,7 +57,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const Settings& settings, Runti
         "CONDUCTOR_SHADOW_MODE=true: shadow mode (running every workflow on both engines and comparing them) "
         "is not available yet; unset CONDUCTOR_SHADOW_MODE");
   }
-  if (ChooseEngine(settings, options.engine) == EngineChoice::kConductor)
+  if (!options.read_only && ChooseEngine(settings, options.engine) == EngineChoice::kConductor)
     REFLECTOR_TRY(
         CheckSharedState(settings, "the Conductor engine (CONDUCTOR_ENABLED=true or --engine conductor)"));
   std::unique_ptr<Runtime> runtime(new Runtime(settings));

@@ -38,6 +38,9 @@ struct RuntimeOptions {
   int max_parallel_tasks = 2;  // in-process: tasks of one workflow run at once
   // Overrides CONDUCTOR_ENABLED (the `--engine` option); empty: the settings decide.
   std::optional<EngineChoice> engine;
+  // Commands that only read (transcripts list/show) start no workflow, so they do not need the
+  // state the Conductor engine shares with workers.
+  bool read_only = false;
 };
 
 // OK when the database and object store can be shared by processes on several machines

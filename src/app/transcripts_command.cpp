@@ -28,7 +28,9 @@ int RunResume(const Settings& settings, const std::string& transcript_id, const 
 
 int RunList(const Settings& settings) {
   int exit_code = 0;
-  auto runtime = OpenRuntime(settings, {}, exit_code);
+  RuntimeOptions options;
+  options.read_only = true;
+  auto runtime = OpenRuntime(settings, options, exit_code);
   if (!runtime) return exit_code;
   store::Transcripts transcripts(runtime->database(), runtime->clock());
   auto list = transcripts.List(50);
@@ -51,7 +53,9 @@ std::string Text(const Json& value) {
 
 int RunShow(const Settings& settings, const std::string& transcript_id, bool json) {
   int exit_code = 0;
-  auto runtime = OpenRuntime(settings, {}, exit_code);
+  RuntimeOptions options;
+  options.read_only = true;
+  auto runtime = OpenRuntime(settings, options, exit_code);
   if (!runtime) return exit_code;
   auto document = TranscriptJson(*runtime, transcript_id, true);
   if (!document) {

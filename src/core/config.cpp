@@ -127,7 +127,8 @@ Entry S3Text(std::string name, std::string default_value, std::string descriptio
 }
 
 Entry OneOf(std::string name, std::string default_value, std::string description,
-            std::vector<std::string> allowed, std::function<void(Settings&, const std::string&)> set,
+            const std::vector<std::string>& allowed,
+            const std::function<void(Settings&, const std::string&)>& set,
             std::function<std::string(const Settings&)> show) {
   Entry entry;
   entry.description = {std::move(name), std::move(default_value), std::move(description), false};
@@ -251,7 +252,7 @@ bool IsSetting(std::string_view name) {
 }  // namespace
 
 const std::vector<std::string>& CheckedSettingPrefixes() {
-  static const std::vector<std::string> prefixes = [] {
+  static const std::vector<std::string> kPrefixes = [] {
     std::vector<std::string> list;
     for (const Entry& entry : Entries()) {
       const std::string& name = entry.description.name;
@@ -265,7 +266,7 @@ const std::vector<std::string>& CheckedSettingPrefixes() {
     }
     return list;
   }();
-  return prefixes;
+  return kPrefixes;
 }
 
 std::string ClosestSettingName(std::string_view name) {
@@ -288,7 +289,8 @@ namespace {
 std::vector<std::string> UnknownSettingProblems(const std::map<std::string, std::string>& variables,
                                                 const SettingOrigins& origins) {
   std::vector<std::string> problems;
-  for (const auto& [name, value] : variables) {
+  for (const auto& variable : variables) {
+    const std::string& name = variable.first;  // a named reference: lambdas below capture it
     const bool checked = std::any_of(CheckedSettingPrefixes().begin(), CheckedSettingPrefixes().end(),
                                      [&](const std::string& prefix) { return StartsWith(name, prefix); });
     if (!checked || IsSetting(name)) continue;

@@ -11,7 +11,7 @@ namespace reflector::net {
 namespace {
 
 // At most this much of an error body is kept when the success body goes to a file.
-constexpr std::size_t kMaxErrorBody = 64 * 1024;
+constexpr std::size_t kMaxErrorBody = std::size_t{64} * 1024;
 
 template <typename T>
 void SetOption(CURL* easy, CURLoption option, T value) {

@@ -92,7 +92,7 @@ void Params::BindTo(soci::statement& statement) {
 Row& Row::Add(Column::Kind kind, Target target, std::string name) {
   Column& column = columns_.emplace_back();
   column.kind = kind;
-  column.target = target;
+  column.target = std::move(target);
   column.name = std::move(name);
   return *this;
 }

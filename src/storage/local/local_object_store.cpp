@@ -131,7 +131,7 @@ std::filesystem::path Absolute(const std::filesystem::path& path) {
 
 }  // namespace
 
-LocalObjectStore::LocalObjectStore(std::filesystem::path root, std::string bucket)
+LocalObjectStore::LocalObjectStore(const std::filesystem::path& root, std::string bucket)
     : root_(Absolute(root)), bucket_(std::move(bucket)) {}
 
 std::filesystem::path LocalObjectStore::PathOf(std::string_view key) const {

@@ -15,7 +15,7 @@ class LocalObjectStore final : public ObjectStore {
  public:
   // `bucket` must pass ValidateBucket (use LocalObjectStoreFactory::ForBucket for names that come
   // from input). `root` is made absolute; directories are created when the first object is put.
-  LocalObjectStore(std::filesystem::path root, std::string bucket);
+  LocalObjectStore(const std::filesystem::path& root, std::string bucket);
 
   std::string_view Bucket() const override { return bucket_; }
   Status PutFile(std::string_view key, const std::filesystem::path& file, std::stop_token stop = {}) override;

@@ -21,8 +21,8 @@ struct PresignRequest {
   std::string service = "s3";
   std::string access_key_id;
   std::string secret_access_key;
-  WallTime time;                 // the signing time (X-Amz-Date)
-  std::chrono::seconds expires;  // X-Amz-Expires
+  WallTime time;                    // the signing time (X-Amz-Date)
+  std::chrono::seconds expires{0};  // X-Amz-Expires
 };
 
 // The canonical request of a query-presigned request whose only signed header is `host` and
