@@ -31,5 +31,4 @@ std::vector<llm::TopicDraft> TopicDrafts(const Json& topics) {
   return drafts;
 }
 
-
 }  // namespace reflector::pipeline
