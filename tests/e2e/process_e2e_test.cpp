@@ -314,8 +314,8 @@ TEST_F(ProcessEndToEndTest, EngineSettingsChooseTheEngineAndShadowModeIsRefused)
   EXPECT_EQ(shown["provenance"]["engine"], "in_process");
   EXPECT_EQ(shown["status"], "ended");
 
-  // A setting that is not built yet is refused, never silently ignored.
-  env_["CONDUCTOR_ENABLED"] = "false";
+  // A setting that is not built yet is refused, never silently ignored (shadow mode also needs
+  // CONDUCTOR_ENABLED=true, which the settings check on their own).
   env_["CONDUCTOR_SHADOW_MODE"] = "true";
   auto shadow = Reflector({"process", "--track", track});
   EXPECT_EQ(shadow.exit_code, 2);
