@@ -30,14 +30,6 @@ class SentencesTest : public ::testing::Test {
     return SplitSentences(transcript.words(), *cache_);
   }
 
-  // The statement of the one sentence `text`, said by Tom.
-  std::optional<Statement> StatementOf(std::string_view text) {
-    const std::vector<Sentence> sentences = Split(TranscriptBuilder().Say(1, text));
-    EXPECT_EQ(sentences.size(), 1U) << text;
-    if (sentences.empty()) return std::nullopt;
-    return FindStatement(sentences.front(), kNames, *cache_);
-  }
-
   std::shared_ptr<const Lexicon> lexicon_;
   std::optional<TermCache> cache_;
 };
@@ -89,41 +81,12 @@ TEST_F(SentencesTest, OnlyWholeClausesReadAsSentences) {
   EXPECT_FALSE(reads("yes"));                        // too short
 }
 
-TEST_F(SentencesTest, DecisionsAreFound) {
-  auto decision = [&](std::string_view text) {
-    const std::optional<Statement> statement = StatementOf(text);
-    EXPECT_TRUE(statement && statement->kind == StatementKind::kDecision) << text;
-    return statement ? statement->text : "";
-  };
-  EXPECT_EQ(decision("so we ship the beta on friday"), "we ship the beta on Friday");
-  EXPECT_EQ(decision("okay then we hire two support agents"), "we hire two support agents");
-  EXPECT_EQ(decision("we decided to move the launch to april"), "we decided to move the launch to April");
-  EXPECT_EQ(decision("let us book the cottage on the coast"), "we book the cottage on the coast");
-  EXPECT_EQ(decision("we will keep the old floor"), "we will keep the old floor");
-  EXPECT_EQ(decision("so the monthly price goes up by two dollars"),
-            "the monthly price goes up by two dollars");
-  EXPECT_EQ(decision("then dark mode waits until the next release"),
-            "dark mode waits until the next release");
-  EXPECT_EQ(decision("take the cheaper quote from the movers"), "take the cheaper quote from the movers");
-}
-
-TEST_F(SentencesTest, ActionsNameTheSpeaker) {
-  const std::optional<Statement> statement = StatementOf("i will send the offer letter on wednesday");
-  ASSERT_TRUE(statement);
-  EXPECT_EQ(statement->kind, StatementKind::kAction);
-  EXPECT_EQ(statement->text, "Tom will send the offer letter on Wednesday");
-  const std::optional<Statement> short_form = StatementOf("yes i'll prepare the release notes tonight");
-  ASSERT_TRUE(short_form);
-  EXPECT_EQ(short_form->text, "Tom will prepare the release notes tonight");
-}
-
-TEST_F(SentencesTest, DescriptionsAndTalkAboutTheMeetingAreNotDecisions) {
-  for (std::string_view text :
-       {"we interviewed four candidates this week", "let us start with the budget",
-        "we charge ten dollars a month", "so they write to support again", "i think the budget is fine",
-        "then the app is useless", "we need two more engineers", "let us move on to hiring"}) {
-    EXPECT_FALSE(StatementOf(text)) << text;
-  }
+TEST_F(SentencesTest, SplitCompoundsAreJoined) {
+  const std::vector<Sentence> sentences =
+      Split(TranscriptBuilder().Say(0, "the park clean up is on saturday. we clean up the kitchen."));
+  ASSERT_EQ(sentences.size(), 2U);
+  EXPECT_EQ(sentences[0].terms, (std::vector<std::string>{"the", "park", "cleanup", "is", "on", "saturday"}));
+  EXPECT_EQ(sentences[1].terms, (std::vector<std::string>{"we", "clean", "up", "the", "kitchen"}));  // a verb
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "llm/extractive/phrases.hpp"
 #include "llm/extractive/sentences.hpp"
+#include "llm/extractive/statements.hpp"
 #include "llm/extractive/term_cache.hpp"
 #include "llm/terms.hpp"
 #include "llm/text.hpp"
@@ -27,7 +28,7 @@ constexpr std::size_t kMaxParagraphChars = 600;
 constexpr std::size_t kKeySentencesPerSection = 3;
 constexpr std::size_t kMaxRecapNames = 8;
 constexpr std::size_t kMaxRecapSubjects = 3;
-constexpr std::size_t kMaxRecapDecisions = 6;
+constexpr std::size_t kMaxRecapDecisions = 8;
 constexpr std::size_t kMaxRecapActions = 4;
 constexpr double kSameStatement = 0.5;  // statements sharing this share of their stems are one
 constexpr std::string_view kNoContentTitle = "General Discussion";
@@ -148,11 +149,20 @@ std::vector<Statement> DistinctStatements(const Analysis& analysis, std::size_t 
   return kept;
 }
 
+// The texts of at most `max` statements of `kind`, in spoken order. When there are more, those
+// said in a recap come first (a recap lists what the people themselves found important), then
+// the earliest.
 std::vector<std::string> TextsOf(std::span<const Statement> statements, StatementKind kind, std::size_t max) {
-  std::vector<std::string> texts;
-  for (const Statement& statement : statements) {
-    if (statement.kind == kind && texts.size() < max) texts.push_back(statement.text);
+  std::vector<std::size_t> chosen;
+  for (bool recap : {true, false}) {
+    for (std::size_t i = 0; i < statements.size() && chosen.size() < max; ++i) {
+      if (statements[i].kind == kind && statements[i].recap == recap) chosen.push_back(i);
+    }
   }
+  std::sort(chosen.begin(), chosen.end());
+  std::vector<std::string> texts;
+  for (std::size_t i : chosen)
+    texts.push_back(statements[i].text);
   return texts;
 }
 
@@ -256,30 +266,38 @@ Result<std::string> ExtractiveSummarizer::Title(std::span<const TopicDraft> topi
   if (titles.empty()) return std::string();
   if (titles.size() == 1 && !TitleShapeProblem(titles.front(), *lexicon)) return titles.front();
 
-  // The drafts as sentences, one "speaker" per topic, titles counted twice: key phrases that run
-  // through several topics score highest.
+  // The topic title that runs through most topics: for each topic, the share of the title's
+  // words in its title and summary; the opening topic, which usually says what the meeting is
+  // for, counts one and a half more.
   REFLECTOR_ASSIGN_OR_RETURN(TermCache cache, MakeCache(*lexicon));
-  std::vector<Sentence> sentences;
-  auto add = [&](std::string_view text, int topic) {
-    Sentence sentence{topic, 0, 0, {}};
+  auto stems_of = [&](std::string_view text) {
+    std::unordered_set<std::string> stems;
     for (std::string_view token : SplitWords(text)) {
-      std::string term = NormalizedTerm(token);
-      if (!term.empty()) sentence.terms.push_back(std::move(term));
-      const char last = token.back();
-      if (last == '.' || last == ':' || last == ';' || last == '"') {
-        if (!sentence.terms.empty()) sentences.push_back(std::move(sentence));
-        sentence = Sentence{topic, 0, 0, {}};
-      }
+      const std::string term = NormalizedTerm(token);
+      if (!term.empty() && !cache.Get(term).stopword) stems.insert(cache.Get(term).stem);
     }
-    if (!sentence.terms.empty()) sentences.push_back(std::move(sentence));
+    return stems;
   };
+  std::vector<std::unordered_set<std::string>> topic_stems;
+  for (const TopicDraft& topic : topics)
+    topic_stems.push_back(stems_of(topic.title + " " + topic.summary));
+  std::string title;
+  double best = -1;
   for (std::size_t i = 0; i < topics.size(); ++i) {
-    // The opening topic usually names what the meeting is for: its title counts once more.
-    for (int repeat = i == 0 ? 3 : 2; repeat > 0; --repeat)
-      add(topics[i].title, static_cast<int>(i));
-    add(topics[i].summary, static_cast<int>(i));
+    const std::string candidate = NormalizedTitle(topics[i].title);
+    if (candidate.empty() || TitleShapeProblem(candidate, *lexicon)) continue;
+    const std::unordered_set<std::string> own = stems_of(candidate);
+    double score = i == 0 ? 1.5 : 0.0;
+    for (const auto& stems : topic_stems) {
+      const auto shared = std::count_if(own.begin(), own.end(),
+                                        [&](const std::string& stem) { return stems.contains(stem); });
+      score += own.empty() ? 0.0 : static_cast<double>(shared) / static_cast<double>(own.size());
+    }
+    if (score > best) {
+      best = score;
+      title = candidate;
+    }
   }
-  std::string title = BestTitle(FindKeyPhrases(sentences, cache), *lexicon);
   if (title.empty()) title = titles.front();
   return LimitWords(title, kMaxTitleWords);
 }

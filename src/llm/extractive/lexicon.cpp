@@ -22,9 +22,9 @@ constexpr std::size_t kAdjectiveSlot = 2;
 
 // Nouns in everyday use that are newer than WordNet 3.0 (2006).
 constexpr std::array kRecentNouns = std::to_array<std::string_view>({
-    "app",     "blog",     "chatbot", "checkout",   "dashboard", "email",      "homepage", "inbox",
-    "laptop",  "login",    "offsite", "onboarding", "podcast",   "screenshot", "signup",   "smartphone",
-    "startup", "username", "webinar", "website",    "wifi",      "workflow",
+    "app",        "blog",    "chatbot",  "checkout",   "dashboard", "email",   "homepage",   "inbox",
+    "laptop",     "login",   "offsite",  "onboarding", "podcast",   "roadmap", "screenshot", "signup",
+    "smartphone", "startup", "username", "webinar",    "website",   "wifi",    "workflow",
 });
 
 // WordNet's detachment rules (morphy): suffix -> ending of the lemma, per part of speech.

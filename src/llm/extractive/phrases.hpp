@@ -31,11 +31,13 @@ struct KeyPhrase {
   std::size_t count = 0;           // times said
   std::size_t first_sentence = 0;  // index of the sentence it was first said in
   double score = 0;
+  bool declared = false;  // named right after an agenda cue in the opening ("let us talk about X")
 };
 
 struct KeyPhrases {
-  std::vector<KeyPhrase> phrases;                        // best first; ties: said earlier first
-  std::unordered_map<std::string, double> stem_weights;  // weight of each stem said in a phrase
+  std::vector<KeyPhrase> phrases;                            // best first; ties: said earlier first
+  std::unordered_map<std::string, double> stem_weights;      // weight of each stem said in a phrase
+  std::unordered_map<std::string, std::size_t> stem_counts;  // times each stem was said in a phrase
 };
 
 // The key phrases of `sentences`.
@@ -56,8 +58,10 @@ std::string TitleCase(std::string_view phrase);
 //  - no word repeated (compared in lower case).
 std::optional<std::string> TitleShapeProblem(std::string_view title, const Lexicon& lexicon);
 
-// The best well-formed title among `phrases` (title-cased), preferring phrases that contain the
-// best single word; "" when none is well-formed.
+// The best well-formed title among `phrases` (title-cased): a subject announced in the opening;
+// else the best phrase around one of the three heaviest stems (a phrase said once counts 0.6);
+// else the best phrase; else "A and B" or "A Discussion" from the two best single nouns. "" when
+// nothing is well-formed.
 std::string BestTitle(const KeyPhrases& phrases, const Lexicon& lexicon);
 
 }  // namespace reflector::llm

@@ -1,12 +1,11 @@
 #pragma once
-// Sentences of a recognised transcript, cleaned for quoting, and the decisions and actions
-// stated in them. Recognisers give lower-case words without punctuation, so a sentence is what
+// Sentences of a recognised transcript, cleaned for quoting (statements.hpp finds the decisions
+// and actions stated in them). Recognisers give lower-case words without punctuation, so a sentence is what
 // one speaker says between pauses (kSentencePauseSeconds, text.hpp); it is cleaned of hesitations ("um"),
 // stuttered repeats ("the the") and recogniser markers, and rendered with a capital letter and a
 // full stop. Not thread-safe (the TermCache is per call).
 
 #include <cstddef>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,31 +35,5 @@ std::string RenderTerms(std::span<const std::string> terms, const SpeakerNames& 
 // Whether the sentence reads as one when quoted: 4 to 22 terms, a finite verb, no dangling last
 // word ("the", "and", "to", ...), and at least a quarter content words.
 bool ReadsAsSentence(std::span<const std::string> terms, TermCache& cache);
-
-enum class StatementKind { kDecision, kAction };
-
-// A decision ("so we ship the beta on friday") or an action someone takes on ("i will send the
-// offer"), as a clause to put in a summary: "we ship the beta on Friday", "Ben will send the
-// offer" (first person replaced by the speaker's name).
-struct Statement {
-  StatementKind kind = StatementKind::kDecision;
-  std::string text;
-  std::vector<std::string> terms;  // the clause's terms, for comparing statements
-};
-
-// The decision or action stated by `sentence`, if any. Decisions: "we decided / agreed to ...",
-// "the decision is ...", "so|then we [can|should] <verb> ...", "we will <verb> ...", "let us
-// <verb> ..." (not talk about the meeting itself: "let us start"), "so|then <noun phrase>
-// goes|moves|waits|... ..." ("so the price goes up"), "<noun phrase> is on ..." after so|then,
-// and short instructions starting with a verb ("take the cheaper quote").
-// "i think / propose we ..." counts as "so we ...". Actions: "i will <verb> ...", "i'll <verb> ...".
-std::optional<Statement> FindStatement(const Sentence& sentence, const SpeakerNames& names, TermCache& cache);
-
-// FindStatement for every sentence (nullopt where there is none), and recaps: after "to sum
-// up", "let me repeat the plan", "to summarise", "to recap" or "let us decide (it now)", what the
-// same speaker says next
-// (the rest of that sentence, else up to two more sentences of the turn) is a decision.
-std::vector<std::optional<Statement>> FindStatements(std::span<const Sentence> sentences,
-                                                     const SpeakerNames& names, TermCache& cache);
 
 }  // namespace reflector::llm
