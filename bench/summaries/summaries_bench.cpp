@@ -1,0 +1,297 @@
+// Scores a summariser on the recognised corpus meetings (bench/README.md, "Summaries").
+//
+//   summaries_bench [--verbose] [--phrases] [--llm-url URL --llm-model NAME [--llm-context TOKENS]]
+//                   SCRIPT=RECOGNISED.json ...
+//
+// --verbose prints every topic title, the missed decisions and both summaries; --phrases the
+// extractive backend's best key phrases per topic (score/times said).
+//
+// SCRIPT is a corpus file (its header holds the references), RECOGNISED.json the words
+// `reflector process --json` recognised for it ({duration, participants, words}). Runs the
+// offline extractive summariser (and the LLM server when --llm-url is given) the way the pipeline
+// does: SplitTopics, DescribeTopic per topic, Title, Summarize. Prints a table per summariser and
+// ends with `summaries: title_hit=X well_formed=Y decisions=Z` for the extractive one.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/json.hpp"
+#include "llm/extractive/extractive_summarizer.hpp"
+#include "llm/extractive/phrases.hpp"
+#include "llm/extractive/sentences.hpp"
+#include "llm/openai/openai_summarizer.hpp"
+#include "llm/text.hpp"
+#include "net/http_client.hpp"
+#include "summary_scores.hpp"
+
+namespace reflector::bench {
+namespace {
+
+struct Meeting {
+  Reference reference;
+  std::vector<llm::Word> words;
+  llm::SpeakerNames names;
+  double minutes = 0;
+};
+
+struct Outcome {
+  std::string title;
+  std::vector<std::string> topic_titles;
+  std::vector<std::string> topic_summaries;
+  std::string short_summary;
+  std::string long_summary;
+  double milliseconds = 0;
+  std::string error;  // a call that failed
+};
+
+struct Totals {
+  int meetings = 0;
+  int title_hits = 0;
+  int titles = 0;  // meeting and topic titles
+  int well_formed = 0;
+  int meeting_well_formed = 0;
+  int decisions = 0;
+  int decisions_found = 0;
+  int failures = 0;
+  double max_ms = 0;
+  double sum_ms = 0;
+};
+
+Result<Meeting> LoadMeeting(const std::string& pair) {
+  const std::size_t eq = pair.find('=');
+  if (eq == std::string::npos) return Error::InvalidInput("expected SCRIPT=RECOGNISED.json, got " + pair);
+  Meeting meeting;
+  REFLECTOR_ASSIGN_OR_RETURN(meeting.reference, ReadReference(pair.substr(0, eq)));
+  std::ifstream in(pair.substr(eq + 1));
+  if (!in) return Error::NotFound("cannot read " + pair.substr(eq + 1));
+  const Json json = Json::parse(in, nullptr, false);
+  if (json.is_discarded() || !json.contains("words"))
+    return Error::InvalidInput(pair.substr(eq + 1) + ": not recognised words");
+  for (const auto& word : json["words"]) {
+    meeting.words.push_back(llm::Word{word.value("text", ""), word.value("start", 0.0),
+                                      word.value("end", 0.0), word.value("speaker", 0)});
+  }
+  for (const auto& participant : json.value("participants", Json::array()))
+    meeting.names[participant.value("speaker", 0)] = participant.value("name", "");
+  meeting.minutes = json.value("duration", 0.0) / 60.0;
+  return meeting;
+}
+
+Outcome Run(llm::Summarizer& summarizer, const Meeting& meeting) {
+  Outcome outcome;
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<std::vector<llm::Word>> chunks = llm::SplitTopics(meeting.words);
+  std::vector<llm::TopicDraft> topics;
+  for (const auto& chunk : chunks) {
+    auto topic = summarizer.DescribeTopic(chunk, meeting.names, {});
+    if (!topic.ok()) {
+      outcome.error = "DescribeTopic: " + topic.error().message;
+      topics.push_back({});
+      continue;
+    }
+    topics.push_back(*topic);
+    outcome.topic_titles.push_back(topic->title);
+    outcome.topic_summaries.push_back(topic->summary);
+  }
+  auto title = summarizer.Title(topics, {});
+  if (title.ok()) {
+    outcome.title = *title;
+  } else {
+    outcome.error = "Title: " + title.error().message;
+  }
+  auto summary = summarizer.Summarize(topics, meeting.words, meeting.names, {});
+  if (summary.ok()) {
+    outcome.short_summary = summary->short_summary;
+    outcome.long_summary = summary->long_summary;
+  } else {
+    outcome.error = "Summarize: " + summary.error().message;
+  }
+  outcome.milliseconds =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return outcome;
+}
+
+// The best key phrases of each topic, for tuning the extractive backend (--phrases).
+void PrintPhrases(const Meeting& meeting, const llm::Lexicon& lexicon) {
+  auto stemmer = llm::Stemmer::English();
+  if (!stemmer.ok()) return;
+  llm::TermCache cache(lexicon, std::move(*stemmer));
+  for (const auto& chunk : llm::SplitTopics(meeting.words)) {
+    const llm::KeyPhrases phrases = llm::FindKeyPhrases(llm::SplitSentences(chunk, cache), cache);
+    std::string line;
+    for (std::size_t i = 0; i < std::min<std::size_t>(10, phrases.phrases.size()); ++i) {
+      const llm::KeyPhrase& phrase = phrases.phrases[i];
+      char score[64];
+      std::snprintf(score, sizeof score, " %.1f/%zu", phrase.score, phrase.count);
+      line += (line.empty() ? "" : ", ") + phrase.text + score;
+    }
+    std::printf("    phrases: %s\n", line.c_str());
+  }
+}
+
+Totals Evaluate(std::string_view label, llm::Summarizer& summarizer, const std::vector<Meeting>& meetings,
+                Scorer& scorer, bool verbose, const llm::Lexicon* phrases_of) {
+  Totals totals;
+  std::printf("\n%s (%s)\n", std::string(label).c_str(), std::string(summarizer.Model()).c_str());
+  std::printf("%-28s %5s %5s %6s %9s %4s %5s %5s  %s\n", "meeting", "min", "words", "topics", "ms", "hit",
+              "form", "dec", "title");
+  for (const Meeting& meeting : meetings) {
+    const Outcome outcome = Run(summarizer, meeting);
+    const bool hit = scorer.TitleHit(outcome.title, meeting.reference.title_keys);
+    const std::optional<std::string> problem = scorer.TitleProblem(outcome.title);
+    const std::vector<bool> found = scorer.DecisionsFound(outcome.short_summary, meeting.reference.decisions);
+    const int found_count = static_cast<int>(std::count(found.begin(), found.end(), true));
+    ++totals.meetings;
+    totals.title_hits += hit ? 1 : 0;
+    totals.meeting_well_formed += problem ? 0 : 1;
+    totals.titles += 1 + static_cast<int>(outcome.topic_titles.size());
+    totals.well_formed += problem ? 0 : 1;
+    std::vector<std::string> topic_problems;
+    for (const std::string& topic_title : outcome.topic_titles) {
+      const std::optional<std::string> topic_problem = scorer.TitleProblem(topic_title);
+      totals.well_formed += topic_problem ? 0 : 1;
+      if (topic_problem) topic_problems.push_back(topic_title + ": " + *topic_problem);
+    }
+    totals.decisions += static_cast<int>(found.size());
+    totals.decisions_found += found_count;
+    totals.failures += outcome.error.empty() ? 0 : 1;
+    totals.max_ms = std::max(totals.max_ms, outcome.milliseconds);
+    totals.sum_ms += outcome.milliseconds;
+    std::printf("%-28s %5.1f %5zu %6zu %9.1f %4s %5s %2d/%-2zu  %s\n", meeting.reference.name.c_str(),
+                meeting.minutes, meeting.words.size(), outcome.topic_titles.size(), outcome.milliseconds,
+                hit ? "yes" : "no", problem ? "no" : "yes", found_count, found.size(), outcome.title.c_str());
+    if (problem) std::printf("    title: %s\n", problem->c_str());
+    for (const std::string& topic_problem : topic_problems)
+      std::printf("    topic title %s\n", topic_problem.c_str());
+    if (!outcome.error.empty()) std::printf("    failed: %s\n", outcome.error.c_str());
+    if (phrases_of != nullptr) PrintPhrases(meeting, *phrases_of);
+    if (verbose) {
+      for (std::size_t t = 0; t < outcome.topic_titles.size(); ++t) {
+        std::printf("    topic: %s | %s\n", outcome.topic_titles[t].c_str(), outcome.topic_summaries[t].c_str());
+      }
+      for (std::size_t i = 0; i < found.size(); ++i) {
+        if (!found[i]) {
+          std::string keys;
+          for (const std::string& key : meeting.reference.decisions[i])
+            keys += (keys.empty() ? "" : " ") + key;
+          std::printf("    missed decision: %s\n", keys.c_str());
+        }
+      }
+      std::printf("    short: %s\n", outcome.short_summary.c_str());
+      if (verbose) std::printf("%s\n", outcome.long_summary.c_str());
+    }
+  }
+  return totals;
+}
+
+std::string Figures(const Totals& totals) {
+  char line[256];
+  std::snprintf(line, sizeof line, "title_hit=%.2f well_formed=%.2f decisions=%.2f",
+                static_cast<double>(totals.title_hits) / std::max(1, totals.meetings),
+                static_cast<double>(totals.well_formed) / std::max(1, totals.titles),
+                static_cast<double>(totals.decisions_found) / std::max(1, totals.decisions));
+  return line;
+}
+
+void PrintTotals(std::string_view label, const Totals& totals) {
+  std::printf(
+      "%s: %s (meeting titles well-formed %d/%d, all titles %d/%d, decisions %d/%d, failed meetings %d, "
+      "ms per meeting max %.1f mean %.1f)\n",
+      std::string(label).c_str(), Figures(totals).c_str(), totals.meeting_well_formed, totals.meetings,
+      totals.well_formed, totals.titles, totals.decisions_found, totals.decisions, totals.failures,
+      totals.max_ms, totals.sum_ms / std::max(1, totals.meetings));
+}
+
+int Main(int argc, char** argv) {
+  bool verbose = false;
+  bool phrases = false;
+  std::string llm_url;
+  std::string llm_model;
+  int llm_context = 4096;
+  std::vector<Meeting> meetings;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (arg == "--verbose") {
+      verbose = true;
+    } else if (arg == "--phrases") {
+      phrases = true;
+    } else if (arg == "--llm-url") {
+      llm_url = next();
+    } else if (arg == "--llm-model") {
+      llm_model = next();
+    } else if (arg == "--llm-context") {
+      llm_context = std::stoi(next());
+    } else {
+      auto meeting = LoadMeeting(arg);
+      if (!meeting.ok()) {
+        std::fprintf(stderr, "error: %s\n", meeting.error().message.c_str());
+        return 2;
+      }
+      meetings.push_back(std::move(*meeting));
+    }
+  }
+  if (meetings.empty()) {
+    std::fprintf(
+        stderr,
+        "usage: summaries_bench [--verbose] [--llm-url URL --llm-model NAME] SCRIPT=WORDS.json ...\n");
+    return 2;
+  }
+
+  llm::ExtractiveSummarizer extractive;
+  const auto load_start = std::chrono::steady_clock::now();
+  auto lexicon = extractive.GetLexicon();
+  const double load_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - load_start).count();
+  if (!lexicon.ok()) {
+    std::fprintf(stderr, "error: %s\n", lexicon.error().message.c_str());
+    return 1;
+  }
+  std::printf("WordNet lexicon: %zu words loaded in %.1f ms\n", (*lexicon)->size(), load_ms);
+  auto scorer = Scorer::Create(**lexicon);
+  if (!scorer.ok()) {
+    std::fprintf(stderr, "error: %s\n", scorer.error().message.c_str());
+    return 1;
+  }
+  const Totals offline =
+      Evaluate("extractive", extractive, meetings, *scorer, verbose, phrases ? lexicon->get() : nullptr);
+
+  std::optional<Totals> model;
+  if (!llm_url.empty()) {
+    net::HttpClient http;
+    SystemClock clock;
+    llm::OpenAiOptions options;
+    options.base_url = llm_url;
+    options.model = llm_model;
+    options.context_window = llm_context;
+    options.max_tokens = 512;  // as the app sets it
+    options.parse_max_retries = 1;
+    options.max_concurrent_requests = 1;
+    options.fallback = nullptr;  // the model's own answers only
+    auto summarizer = llm::OpenAiSummarizer::Create(options, http, clock);
+    if (!summarizer.ok()) {
+      std::fprintf(stderr, "error: %s\n", summarizer.error().message.c_str());
+      return 1;
+    }
+    model = Evaluate("llm", **summarizer, meetings, *scorer, verbose, nullptr);
+  }
+  std::printf("\n");
+  if (model) PrintTotals("llm", *model);
+  PrintTotals("extractive", offline);
+  std::printf("summaries: %s\n", Figures(offline).c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace reflector::bench
+
+int main(int argc, char** argv) {
+  return reflector::bench::Main(argc, argv);
+}
