@@ -314,6 +314,16 @@ TEST_F(ExtractiveSummarizerTest, StopRequestReturnsCancelled) {
   EXPECT_NE(draft.error().message.find("Summarize"), std::string::npos) << draft.error().message;
 }
 
+TEST_F(ExtractiveSummarizerTest, QuestionsAreQuotedAsQuestions) {
+  const std::vector<Word> chunk = TranscriptBuilder()
+                                      .Say(kAlice, "can you prepare the offer letter for the designer?")
+                                      .Say(kBob, "the offer letter for the designer is almost ready.")
+                                      .words();
+  const TopicDraft topic = Describe(chunk);
+  EXPECT_NE(topic.summary.find("\"Can you prepare the offer letter for the designer?\""), std::string::npos)
+      << topic.summary;
+}
+
 TEST(ExtractiveSummarizerWithoutWordNet, FailsNamingTheFileAndThePackage) {
   ExtractiveOptions options;
   options.wordnet_dir = std::filesystem::temp_directory_path() / "reflector-no-wordnet";

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "llm/extractive/term_cache.hpp"
 #include "transcript_builder.hpp"
 
 namespace reflector::llm {
@@ -58,6 +59,27 @@ TEST(Lexicon, IsLoadedOnceAndShared) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(first.get(), again->get());
   EXPECT_GT(first->size(), 70000U);
+}
+
+TEST(TermCache, AnswersOncePerTermAndSharesThroughTheStore) {
+  auto lexicon = RequireWordNet();
+  ASSERT_TRUE(lexicon);
+  TermInfoStore store;
+  auto first_stemmer = Stemmer::English();
+  auto second_stemmer = Stemmer::English();
+  ASSERT_TRUE(first_stemmer.ok() && second_stemmer.ok());
+  TermCache first(*lexicon, std::move(*first_stemmer), &store);
+  TermCache second(*lexicon, std::move(*second_stemmer), &store);
+  const TermInfo& engineers = first.Get("engineers");
+  EXPECT_EQ(engineers.stem, "engin");
+  EXPECT_TRUE(engineers.word_class.Is(PartOfSpeech::kNoun));
+  EXPECT_FALSE(engineers.stopword);
+  EXPECT_TRUE(first.Get("the").stopword);
+  EXPECT_TRUE(first.Get("um").filler);
+  EXPECT_EQ(&first.Get("engineers"), &engineers);   // once per call
+  EXPECT_EQ(&second.Get("engineers"), &engineers);  // and once for all calls sharing the store
+  ASSERT_NE(store.Find("engineers"), nullptr);
+  EXPECT_EQ(store.Find("unseen"), nullptr);
 }
 
 }  // namespace

@@ -106,5 +106,21 @@ TEST_F(PhrasesTest, NoNounsGiveNoTitle) {
   EXPECT_EQ(Title(TranscriptBuilder().Say(0, "yeah okay. right so yes.")), "");
 }
 
+TEST_F(PhrasesTest, AnnouncedSubjectsNameTheTitle) {
+  TranscriptBuilder transcript;
+  transcript.Say(0, "good morning everyone. let us talk about the office move.")
+      .Say(1, "the movers sent a quote. the movers quote is cheap. i like the movers quote.")
+      .Say(0, "the movers quote includes packing.");
+  EXPECT_EQ(Title(transcript), "Office Move");
+}
+
+TEST_F(PhrasesTest, AnAgendaCueWithAPronounNamesThePhraseBeforeIt) {
+  TranscriptBuilder transcript;
+  transcript.Say(0, "sofia finished the website design. so today we review it.")
+      .Say(1, "the prices are on the homepage. the prices were hard to find. customers want prices.")
+      .Say(0, "the prices stay on the homepage.");
+  EXPECT_EQ(Title(transcript), "Website Design");
+}
+
 }  // namespace
 }  // namespace reflector::llm

@@ -89,5 +89,16 @@ TEST_F(SentencesTest, SplitCompoundsAreJoined) {
   EXPECT_EQ(sentences[1].terms, (std::vector<std::string>{"we", "clean", "up", "the", "kitchen"}));  // a verb
 }
 
+TEST_F(SentencesTest, QuotesLeaveOutDiscourseMarkersAndClausesWithoutTheirMainClause) {
+  const std::vector<std::string> terms = {"and", "so", "crash", "reports", "are", "sent", "automatically"};
+  EXPECT_EQ(RenderTerms(QuotableTerms(terms), kNames), "Crash reports are sent automatically");
+  auto reads = [&](std::string_view text) {
+    const std::vector<Sentence> sentences = Split(TranscriptBuilder().Say(0, text));
+    return sentences.size() == 1 && ReadsAsSentence(sentences[0].terms, *cache_);
+  };
+  EXPECT_FALSE(reads("and if we see a serious crash"));
+  EXPECT_TRUE(reads("and we fix serious crashes in a small update"));
+}
+
 }  // namespace
 }  // namespace reflector::llm

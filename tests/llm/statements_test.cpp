@@ -111,5 +111,24 @@ TEST_F(StatementsTest, RecapsListDecisions) {
   EXPECT_FALSE(statements[3]);  // another speaker: the recap is over
 }
 
+TEST_F(StatementsTest, ProposalsForTheGroupAreDecisionsButRelativeClausesAreNot) {
+  const std::optional<Statement> proposal = StatementOf("we propose to hire a new caretaker ourselves");
+  ASSERT_TRUE(proposal);
+  EXPECT_EQ(proposal->text, "we hire a new caretaker ourselves");
+  EXPECT_FALSE(StatementOf("the emails that go out when an invoice is late"));
+  EXPECT_FALSE(StatementOf("build their own charts and send reports"));  // a sentence's second half
+}
+
+TEST_F(StatementsTest, ARecapAnnouncedWithoutDecisionsListsTheNextSentences) {
+  const std::vector<Sentence> sentences = Split(
+      TranscriptBuilder().Say(0, "let me sum up the decisions of tonight. we replace the roof next summer."));
+  const std::vector<std::optional<Statement>> statements = FindStatements(sentences, kNames, *cache_);
+  ASSERT_EQ(statements.size(), 2U);
+  EXPECT_FALSE(statements[0]);
+  ASSERT_TRUE(statements[1]);
+  EXPECT_EQ(statements[1]->text, "we replace the roof next summer");
+  EXPECT_TRUE(statements[1]->recap);
+}
+
 }  // namespace
 }  // namespace reflector::llm

@@ -13,6 +13,7 @@
 #include "llm/extractive/sentences.hpp"
 #include "llm/extractive/statements.hpp"
 #include "llm/extractive/term_cache.hpp"
+#include "llm/extractive/word_lists.hpp"
 #include "llm/terms.hpp"
 #include "llm/text.hpp"
 
@@ -109,7 +110,11 @@ std::vector<std::size_t> KeySentences(const Analysis& analysis, std::size_t begi
 }
 
 std::string Quote(const Sentence& sentence, const SpeakerNames& names) {
-  return SpeakerName(names, sentence.speaker) + ": \"" + RenderTerms(sentence.terms, names) + ".\"";
+  std::span<const std::string> terms = QuotableTerms(sentence.terms);
+  if (terms.empty()) terms = sentence.terms;  // "yeah okay": nothing but markers
+  const bool question = !terms.empty() && words::IsQuestionStart(terms.front());
+  return SpeakerName(names, sentence.speaker) + ": \"" + RenderTerms(terms, names) +
+         (question ? "?\"" : ".\"");
 }
 
 // Distinct statements of sentences [begin, end), in spoken order. A statement that repeats an
@@ -184,9 +189,9 @@ std::string NormalizedTitle(std::string_view title) {
   return has_text ? cleaned : "";
 }
 
-Result<TermCache> MakeCache(const Lexicon& lexicon) {
+Result<TermCache> MakeCache(const Lexicon& lexicon, TermInfoStore& store) {
   REFLECTOR_ASSIGN_OR_RETURN(Stemmer stemmer, Stemmer::English());
-  return TermCache(lexicon, std::move(stemmer));
+  return TermCache(lexicon, std::move(stemmer), &store);
 }
 
 std::string TopicTitle(const Analysis& analysis, const Lexicon& lexicon) {
@@ -234,7 +239,10 @@ std::filesystem::path ExtractiveOptions::DefaultWordNetDir() {
   return REFLECTOR_WORDNET_DIR;
 }
 
-ExtractiveSummarizer::ExtractiveSummarizer(ExtractiveOptions options) : options_(std::move(options)) {}
+ExtractiveSummarizer::ExtractiveSummarizer(ExtractiveOptions options)
+    : options_(std::move(options)), terms_(std::make_unique<TermInfoStore>()) {}
+
+ExtractiveSummarizer::~ExtractiveSummarizer() = default;
 
 Result<std::shared_ptr<const Lexicon>> ExtractiveSummarizer::GetLexicon() const {
   auto lexicon = SharedLexicon(options_.wordnet_dir);
@@ -247,7 +255,7 @@ Result<TopicDraft> ExtractiveSummarizer::DescribeTopic(std::span<const Word> chu
   if (stop.stop_requested()) return Stopped("DescribeTopic");
   REFLECTOR_ASSIGN_OR_RETURN(std::shared_ptr<const Lexicon> lexicon, GetLexicon());
   if (chunk.empty()) return TopicDraft{};
-  REFLECTOR_ASSIGN_OR_RETURN(TermCache cache, MakeCache(*lexicon));
+  REFLECTOR_ASSIGN_OR_RETURN(TermCache cache, MakeCache(*lexicon, *terms_));
   const Analysis analysis = Analyse(chunk, names, cache);
   if (stop.stop_requested()) return Stopped("DescribeTopic");
   return TopicDraft{TopicTitle(analysis, *lexicon), TopicSummary(analysis, names, cache)};
@@ -269,7 +277,7 @@ Result<std::string> ExtractiveSummarizer::Title(std::span<const TopicDraft> topi
   // The topic title that runs through most topics: for each topic, the share of the title's
   // words in its title and summary; the opening topic, which usually says what the meeting is
   // for, counts one and a half more.
-  REFLECTOR_ASSIGN_OR_RETURN(TermCache cache, MakeCache(*lexicon));
+  REFLECTOR_ASSIGN_OR_RETURN(TermCache cache, MakeCache(*lexicon, *terms_));
   auto stems_of = [&](std::string_view text) {
     std::unordered_set<std::string> stems;
     for (std::string_view token : SplitWords(text)) {
@@ -308,7 +316,7 @@ Result<SummaryDraft> ExtractiveSummarizer::Summarize(std::span<const TopicDraft>
   if (stop.stop_requested()) return Stopped("Summarize");
   REFLECTOR_ASSIGN_OR_RETURN(std::shared_ptr<const Lexicon> lexicon, GetLexicon());
   if (topics.empty()) return SummaryDraft{};
-  REFLECTOR_ASSIGN_OR_RETURN(TermCache cache, MakeCache(*lexicon));
+  REFLECTOR_ASSIGN_OR_RETURN(TermCache cache, MakeCache(*lexicon, *terms_));
 
   // The pipeline's topics are SplitTopics(words): when they match, each subject's paragraph is
   // built from its own words; otherwise from the topics' summaries.

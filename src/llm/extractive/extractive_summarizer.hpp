@@ -19,6 +19,8 @@
 
 namespace reflector::llm {
 
+class TermInfoStore;
+
 struct ExtractiveOptions {
   // Where WordNet 3.0's index.noun, ... are; the default is where wordnet-base installs them.
   std::filesystem::path wordnet_dir = DefaultWordNetDir();
@@ -32,6 +34,7 @@ class ExtractiveSummarizer final : public Summarizer {
   static constexpr std::string_view kModel = "extractive-v2";
 
   explicit ExtractiveSummarizer(ExtractiveOptions options = {});
+  ~ExtractiveSummarizer() override;
 
   // Title: the chunk's best key phrase that is a well-formed noun phrase, in title case
   // ("General Discussion" when it has none). Summary: its most representative sentence, quoted
@@ -59,6 +62,7 @@ class ExtractiveSummarizer final : public Summarizer {
 
  private:
   ExtractiveOptions options_;
+  std::unique_ptr<TermInfoStore> terms_;  // what each term is, shared by the calls
 };
 
 }  // namespace reflector::llm

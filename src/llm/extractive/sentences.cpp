@@ -76,8 +76,16 @@ std::string RenderTerms(std::span<const std::string> terms, const SpeakerNames& 
   return text;
 }
 
+std::span<const std::string> QuotableTerms(std::span<const std::string> terms) {
+  while (!terms.empty() && words::IsDiscourseMarker(terms.front()))
+    terms = terms.subspan(1);
+  return terms;
+}
+
 bool ReadsAsSentence(std::span<const std::string> terms, TermCache& cache) {
+  terms = QuotableTerms(terms);
   if (terms.size() < 4 || terms.size() > kMaxQuoteTerms) return false;
+  if (words::IsSubordinator(terms.front())) return false;  // "if we see a serious crash"
   if (words::IsDangling(terms.back())) return false;
   bool finite = false;
   std::size_t content = 0;

@@ -32,7 +32,12 @@ std::vector<Sentence> SplitSentences(std::span<const Word> words, TermCache& cac
 // speakers' names capitalised, joined with spaces, without a final full stop.
 std::string RenderTerms(std::span<const std::string> terms, const SpeakerNames& names);
 
-// Whether the sentence reads as one when quoted: 4 to 22 terms, a finite verb, no dangling last
+// `terms` without the discourse markers they start with ("and", "so", "okay", "well", ...): what
+// is quoted of a sentence.
+std::span<const std::string> QuotableTerms(std::span<const std::string> terms);
+
+// Whether the quotable terms read as a sentence: 4 to 22 terms, not opening with a subordinating
+// conjunction ("if", "when", "because": a clause without its main clause), a finite verb, no dangling last
 // word ("the", "and", "to", ...), and at least a quarter content words.
 bool ReadsAsSentence(std::span<const std::string> terms, TermCache& cache);
 

@@ -161,8 +161,9 @@ std::optional<Terms> Instruction(const Reading& r) {
 bool OpensWithNounPhrase(const Reading& r) {
   const std::string_view first = r.At(0);
   if (words::IsDeterminer(first)) return first != "that" && first != "this";
-  return !words::IsSubjectPronoun(first) && !words::IsFiniteVerb(first) && !words::IsDangling(first) &&
-         !r.cache->Get(std::string(first)).word_class.OnlyVerb();
+  if (words::IsNumber(first)) return true;  // "two agents start on monday"
+  const TermInfo& info = r.cache->Get(std::string(first));
+  return !info.stopword && !info.word_class.OnlyVerb();
 }
 
 // "the monthly price goes up", "dark mode waits": a noun phrase with a content word, then a verb
@@ -172,7 +173,9 @@ std::optional<Terms> ThirdPerson(const Reading& r) {
   bool subject = false;
   for (std::size_t i = 1; i < std::min<std::size_t>(r.terms.size() - 1, 5); ++i) {
     subject = subject || !r.cache->Get(r.terms[i - 1]).stopword;
-    if (subject && !words::IsModal(r.At(i - 1)) && words::IsScheduleVerb(r.At(i))) return r.From(0);
+    // Not after a modal ("can go down") nor in a relative clause ("the emails that go out").
+    const bool bound = words::IsModal(r.At(i - 1)) || r.At(i - 1) == "that" || r.At(i - 1) == "which";
+    if (subject && !bound && words::IsScheduleVerb(r.At(i))) return r.From(0);
   }
   return std::nullopt;
 }
@@ -195,14 +198,21 @@ std::optional<Terms> Scheduled(const Reading& r) {
     if (!IsDayWord(r.At(k)) && !(IsOrdinal(r.At(k)) && IsDayWord(r.At(k + 1)))) continue;
     std::size_t start = j;
     bool content = false;
-    while (start > 0 && j - start < 4 &&
+    while (start > 0 && j - start < 4 && !r.cache->Get(r.terms[start - 1]).word_class.OnlyVerb() &&
            (words::IsDeterminer(r.At(start - 1)) || !r.cache->Get(r.terms[start - 1]).stopword)) {
       --start;
       content = content || !r.cache->Get(r.terms[start]).stopword;
+      if (words::IsDeterminer(r.At(start))) break;  // the noun phrase starts here
     }
     if (content) return r.From(start);
   }
   return std::nullopt;
+}
+
+// "we propose to hire a caretaker": a proposal made for the group.
+std::optional<Terms> WePropose(const Reading& r) {
+  if (r.At(0) != "we" || !words::IsProposing(r.At(1)) || r.At(2) != "to" || !r.Acts(3)) return std::nullopt;
+  return r.With({"we"}, 3);
 }
 
 // After a decisive lead: "so we ship the beta on friday", "then we can ship on friday".
@@ -232,7 +242,7 @@ std::optional<Statement> FindStatement(const Sentence& sentence, const SpeakerNa
     return MakeStatement(StatementKind::kAction, std::move(*clause), sentence.speaker, names,
                          kMaxClauseTerms);
   }
-  for (auto find : {Explicit, WeWill, LetUs, Instruction, ThirdPerson, Scheduled, WeDo}) {
+  for (auto find : {Explicit, WeWill, LetUs, WePropose, Instruction, ThirdPerson, Scheduled, WeDo}) {
     if (auto clause = find(reading)) {
       return MakeStatement(StatementKind::kDecision, std::move(*clause), sentence.speaker, names,
                            kMaxClauseTerms);
@@ -286,9 +296,13 @@ std::vector<std::optional<Statement>> FindStatements(std::span<const Sentence> s
     const std::optional<std::size_t> after = AfterRecapCue(sentences[i].terms);
     if (!after) continue;
     const auto rest = std::span<const std::string>(sentences[i].terms).subspan(*after);
+    // "let me sum up the decisions of tonight" announces the recap; the decisions follow.
+    const bool announces = std::any_of(rest.begin(), rest.end(), [](const std::string& term) {
+      return term == "decisions" || term == "decision" || term == "meeting" || term == "plan";
+    });
     if (auto statement = MakeStatement(StatementKind::kDecision, Terms(rest.begin(), rest.end()),
                                        sentences[i].speaker, names, kMaxRecapTerms);
-        statement && statement->terms.size() >= 4) {
+        !announces && statement && statement->terms.size() >= 4) {
       statement->recap = true;
       statements[i] = std::move(statement);
       continue;

@@ -31,7 +31,8 @@ struct Statement {
 //  - actions: "i will <verb> ...", "i'll / i'd <verb> ...", "i am going to <verb> ...";
 //  - "we decided / agreed ...", "the decision is ...";
 //  - "we will / we'll / we are going to <verb> ..." ("we will have the articles ready");
-//  - "let us / let's <verb> ..." (not about the meeting itself: "let us start", "let us move on");
+//  - "let us / let's <verb> ..." (not about the meeting itself: "let us start", "let us move on"),
+//    "we propose to <verb> ...";
 //  - short instructions that open with a verb ("take the cheaper quote");
 //  - "<noun phrase> goes / moves / waits / ... ..." ("the monthly price goes up"; not after a modal:
 //    "the budget can go down");

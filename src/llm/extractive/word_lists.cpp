@@ -39,6 +39,18 @@ const WordSet kLeadMarkers = {
     "well", "and", "now", "oh", "sure", "but", "also", "honestly", "lovely", "wonderful", "excellent", "thanks",
     "anyway"};
 
+const WordSet kDiscourseMarkers = {"and", "so", "but", "okay", "ok", "well", "yeah", "yes", "oh", "right", "now",
+                                   "alright", "anyway"};
+
+const WordSet kSubordinators = {"if", "when", "because", "although", "unless", "while", "whether", "though", "since",
+                                "until", "before", "after"};
+
+const WordSet kNumbers = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                          "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "thousand"};
+
+const WordSet kQuestionStarts = {"can", "could", "do", "does", "did", "is", "are", "was", "were", "will", "would",
+                                 "should", "how", "what", "why", "where", "who", "which", "have", "has", "shall"};
+
 const WordSet kDecisiveLeads = {"so", "then", "okay", "ok", "alright", "fine", "agreed", "good", "great", "perfect"};
 
 const WordSet kModals = {"can", "could", "would", "might", "may", "should", "must", "cannot", "can't"};
@@ -64,7 +76,7 @@ const WordSet kMetaVerbs = {
 
 // Besides the lead markers, what a sentence that only agrees or concludes may say.
 const WordSet kAgreement = {"i", "agree", "am", "convinced", "it", "is", "it's", "decided", "than", "we",
-                            "that's", "deal", "sounds", "fair", "enough"};
+                            "that's", "deal", "sounds", "fair", "enough", "let", "us", "let's", "do", "here"};
 // clang-format on
 
 }  // namespace
@@ -86,6 +98,18 @@ bool IsDeterminer(std::string_view term) {
 }
 bool IsLeadMarker(std::string_view term) {
   return kLeadMarkers.contains(term);
+}
+bool IsDiscourseMarker(std::string_view term) {
+  return kDiscourseMarkers.contains(term);
+}
+bool IsSubordinator(std::string_view term) {
+  return kSubordinators.contains(term);
+}
+bool IsNumber(std::string_view term) {
+  return kNumbers.contains(term);
+}
+bool IsQuestionStart(std::string_view term) {
+  return kQuestionStarts.contains(term);
 }
 bool IsDecisiveLead(std::string_view term) {
   return kDecisiveLeads.contains(term);
