@@ -16,7 +16,7 @@ namespace reflector::bench {
 
 // The header of one corpus script: "# title: key words" (the meeting title should contain one
 // of them) and "# decision: key words" lines (each decision counts as found when all its key
-// words are in one sentence or ';'-separated item of the short summary).
+// words are in one sentence or ';'-separated item of the summaries, short or long).
 struct Reference {
   std::string name;  // the script's file name without ".txt"
   std::vector<std::string> title_keys;

@@ -116,7 +116,7 @@ TEST_F(ExtractiveSummarizerTest, TopicTitlesAreNounPhrasesNamingTheSubject) {
   const TopicDraft hiring = Describe(HiringSection());
   EXPECT_EQ(budget.title, "Travel Budget");
   EXPECT_EQ(schedule.title, "Release Date");
-  EXPECT_EQ(hiring.title, "Strongest Candidates");
+  EXPECT_EQ(hiring.title, "Candidates for the Engineer Roles");
   for (const TopicDraft& topic : {budget, schedule, hiring})
     ExpectWellFormed(topic.title);
 }

@@ -42,7 +42,13 @@ const WordSet& AfterVerbs() {
   return words;
 }
 
-// Determiners allowed between "of" and the noun phrase it introduces.
+// Adjectives in the stopword list ("new", "next"), kept in "A of / for the B" phrases.
+const WordSet& CommonAdjectives() {
+  static const WordSet words = {"new", "old", "next", "first", "last", "whole", "little", "general"};
+  return words;
+}
+
+// Determiners allowed between "of" / "for" and the noun phrase it introduces.
 const WordSet& OfDeterminers() {
   static const WordSet words = {"the", "a", "an", "our", "this", "that", "your", "their", "my"};
   return words;
@@ -336,19 +342,26 @@ std::vector<Token> PhraseFinder::AddRuns(std::size_t index, std::size_t cue) {
     AddRun(run, index, table_);
     std::span<const Token> nouns = NounPrefix(run, run.size());
     if (!nouns.empty()) last_run_.assign(nouns.begin(), nouns.end());
-    if (run.back().role == Role::kNoun && end < tokens.size() && tokens[end].term == "of") {
+    if (run.back().role == Role::kNoun && end < tokens.size() &&
+        (tokens[end].term == "of" || tokens[end].term == "for")) {
       std::size_t next = end + 1;
-      std::string joiner = "of";
+      std::string joiner(tokens[end].term);
       if (next < tokens.size() && OfDeterminers().contains(tokens[next].term)) {
         joiner += ' ';
         joiner += tokens[next].term;
         ++next;
       }
+      // "the new project": adjectives too common to count still belong to the phrase.
+      const std::size_t tail_begin = next;
+      while (next < tokens.size() && CommonAdjectives().contains(tokens[next].term))
+        ++next;
       std::size_t next_end = next;
       while (next_end < tokens.size() && tokens[next_end].role != Role::kBreak)
         ++next_end;
-      std::span<const Token> tail =
+      std::span<const Token> tail_nouns =
           NounPrefix(std::span<const Token>(tokens.data() + next, next_end - next), 2);
+      std::span<const Token> tail(tokens.data() + tail_begin,
+                                  tail_nouns.empty() ? 0 : next - tail_begin + tail_nouns.size());
       std::span<const Token> head = run.last(std::min<std::size_t>(run.size(), 2));
       if (!tail.empty()) table_.Add(head, joiner, tail, index, head.front().weight, head.front().declared);
     }

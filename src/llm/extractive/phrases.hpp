@@ -1,9 +1,9 @@
 #pragma once
 // Key phrases and titles. A key phrase is a noun phrase said in the transcript: consecutive
 // nouns and adjectives (by WordNet, read in context) ending in a noun, at most 4 of them, or two
-// such phrases joined by "of" ("state of the building"). Its score adds up the weights of its
-// words (how often each stem is said as part of a noun phrase, more when several speakers say
-// it, less for words WordNet's texts use everywhere, such as "team" or "plan") and grows with
+// such phrases joined by "of" or "for" ("state of the building", "budget for the new project"). Its score
+// adds up the weights of its words (how often each stem is said as part of a noun phrase, more when several
+// speakers say it, less for words WordNet's texts use everywhere, such as "team" or "plan") and grows with
 // the square root of how often the phrase itself is said (RAKE-style scoring over TextRank's
 // candidates). Titles are the best key phrases that are well-formed (TitleShapeProblem).
 

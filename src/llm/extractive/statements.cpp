@@ -54,6 +54,17 @@ Reading SetLeadsAside(std::span<const std::string> terms, bool after_agreement, 
     reading.past_allowed = reading.past_allowed || reading.terms.front() == "then";
     reading.terms = reading.terms.subspan(1);
   }
+  // "i agree (with that), we ...": agreeing decides.
+  if (reading.At(0) == "i" && reading.At(1) == "agree") {
+    std::size_t skip = 2;
+    if (reading.At(skip) == "with") skip += 2;  // "with that", "with bob"
+    if (reading.At(skip) == "that") ++skip;
+    reading.terms = reading.terms.subspan(std::min(skip, reading.terms.size()));
+    reading.decisive = true;
+  }
+  // "(i agree with bob) that we ...": the rest of an agreement.
+  if (reading.At(0) == "that" && reading.At(1) == "we" && after_agreement)
+    reading.terms = reading.terms.subspan(1);
   // "from now on we ..." decides; "i think / propose we ..." proposes, which counts the same.
   if (reading.At(0) == "from" && reading.At(1) == "now" && reading.At(2) == "on") {
     reading.terms = reading.terms.subspan(3);
@@ -71,6 +82,13 @@ Reading SetLeadsAside(std::span<const std::string> terms, bool after_agreement, 
 std::optional<Statement> MakeStatement(StatementKind kind, Terms clause, int speaker,
                                        const SpeakerNames& names, std::size_t max_terms) {
   if (clause.size() > max_terms) clause.resize(max_terms);
+  // "we hire two engineers if our budget allows": the condition is left out.
+  for (std::size_t i = kMinClauseTerms; i < clause.size(); ++i) {
+    if (clause[i] == "if" || clause[i] == "because" || clause[i] == "unless" || clause[i] == "although") {
+      clause.resize(i);
+      break;
+    }
+  }
   while (!clause.empty() && (words::IsDangling(clause.front()) || words::IsLeadMarker(clause.front())) &&
          clause.front() != "we" && clause.front() != "i" && clause.front() != "the") {
     clause.erase(clause.begin());

@@ -146,6 +146,8 @@ bool StartsWork(std::string_view term) {
 }
 
 bool IsAgreementOnly(std::span<const std::string> terms) {
+  // "i agree with bob", "i agree with that".
+  if (terms.size() >= 2 && terms.size() <= 4 && terms[0] == "i" && terms[1] == "agree") return true;
   return !terms.empty() && std::all_of(terms.begin(), terms.end(), [](const std::string& term) {
     return kLeadMarkers.contains(term) || kAgreement.contains(term);
   });

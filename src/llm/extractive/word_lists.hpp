@@ -33,7 +33,8 @@ bool IsMetaVerb(std::string_view term);
 bool StartsWork(std::string_view term);
 
 // A sentence that only agrees or concludes ("i agree", "okay then it is decided", "then yes",
-// "i am convinced", "then let us do it"): what the same speaker says next is decided.
+// "i am convinced", "then let us do it", "i agree with bob"): what the same speaker says next is
+// decided.
 bool IsAgreementOnly(std::span<const std::string> terms);
 
 }  // namespace reflector::llm::words
