@@ -74,24 +74,28 @@ struct Gap {
 };
 
 // Adds boundaries inside [begin, end) until no stretch is longer than max_words: at the deepest
-// gap at least min_words from both ends, else at the sentence start nearest the middle, else
-// (one endless sentence) in the middle.
+// gap at least min_words from both ends (the one nearest the middle among equally deep ones),
+// else at the sentence start nearest the middle, else (one endless sentence) in the middle.
 void CapLength(std::span<const Gap> gaps, std::size_t begin, std::size_t end,
                const TopicSplitOptions& options, std::vector<std::size_t>& cuts) {
   if (end - begin <= options.max_topic_words) return;
+  std::size_t cut = begin + (end - begin) / 2;
+  const auto distance = [&](std::size_t w) { return w > cut ? w - cut : cut - w; };
   const Gap* best = nullptr;
   for (const Gap& gap : gaps) {
     if (gap.word < begin + options.min_topic_words || gap.word + options.min_topic_words > end) continue;
-    if (best == nullptr || gap.depth > best->depth) best = &gap;
+    // The deepest; among equally deep ones (no change of subject at all), the nearest the middle.
+    if (best == nullptr || gap.depth > best->depth ||
+        (gap.depth == best->depth && distance(gap.word) < distance(best->word))) {
+      best = &gap;
+    }
   }
-  std::size_t cut = begin + (end - begin) / 2;
   if (best != nullptr) {
     cut = best->word;
   } else {
     std::size_t nearest = end;
     for (const Gap& gap : gaps) {
       if (gap.word <= begin || gap.word >= end) continue;
-      const auto distance = [&](std::size_t w) { return w > cut ? w - cut : cut - w; };
       if (nearest == end || distance(gap.word) < distance(nearest)) nearest = gap.word;
     }
     if (nearest != end) cut = nearest;
