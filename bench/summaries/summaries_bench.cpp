@@ -169,8 +169,8 @@ Totals Evaluate(std::string_view label, llm::Summarizer& summarizer, const std::
     const std::optional<std::string> problem = scorer.TitleProblem(outcome.title);
     // Decisions are looked for in both summaries: a meeting with a dozen decisions lists some of
     // them under their subjects only, to keep the short summary short.
-    const std::vector<bool> found =
-        scorer.DecisionsFound(outcome.short_summary + "\n" + outcome.long_summary, meeting.reference.decisions);
+    const std::vector<bool> found = scorer.DecisionsFound(outcome.short_summary + "\n" + outcome.long_summary,
+                                                          meeting.reference.decisions);
     const int found_count = static_cast<int>(std::count(found.begin(), found.end(), true));
     ++totals.meetings;
     totals.title_hits += hit ? 1 : 0;
