@@ -15,10 +15,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -149,8 +151,57 @@ void PrintPhrases(const Meeting& meeting, const llm::Lexicon& lexicon) {
   }
 }
 
-// `runs` runs per meeting (the outputs are the same; the fastest wall time counts, since the
-// machines we measure on are shared and a run can wait for a core).
+// What one meeting's outcome scored.
+struct Scores {
+  bool hit = false;
+  std::optional<std::string> problem;       // of the meeting title
+  std::vector<std::string> topic_problems;  // "title: problem" per ill-formed topic title
+  std::vector<bool> found;                  // per reference decision
+};
+
+Scores Score(const Meeting& meeting, const Outcome& outcome, Scorer& scorer, Totals& totals) {
+  Scores scores;
+  scores.hit = scorer.TitleHit(outcome.title, meeting.reference.title_keys);
+  scores.problem = scorer.TitleProblem(outcome.title);
+  // Decisions are looked for in both summaries: a meeting with a dozen decisions lists some of
+  // them under their subjects only, to keep the short summary short.
+  scores.found =
+      scorer.DecisionsFound(outcome.short_summary + "\n" + outcome.long_summary, meeting.reference.decisions);
+  ++totals.meetings;
+  totals.title_hits += scores.hit ? 1 : 0;
+  totals.meeting_well_formed += scores.problem ? 0 : 1;
+  totals.titles += 1 + static_cast<int>(outcome.topic_titles.size());
+  totals.well_formed += scores.problem ? 0 : 1;
+  for (const std::string& topic_title : outcome.topic_titles) {
+    const std::optional<std::string> topic_problem = scorer.TitleProblem(topic_title);
+    totals.well_formed += topic_problem ? 0 : 1;
+    if (topic_problem) scores.topic_problems.push_back(topic_title + ": " + *topic_problem);
+  }
+  totals.decisions += static_cast<int>(scores.found.size());
+  totals.decisions_found += static_cast<int>(std::count(scores.found.begin(), scores.found.end(), true));
+  totals.failures += outcome.error.empty() ? 0 : 1;
+  totals.max_ms = std::max(totals.max_ms, outcome.milliseconds);
+  totals.sum_ms += outcome.milliseconds;
+  totals.max_cpu_ms = std::max(totals.max_cpu_ms, outcome.cpu_milliseconds);
+  totals.sum_cpu_ms += outcome.cpu_milliseconds;
+  return scores;
+}
+
+void PrintDetails(const Meeting& meeting, const Outcome& outcome, const Scores& scores) {
+  for (std::size_t t = 0; t < outcome.topic_titles.size(); ++t)
+    std::printf("    topic: %s | %s\n", outcome.topic_titles[t].c_str(), outcome.topic_summaries[t].c_str());
+  for (std::size_t i = 0; i < scores.found.size(); ++i) {
+    if (scores.found[i]) continue;
+    std::string keys;
+    for (const std::string& key : meeting.reference.decisions[i])
+      keys += (keys.empty() ? "" : " ") + key;
+    std::printf("    missed decision: %s\n", keys.c_str());
+  }
+  std::printf("    short: %s\n%s\n", outcome.short_summary.c_str(), outcome.long_summary.c_str());
+}
+
+// `runs` runs per meeting (the outputs are the same; the fastest counts, since the machines we
+// measure on are shared and a run can wait for a core).
 Totals Evaluate(std::string_view label, llm::Summarizer& summarizer, const std::vector<Meeting>& meetings,
                 Scorer& scorer, bool verbose, const llm::Lexicon* phrases_of, int runs) {
   Totals totals;
@@ -165,55 +216,18 @@ Totals Evaluate(std::string_view label, llm::Summarizer& summarizer, const std::
       outcome.milliseconds = std::min(outcome.milliseconds, again.milliseconds);
       outcome.cpu_milliseconds = std::min(outcome.cpu_milliseconds, again.cpu_milliseconds);
     }
-    const bool hit = scorer.TitleHit(outcome.title, meeting.reference.title_keys);
-    const std::optional<std::string> problem = scorer.TitleProblem(outcome.title);
-    // Decisions are looked for in both summaries: a meeting with a dozen decisions lists some of
-    // them under their subjects only, to keep the short summary short.
-    const std::vector<bool> found = scorer.DecisionsFound(outcome.short_summary + "\n" + outcome.long_summary,
-                                                          meeting.reference.decisions);
-    const int found_count = static_cast<int>(std::count(found.begin(), found.end(), true));
-    ++totals.meetings;
-    totals.title_hits += hit ? 1 : 0;
-    totals.meeting_well_formed += problem ? 0 : 1;
-    totals.titles += 1 + static_cast<int>(outcome.topic_titles.size());
-    totals.well_formed += problem ? 0 : 1;
-    std::vector<std::string> topic_problems;
-    for (const std::string& topic_title : outcome.topic_titles) {
-      const std::optional<std::string> topic_problem = scorer.TitleProblem(topic_title);
-      totals.well_formed += topic_problem ? 0 : 1;
-      if (topic_problem) topic_problems.push_back(topic_title + ": " + *topic_problem);
-    }
-    totals.decisions += static_cast<int>(found.size());
-    totals.decisions_found += found_count;
-    totals.failures += outcome.error.empty() ? 0 : 1;
-    totals.max_ms = std::max(totals.max_ms, outcome.milliseconds);
-    totals.sum_ms += outcome.milliseconds;
-    totals.max_cpu_ms = std::max(totals.max_cpu_ms, outcome.cpu_milliseconds);
-    totals.sum_cpu_ms += outcome.cpu_milliseconds;
-    std::printf("%-28s %5.1f %5zu %6zu %9.1f %4s %5s %2d/%-2zu  %s\n", meeting.reference.name.c_str(),
+    const Scores scores = Score(meeting, outcome, scorer, totals);
+    std::printf("%-28s %5.1f %5zu %6zu %9.1f %4s %5s %2zd/%-2zu  %s\n", meeting.reference.name.c_str(),
                 meeting.minutes, meeting.words.size(), outcome.topic_titles.size(), outcome.cpu_milliseconds,
-                hit ? "yes" : "no", problem ? "no" : "yes", found_count, found.size(), outcome.title.c_str());
-    if (problem) std::printf("    title: %s\n", problem->c_str());
-    for (const std::string& topic_problem : topic_problems)
+                scores.hit ? "yes" : "no", scores.problem ? "no" : "yes",
+                std::count(scores.found.begin(), scores.found.end(), true), scores.found.size(),
+                outcome.title.c_str());
+    if (scores.problem) std::printf("    title: %s\n", scores.problem->c_str());
+    for (const std::string& topic_problem : scores.topic_problems)
       std::printf("    topic title %s\n", topic_problem.c_str());
     if (!outcome.error.empty()) std::printf("    failed: %s\n", outcome.error.c_str());
     if (phrases_of != nullptr) PrintPhrases(meeting, *phrases_of);
-    if (verbose) {
-      for (std::size_t t = 0; t < outcome.topic_titles.size(); ++t) {
-        std::printf("    topic: %s | %s\n", outcome.topic_titles[t].c_str(),
-                    outcome.topic_summaries[t].c_str());
-      }
-      for (std::size_t i = 0; i < found.size(); ++i) {
-        if (!found[i]) {
-          std::string keys;
-          for (const std::string& key : meeting.reference.decisions[i])
-            keys += (keys.empty() ? "" : " ") + key;
-          std::printf("    missed decision: %s\n", keys.c_str());
-        }
-      }
-      std::printf("    short: %s\n", outcome.short_summary.c_str());
-      if (verbose) std::printf("%s\n", outcome.long_summary.c_str());
-    }
+    if (verbose) PrintDetails(meeting, outcome, scores);
   }
   return totals;
 }
@@ -237,42 +251,65 @@ void PrintTotals(std::string_view label, const Totals& totals) {
       totals.max_ms, totals.sum_ms / std::max(1, totals.meetings));
 }
 
-int Main(int argc, char** argv) {
+struct Options {
   bool verbose = false;
   bool phrases = false;
   std::string llm_url;
   std::string llm_model;
-  int llm_context = 4096;
+  int llm_context = 4096;  // the test server's n_ctx
   std::vector<Meeting> meetings;
+};
+
+Result<Options> ParseArguments(int argc, char** argv) {
+  Options options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
     if (arg == "--verbose") {
-      verbose = true;
+      options.verbose = true;
     } else if (arg == "--phrases") {
-      phrases = true;
+      options.phrases = true;
     } else if (arg == "--llm-url") {
-      llm_url = next();
+      options.llm_url = next();
     } else if (arg == "--llm-model") {
-      llm_model = next();
+      options.llm_model = next();
     } else if (arg == "--llm-context") {
-      llm_context = std::stoi(next());
+      options.llm_context = std::atoi(next().c_str());
     } else {
-      auto meeting = LoadMeeting(arg);
-      if (!meeting.ok()) {
-        std::fprintf(stderr, "error: %s\n", meeting.error().message.c_str());
-        return 2;
-      }
-      meetings.push_back(std::move(*meeting));
+      REFLECTOR_ASSIGN_OR_RETURN(Meeting meeting, LoadMeeting(arg));
+      options.meetings.push_back(std::move(meeting));
     }
   }
-  if (meetings.empty()) {
-    std::fprintf(
-        stderr,
-        "usage: summaries_bench [--verbose] [--llm-url URL --llm-model NAME] SCRIPT=WORDS.json ...\n");
+  if (options.meetings.empty()) return Error::InvalidInput("no SCRIPT=WORDS.json given");
+  return options;
+}
+
+// The LLM server's own answers: max_tokens as the app sets it, one re-ask, no fallback.
+Result<Totals> EvaluateLlm(const Options& options, Scorer& scorer) {
+  net::HttpClient http;
+  SystemClock clock;
+  llm::OpenAiOptions llm_options;
+  llm_options.base_url = options.llm_url;
+  llm_options.model = options.llm_model;
+  llm_options.context_window = options.llm_context;
+  llm_options.max_tokens = 512;
+  llm_options.parse_max_retries = 1;
+  llm_options.max_concurrent_requests = 1;
+  llm_options.fallback = nullptr;
+  REFLECTOR_ASSIGN_OR_RETURN(std::unique_ptr<llm::OpenAiSummarizer> summarizer,
+                             llm::OpenAiSummarizer::Create(llm_options, http, clock));
+  return Evaluate("llm", *summarizer, options.meetings, scorer, options.verbose, nullptr, 1);
+}
+
+int Main(int argc, char** argv) {
+  auto options = ParseArguments(argc, argv);
+  if (!options.ok()) {
+    std::fprintf(stderr,
+                 "error: %s\nusage: summaries_bench [--verbose] [--phrases] [--llm-url URL --llm-model NAME] "
+                 "SCRIPT=WORDS.json ...\n",
+                 options.error().message.c_str());
     return 2;
   }
-
   llm::ExtractiveSummarizer extractive;
   const auto load_start = std::chrono::steady_clock::now();
   auto lexicon = extractive.GetLexicon();
@@ -288,30 +325,14 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s\n", scorer.error().message.c_str());
     return 1;
   }
-  const Totals offline =
-      Evaluate("extractive", extractive, meetings, *scorer, verbose, phrases ? lexicon->get() : nullptr, 3);
-
-  std::optional<Totals> model;
-  if (!llm_url.empty()) {
-    net::HttpClient http;
-    SystemClock clock;
-    llm::OpenAiOptions options;
-    options.base_url = llm_url;
-    options.model = llm_model;
-    options.context_window = llm_context;
-    options.max_tokens = 512;  // as the app sets it
-    options.parse_max_retries = 1;
-    options.max_concurrent_requests = 1;
-    options.fallback = nullptr;  // the model's own answers only
-    auto summarizer = llm::OpenAiSummarizer::Create(options, http, clock);
-    if (!summarizer.ok()) {
-      std::fprintf(stderr, "error: %s\n", summarizer.error().message.c_str());
-      return 1;
-    }
-    model = Evaluate("llm", **summarizer, meetings, *scorer, verbose, nullptr, 1);
-  }
+  const Totals offline = Evaluate("extractive", extractive, options->meetings, *scorer, options->verbose,
+                                  options->phrases ? lexicon->get() : nullptr, 3);
+  std::optional<Result<Totals>> model;
+  if (!options->llm_url.empty()) model = EvaluateLlm(*options, *scorer);
   std::printf("\n");
-  if (model) PrintTotals("llm", *model);
+  if (model && model->ok()) PrintTotals("llm", model->value());
+  if (model && !model->ok()) std::printf("llm: not measured (%s)\n", model->error().message.c_str());
+  if (!model) std::printf("llm: not measured (no --llm-url)\n");
   PrintTotals("extractive", offline);
   std::printf("summaries: %s\n", Figures(offline).c_str());
   return 0;

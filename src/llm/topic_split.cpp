@@ -73,6 +73,66 @@ struct Gap {
   double depth = 0;
 };
 
+// Every sentence start but the first, with its depth: the cosine of the stems in the windows
+// before and after it, smoothed over three gaps, below the peaks on both sides.
+std::vector<Gap> ScoredGaps(std::span<const Word> words, const TopicSplitOptions& options) {
+  const std::vector<int> ids = StemIds(words);
+  const std::size_t window = options.window_words;
+  std::vector<Gap> gaps;
+  std::vector<double> similarity;
+  for (std::size_t start : SentenceStarts(words, options.sentence_pause_seconds)) {
+    if (start == 0) continue;
+    const std::size_t left = start > window ? start - window : 0;
+    const std::size_t right = std::min(words.size(), start + window);
+    gaps.push_back(Gap{start, 0});
+    similarity.push_back(Cosine(ids, left, start, start, right));
+  }
+  std::vector<double> smoothed(similarity.size());
+  for (std::size_t i = 0; i < similarity.size(); ++i) {
+    const std::size_t from = i > 0 ? i - 1 : 0;
+    const std::size_t to = std::min(similarity.size(), i + 2);
+    double sum = 0;
+    for (std::size_t j = from; j < to; ++j)
+      sum += similarity[j];
+    smoothed[i] = sum / static_cast<double>(to - from);
+  }
+  const std::vector<double> depths = Depths(smoothed);
+  for (std::size_t i = 0; i < gaps.size(); ++i)
+    gaps[i].depth = depths[i];
+  return gaps;
+}
+
+// The gaps at least mean + depth_factor × standard deviation deep, deepest first, that keep
+// min_topic_words between each other and from both ends; in timeline order.
+std::vector<std::size_t> DeepCuts(std::span<const Gap> gaps, std::size_t word_count,
+                                  const TopicSplitOptions& options) {
+  std::vector<std::size_t> cuts;
+  if (gaps.empty()) return cuts;
+  double mean = 0;
+  for (const Gap& gap : gaps)
+    mean += gap.depth;
+  mean /= static_cast<double>(gaps.size());
+  double variance = 0;
+  for (const Gap& gap : gaps)
+    variance += (gap.depth - mean) * (gap.depth - mean);
+  const double threshold =
+      mean + options.depth_factor * std::sqrt(variance / static_cast<double>(gaps.size()));
+  std::vector<const Gap*> candidates;
+  for (const Gap& gap : gaps)
+    if (gap.depth > 0 && gap.depth >= threshold) candidates.push_back(&gap);
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Gap* a, const Gap* b) { return a->depth > b->depth; });
+  for (const Gap* gap : candidates) {
+    auto far = [&](std::size_t other) {
+      return (gap->word > other ? gap->word - other : other - gap->word) >= options.min_topic_words;
+    };
+    if (!far(0) || !far(word_count) || !std::all_of(cuts.begin(), cuts.end(), far)) continue;
+    cuts.push_back(gap->word);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  return cuts;
+}
+
 // Adds boundaries inside [begin, end) until no stretch is longer than max_words: at the deepest
 // gap at least min_words from both ends (the one nearest the middle among equally deep ones),
 // else at the sentence start nearest the middle, else (one endless sentence) in the middle.
@@ -123,59 +183,11 @@ std::vector<std::size_t> SentenceStarts(std::span<const Word> words, double paus
 std::vector<std::vector<Word>> SplitTopics(std::span<const Word> words, const TopicSplitOptions& options) {
   if (words.empty()) return {};
   const std::size_t min_words = std::max<std::size_t>(options.min_topic_words, 1);
-  const std::size_t max_words = std::max(options.max_topic_words, 2 * min_words);
-  const std::size_t window = std::max<std::size_t>(options.window_words, 1);
-  const TopicSplitOptions bounded{min_words, max_words, window, options.depth_factor,
+  const TopicSplitOptions bounded{min_words, std::max(options.max_topic_words, 2 * min_words),
+                                  std::max<std::size_t>(options.window_words, 1), options.depth_factor,
                                   options.sentence_pause_seconds};
-
-  const std::vector<int> ids = StemIds(words);
-  std::vector<Gap> gaps;
-  std::vector<double> similarity;
-  for (std::size_t start : SentenceStarts(words, options.sentence_pause_seconds)) {
-    if (start == 0) continue;
-    const std::size_t left = start > window ? start - window : 0;
-    const std::size_t right = std::min(words.size(), start + window);
-    gaps.push_back(Gap{start, 0});
-    similarity.push_back(Cosine(ids, left, start, start, right));
-  }
-  std::vector<double> smoothed(similarity.size());
-  for (std::size_t i = 0; i < similarity.size(); ++i) {
-    const std::size_t from = i > 0 ? i - 1 : 0;
-    const std::size_t to = std::min(similarity.size(), i + 2);
-    double sum = 0;
-    for (std::size_t j = from; j < to; ++j)
-      sum += similarity[j];
-    smoothed[i] = sum / static_cast<double>(to - from);
-  }
-  const std::vector<double> depths = Depths(smoothed);
-  for (std::size_t i = 0; i < gaps.size(); ++i)
-    gaps[i].depth = depths[i];
-
-  std::vector<std::size_t> cuts;
-  if (!depths.empty()) {
-    double mean = 0;
-    for (double d : depths)
-      mean += d;
-    mean /= static_cast<double>(depths.size());
-    double variance = 0;
-    for (double d : depths)
-      variance += (d - mean) * (d - mean);
-    const double threshold =
-        mean + options.depth_factor * std::sqrt(variance / static_cast<double>(depths.size()));
-    std::vector<const Gap*> candidates;
-    for (const Gap& gap : gaps)
-      if (gap.depth > 0 && gap.depth >= threshold) candidates.push_back(&gap);
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const Gap* a, const Gap* b) { return a->depth > b->depth; });
-    for (const Gap* gap : candidates) {
-      auto far = [&](std::size_t other) {
-        return (gap->word > other ? gap->word - other : other - gap->word) >= min_words;
-      };
-      if (!far(0) || !far(words.size()) || !std::all_of(cuts.begin(), cuts.end(), far)) continue;
-      cuts.push_back(gap->word);
-    }
-  }
-  std::sort(cuts.begin(), cuts.end());
+  const std::vector<Gap> gaps = ScoredGaps(words, bounded);
+  std::vector<std::size_t> cuts = DeepCuts(gaps, words.size(), bounded);
   std::vector<std::size_t> bounds = {0};
   bounds.insert(bounds.end(), cuts.begin(), cuts.end());
   bounds.push_back(words.size());

@@ -233,6 +233,109 @@ std::string TopicSummary(const Analysis& analysis, const SpeakerNames& names, Te
   return Shorten(first, kMaxTopicSummaryChars);
 }
 
+// Sentences [begin, end) of the analysis that belong to one topic.
+struct SentenceRange {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+std::vector<SentenceRange> SentenceRanges(std::span<const std::vector<Word>> sections,
+                                          const Analysis& analysis) {
+  std::vector<SentenceRange> ranges;
+  std::size_t word_end = 0;
+  std::size_t s = 0;
+  for (const auto& section : sections) {
+    word_end += section.size();
+    const std::size_t begin = s;
+    while (s < analysis.sentences.size() && analysis.sentences[s].first_word < word_end)
+      ++s;
+    ranges.push_back(SentenceRange{begin, s});
+  }
+  return ranges;
+}
+
+// Topics with the same title, in timeline order.
+struct Subject {
+  std::string title;
+  std::vector<std::size_t> topics;
+  std::size_t words = 0;  // of its topics, when they are known; else the number of topics
+};
+
+// The subjects of `topics`, at most kMaxSubjects: the longest ones when there are more.
+std::vector<Subject> GroupSubjects(std::span<const TopicDraft> topics,
+                                   std::span<const std::vector<Word>> sections) {
+  std::vector<Subject> subjects;
+  std::unordered_map<std::string, std::size_t> by_title;
+  for (std::size_t t = 0; t < topics.size(); ++t) {
+    const std::string title = NormalizedTitle(topics[t].title);
+    if (title.empty()) continue;
+    auto [it, inserted] = by_title.try_emplace(AsciiLowerCase(title), subjects.size());
+    if (inserted) subjects.push_back(Subject{title, {}, 0});
+    subjects[it->second].topics.push_back(t);
+    subjects[it->second].words += sections.empty() ? 1 : sections[t].size();
+  }
+  if (subjects.size() <= kMaxSubjects) return subjects;
+  std::vector<std::size_t> order(subjects.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return subjects[a].words > subjects[b].words; });
+  order.resize(kMaxSubjects);
+  std::sort(order.begin(), order.end());
+  std::vector<Subject> kept;
+  for (std::size_t i : order)
+    kept.push_back(std::move(subjects[i]));
+  return kept;
+}
+
+// Up to kKeySentencesPerSection quoted key sentences per topic of the subject (at most
+// kMaxParagraphChars), then its decisions and actions.
+std::string Paragraph(const Subject& subject, std::span<const SentenceRange> ranges, const Analysis& analysis,
+                      const SpeakerNames& names, TermCache& cache) {
+  std::string paragraph;
+  auto add = [&](const std::string& text) { paragraph += (paragraph.empty() ? "" : " ") + text; };
+  std::vector<Statement> statements;
+  for (std::size_t t : subject.topics) {
+    for (std::size_t index :
+         KeySentences(analysis, ranges[t].begin, ranges[t].end, kKeySentencesPerSection, cache)) {
+      const std::string quote = Quote(analysis.sentences[index], names);
+      if (CodePointCount(paragraph) + 1 + CodePointCount(quote) > kMaxParagraphChars) break;
+      add(quote);
+    }
+    for (Statement& statement : DistinctStatements(analysis, ranges[t].begin, ranges[t].end, cache))
+      statements.push_back(std::move(statement));
+  }
+  const std::vector<std::string> decided = TextsOf(statements, StatementKind::kDecision, kMaxRecapDecisions);
+  const std::vector<std::string> actions = TextsOf(statements, StatementKind::kAction, kMaxRecapActions);
+  if (!decided.empty()) add("Decided: " + JoinStatements(decided) + ".");
+  if (!actions.empty()) add("Actions: " + JoinStatements(actions) + ".");
+  return paragraph;
+}
+
+// Who met and about what; what they decided; who does what.
+std::string Recap(std::span<const Word> words, const SpeakerNames& names,
+                  std::span<const std::string> subjects, const Analysis& analysis, TermCache& cache) {
+  std::vector<int> speakers;
+  for (const Word& word : words) {
+    if (std::find(speakers.begin(), speakers.end(), word.speaker) == speakers.end())
+      speakers.push_back(word.speaker);
+  }
+  std::vector<std::string> people;
+  for (std::size_t i = 0; i < std::min(speakers.size(), kMaxRecapNames); ++i)
+    people.push_back(SpeakerName(names, speakers[i]));
+  if (speakers.size() > kMaxRecapNames)
+    people.push_back(std::to_string(speakers.size() - kMaxRecapNames) + " others");
+  const std::span<const std::string> about = subjects.first(std::min(subjects.size(), kMaxRecapSubjects));
+  std::string recap = people.empty() ? "The meeting covered " + JoinList(about) + "."
+                                     : JoinList(people) + " met about " + JoinList(about) + ".";
+  const std::vector<Statement> statements = DistinctStatements(analysis, 0, analysis.sentences.size(), cache);
+  const std::vector<std::string> decided = TextsOf(statements, StatementKind::kDecision, kMaxRecapDecisions);
+  const std::vector<std::string> actions = TextsOf(statements, StatementKind::kAction, kMaxRecapActions);
+  if (!decided.empty()) recap += " Decided: " + JoinStatements(decided) + ".";
+  if (!actions.empty()) recap += " Actions: " + JoinStatements(actions) + ".";
+  return recap;
+}
+
 }  // namespace
 
 std::filesystem::path ExtractiveOptions::DefaultWordNetDir() {
@@ -324,103 +427,27 @@ Result<SummaryDraft> ExtractiveSummarizer::Summarize(std::span<const TopicDraft>
   const bool matched = sections.size() == topics.size();
   const Analysis analysis = Analyse(words, names, cache);
   if (stop.stop_requested()) return Stopped("Summarize");
-
-  // Sentence ranges per topic.
-  std::vector<std::pair<std::size_t, std::size_t>> ranges(topics.size(), {0, 0});
-  if (matched) {
-    std::size_t word_end = 0;
-    std::size_t s = 0;
-    for (std::size_t t = 0; t < sections.size(); ++t) {
-      word_end += sections[t].size();
-      const std::size_t begin = s;
-      while (s < analysis.sentences.size() && analysis.sentences[s].first_word < word_end)
-        ++s;
-      ranges[t] = {begin, s};
-    }
-  }
-
-  // Subjects: topics with the same title, in timeline order; the longest ones when too many.
-  struct Subject {
-    std::string title;
-    std::vector<std::size_t> topics;
-    std::size_t words = 0;
-  };
-  std::vector<Subject> subjects;
-  std::unordered_map<std::string, std::size_t> by_title;
-  for (std::size_t t = 0; t < topics.size(); ++t) {
-    const std::string title = NormalizedTitle(topics[t].title);
-    if (title.empty()) continue;
-    auto [it, inserted] = by_title.try_emplace(AsciiLowerCase(title), subjects.size());
-    if (inserted) subjects.push_back(Subject{title, {}, 0});
-    subjects[it->second].topics.push_back(t);
-    subjects[it->second].words += matched ? sections[t].size() : 1;
-  }
+  const std::vector<SentenceRange> ranges =
+      matched ? SentenceRanges(sections, analysis) : std::vector<SentenceRange>(topics.size());
+  const std::vector<Subject> subjects =
+      GroupSubjects(topics, matched ? sections : std::span<const std::vector<Word>>());
   if (subjects.empty()) return SummaryDraft{};
-  if (subjects.size() > kMaxSubjects) {
-    std::vector<std::size_t> order(subjects.size());
-    for (std::size_t i = 0; i < order.size(); ++i)
-      order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return subjects[a].words > subjects[b].words; });
-    order.resize(kMaxSubjects);
-    std::sort(order.begin(), order.end());
-    std::vector<Subject> kept;
-    for (std::size_t i : order)
-      kept.push_back(std::move(subjects[i]));
-    subjects = std::move(kept);
-  }
 
   SummaryDraft draft;
   std::vector<SubjectParagraph> paragraphs;
   for (const Subject& subject : subjects) {
     std::string paragraph;
-    std::vector<Statement> statements;
-    for (std::size_t t : subject.topics) {
-      if (!matched) {
+    if (matched) {
+      paragraph = Paragraph(subject, ranges, analysis, names, cache);
+    } else {
+      for (std::size_t t : subject.topics) {
         if (!topics[t].summary.empty()) paragraph += (paragraph.empty() ? "" : " ") + topics[t].summary;
-        continue;
       }
-      for (std::size_t index :
-           KeySentences(analysis, ranges[t].first, ranges[t].second, kKeySentencesPerSection, cache)) {
-        const std::string quote = Quote(analysis.sentences[index], names);
-        if (CodePointCount(paragraph) + 1 + CodePointCount(quote) > kMaxParagraphChars) break;
-        paragraph += (paragraph.empty() ? "" : " ") + quote;
-      }
-      for (Statement& statement : DistinctStatements(analysis, ranges[t].first, ranges[t].second, cache))
-        statements.push_back(std::move(statement));
     }
-    const std::vector<std::string> decided =
-        TextsOf(statements, StatementKind::kDecision, kMaxRecapDecisions);
-    const std::vector<std::string> actions = TextsOf(statements, StatementKind::kAction, kMaxRecapActions);
-    if (!decided.empty())
-      paragraph += (paragraph.empty() ? "" : " ") + std::string("Decided: ") + JoinStatements(decided) + ".";
-    if (!actions.empty())
-      paragraph += (paragraph.empty() ? "" : " ") + std::string("Actions: ") + JoinStatements(actions) + ".";
     draft.subjects.push_back(subject.title);
-    paragraphs.push_back(SubjectParagraph{subject.title, paragraph});
+    paragraphs.push_back(SubjectParagraph{subject.title, std::move(paragraph)});
   }
-
-  // Recap: who met and about what; what they decided; who does what.
-  std::vector<int> speakers;
-  for (const Word& word : words) {
-    if (std::find(speakers.begin(), speakers.end(), word.speaker) == speakers.end())
-      speakers.push_back(word.speaker);
-  }
-  std::vector<std::string> people;
-  for (std::size_t i = 0; i < std::min(speakers.size(), kMaxRecapNames); ++i)
-    people.push_back(SpeakerName(names, speakers[i]));
-  if (speakers.size() > kMaxRecapNames)
-    people.push_back(std::to_string(speakers.size() - kMaxRecapNames) + " others");
-  std::vector<std::string> about(draft.subjects.begin(),
-                                 draft.subjects.begin() + static_cast<std::ptrdiff_t>(std::min(
-                                                              draft.subjects.size(), kMaxRecapSubjects)));
-  std::string recap = people.empty() ? "The meeting covered " + JoinList(about) + "."
-                                     : JoinList(people) + " met about " + JoinList(about) + ".";
-  const std::vector<Statement> statements = DistinctStatements(analysis, 0, analysis.sentences.size(), cache);
-  const std::vector<std::string> decided = TextsOf(statements, StatementKind::kDecision, kMaxRecapDecisions);
-  const std::vector<std::string> actions = TextsOf(statements, StatementKind::kAction, kMaxRecapActions);
-  if (!decided.empty()) recap += " Decided: " + JoinStatements(decided) + ".";
-  if (!actions.empty()) recap += " Actions: " + JoinStatements(actions) + ".";
+  std::string recap = Recap(words, names, draft.subjects, analysis, cache);
   draft.long_summary = SummaryMarkdown(recap, paragraphs);
   draft.short_summary = std::move(recap);
   return draft;

@@ -108,7 +108,14 @@ const Lexicon::Entry* Lexicon::Find(std::string_view lemma) const {
 
 Result<Lexicon> Lexicon::Load(const std::filesystem::path& dir) {
   Lexicon lexicon;
-  lexicon.lemmas_.reserve(90000);
+  REFLECTOR_TRY(lexicon.ReadIndexes(dir));
+  REFLECTOR_TRY(lexicon.ReadExceptions(dir));
+  REFLECTOR_TRY(lexicon.ReadTagCounts(dir));
+  return lexicon;
+}
+
+Status Lexicon::ReadIndexes(const std::filesystem::path& dir) {
+  lemmas_.reserve(90000);
   const std::pair<std::string_view, PartOfSpeech> indexes[] = {{"index.noun", PartOfSpeech::kNoun},
                                                                {"index.verb", PartOfSpeech::kVerb},
                                                                {"index.adj", PartOfSpeech::kAdjective},
@@ -118,12 +125,15 @@ Result<Lexicon> Lexicon::Load(const std::filesystem::path& dir) {
     ForEachLine(text, [&](std::string_view line) {
       if (line.empty() || line.front() == ' ') return;  // the licence text at the top
       const std::string_view lemma = FirstField(line);
-      if (IsPlainWord(lemma)) lexicon.lemmas_[std::string(lemma)].parts |= Bit(part);
+      if (IsPlainWord(lemma)) lemmas_[std::string(lemma)].parts |= Bit(part);
     });
   }
   for (std::string_view noun : kRecentNouns)
-    lexicon.lemmas_[std::string(noun)].parts |= Bit(PartOfSpeech::kNoun);
+    lemmas_[std::string(noun)].parts |= Bit(PartOfSpeech::kNoun);
+  return Ok();
+}
 
+Status Lexicon::ReadExceptions(const std::filesystem::path& dir) {
   const std::pair<std::string_view, std::size_t> exception_lists[] = {
       {"noun.exc", kNounSlot}, {"verb.exc", kVerbSlot}, {"adj.exc", kAdjectiveSlot}};
   for (const auto& [name, slot] : exception_lists) {
@@ -133,13 +143,16 @@ Result<Lexicon> Lexicon::Load(const std::filesystem::path& dir) {
       if (inflected.size() == line.size()) return;
       const std::string_view lemma = FirstField(line.substr(inflected.size() + 1));
       if (IsPlainWord(inflected) && IsPlainWord(lemma)) {
-        lexicon.exceptions_[slot].try_emplace(std::string(inflected), std::string(lemma));
+        exceptions_[slot].try_emplace(std::string(inflected), std::string(lemma));
       }
     });
   }
+  return Ok();
+}
 
-  // "sense_key sense_number tag_count", sense_key = "lemma%ss_type:...", ss_type 1 noun, 2 verb,
-  // 3 adjective, 4 adverb, 5 adjective satellite.
+// "sense_key sense_number tag_count", sense_key = "lemma%ss_type:...", ss_type 1 noun, 2 verb,
+// 3 adjective, 4 adverb, 5 adjective satellite.
+Status Lexicon::ReadTagCounts(const std::filesystem::path& dir) {
   REFLECTOR_ASSIGN_OR_RETURN(std::string counts, ReadFile(dir / "cntlist.rev"));
   ForEachLine(counts, [&](std::string_view line) {
     const std::size_t percent = line.find('%');
@@ -148,27 +161,16 @@ Result<Lexicon> Lexicon::Load(const std::filesystem::path& dir) {
         percent + 1 >= line.size()) {
       return;
     }
-    auto it = lexicon.lemmas_.find(line.substr(0, percent));
-    if (it == lexicon.lemmas_.end()) return;
+    auto it = lemmas_.find(line.substr(0, percent));
+    if (it == lemmas_.end()) return;
     std::uint32_t uses = 0;
     const std::string_view number = line.substr(last_space + 1);
     std::from_chars(number.data(), number.data() + number.size(), uses);
-    switch (line[percent + 1]) {
-      case '1':
-        it->second.uses[kNounSlot] += uses;
-        break;
-      case '2':
-        it->second.uses[kVerbSlot] += uses;
-        break;
-      case '3':
-      case '5':
-        it->second.uses[kAdjectiveSlot] += uses;
-        break;
-      default:
-        break;
-    }
+    const char type = line[percent + 1];
+    const std::size_t slot = type == '1' ? kNounSlot : type == '2' ? kVerbSlot : kAdjectiveSlot;
+    if (type == '1' || type == '2' || type == '3' || type == '5') it->second.uses[slot] += uses;
   });
-  return lexicon;
+  return Ok();
 }
 
 const Lexicon::Entry* Lexicon::FindAs(std::string_view word, PartOfSpeech part) const {

@@ -72,6 +72,9 @@ class Lexicon {
   using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
   using Exceptions = std::unordered_map<std::string, std::string, Hash, std::equal_to<>>;
 
+  Status ReadIndexes(const std::filesystem::path& dir);
+  Status ReadExceptions(const std::filesystem::path& dir);
+  Status ReadTagCounts(const std::filesystem::path& dir);
   const Entry* Find(std::string_view lemma) const;
   const Entry* FindAs(std::string_view word, PartOfSpeech part) const;
 
