@@ -2,7 +2,7 @@
 // The offline backend: topics, titles and summaries built from the words themselves, with no
 // model. Titles are noun phrases picked out of what was said (key phrases, phrases.hpp), checked
 // against WordNet so that they never end in a verb; summaries quote cleaned key sentences and
-// list the decisions and actions people stated (sentences.hpp). Deterministic (the same input
+// list the decisions and actions people stated (sentences.hpp, statements.hpp). Deterministic (the same input
 // gives the same output, byte for byte) and thread-safe. The algorithm is described in
 // ../README.md; change kModel whenever its output changes.
 //
@@ -43,8 +43,8 @@ class ExtractiveSummarizer final : public Summarizer {
   Result<TopicDraft> DescribeTopic(std::span<const Word> chunk, const SpeakerNames& names,
                                    std::stop_token stop) override;
 
-  // The key phrase of the topics' titles and summaries that runs through most of them, as a
-  // well-formed noun-phrase title; the only topic's title when there is one.
+  // The topic title that runs through most topics (its words in their titles and summaries),
+  // the opening topic counting more; the only topic's title when there is one. Title case.
   Result<std::string> Title(std::span<const TopicDraft> topics, std::stop_token stop) override;
 
   // Subjects: the distinct topic titles (at most kMaxSubjects, the longest topics when there are

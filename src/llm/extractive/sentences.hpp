@@ -1,9 +1,9 @@
 #pragma once
 // Sentences of a recognised transcript, cleaned for quoting (statements.hpp finds the decisions
-// and actions stated in them). Recognisers give lower-case words without punctuation, so a sentence is what
-// one speaker says between pauses (kSentencePauseSeconds, text.hpp); it is cleaned of hesitations ("um"),
-// stuttered repeats ("the the") and recogniser markers, and rendered with a capital letter and a
-// full stop. Not thread-safe (the TermCache is per call).
+// and actions stated in them). Recognisers give lower-case words without punctuation, so a
+// sentence is what one speaker says between pauses (kSentencePauseSeconds, text.hpp); it is
+// cleaned of hesitations ("um"), stuttered repeats ("the the"), recogniser markers and split
+// compounds, and rendered with a capital letter. Not thread-safe (the TermCache is per call).
 
 #include <cstddef>
 #include <span>
