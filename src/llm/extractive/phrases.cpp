@@ -343,7 +343,11 @@ std::vector<Token> PhraseFinder::AddRuns(std::size_t index, std::size_t cue) {
     std::span<const Token> nouns = NounPrefix(run, run.size());
     if (!nouns.empty()) last_run_.assign(nouns.begin(), nouns.end());
     if (run.back().role == Role::kNoun && end < tokens.size() &&
-        (tokens[end].term == "of" || tokens[end].term == "for")) {
+        (tokens[end].term == "of" ||
+         // "budget for the project"; without a determiner "for" mostly belongs to a verb ("ask
+         // the city for bags").
+         (tokens[end].term == "for" && end + 1 < tokens.size() &&
+          OfDeterminers().contains(tokens[end + 1].term)))) {
       std::size_t next = end + 1;
       std::string joiner(tokens[end].term);
       if (next < tokens.size() && OfDeterminers().contains(tokens[next].term)) {
