@@ -36,6 +36,17 @@ target_link_libraries(reflector_soci INTERFACE
   ${SOCI_CORE_LIBRARY} ${SOCI_SQLITE3_LIBRARY} ${SOCI_POSTGRESQL_LIBRARY}
   PostgreSQL::PostgreSQL SQLite::SQLite3)
 
+# libstemmer (Snowball stemmers, libstemmer-dev) ships neither a CMake config nor a .pc file.
+find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
+find_library(STEMMER_LIBRARY stemmer REQUIRED)
+add_library(reflector_stemmer INTERFACE)
+target_include_directories(reflector_stemmer SYSTEM INTERFACE ${STEMMER_INCLUDE_DIR})
+target_link_libraries(reflector_stemmer INTERFACE ${STEMMER_LIBRARY})
+
+# WordNet's word lists (wordnet-base) are data files read at run time, not linked: only their
+# directory is recorded, as the default the offline summariser reads them from.
+set(REFLECTOR_WORDNET_DIR "/usr/share/wordnet" CACHE PATH "Directory of WordNet's index.noun etc. (wordnet-base)")
+
 if(REFLECTOR_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

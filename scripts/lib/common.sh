@@ -20,6 +20,7 @@ REFLECTOR_BUILD_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev
   libsoci-dev libpq-dev libsqlite3-dev
+  libstemmer-dev wordnet-base
   libgtest-dev libgmock-dev libbenchmark-dev
   flite sox time clang-format clang-tidy python3 ccache
 )

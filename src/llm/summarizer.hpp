@@ -5,7 +5,7 @@
 // Backends (sibling folders): extractive/ (offline, deterministic, from the words themselves;
 // used when no LLM is configured) and openai/ (any OpenAI-compatible chat completions server).
 //
-// The pipeline's side of the contract: it chunks the words with ChunkForTopics (text.hpp) and
+// The pipeline's side of the contract: it splits the words into topics with SplitTopics (text.hpp) and
 // calls DescribeTopic once per chunk, concurrently; it passes the topics in timeline order to
 // Title and Summarize; it uses "Untitled Meeting" itself when there are no topics. Results may be
 // cached under a hash of the input, Backend() and Model().
@@ -37,7 +37,7 @@ using SpeakerNames = std::map<int, std::string>;
 
 // What a backend says about one chunk of the transcript.
 struct TopicDraft {
-  std::string title;    // a short title, already passed through CleanTitle
+  std::string title;    // a short title in title case (CleanTitle or, extractive, TitleCase)
   std::string summary;  // at most about two sentences
 };
 
@@ -64,7 +64,7 @@ class Summarizer {
   virtual Result<TopicDraft> DescribeTopic(std::span<const Word> chunk, const SpeakerNames& names,
                                            std::stop_token stop) = 0;
 
-  // The meeting title (at most kMaxTitleWords words, CleanTitle applied) from the topics in
+  // The meeting title (at most kMaxTitleWords words, in title case) from the topics in
   // timeline order. No topics (or only untitled ones) give "".
   virtual Result<std::string> Title(std::span<const TopicDraft> topics, std::stop_token stop) = 0;
 
@@ -73,7 +73,7 @@ class Summarizer {
   virtual Result<SummaryDraft> Summarize(std::span<const TopicDraft> topics, std::span<const Word> words,
                                          const SpeakerNames& names, std::stop_token stop) = 0;
 
-  // Backend name ("extractive") and model identifier ("extractive-v1"); both are part of any
+  // Backend name ("extractive") and model identifier ("extractive-v2"); both are part of any
   // cache key, so a backend changes Model() whenever its output for the same input changes.
   virtual std::string_view Backend() const = 0;
   virtual std::string_view Model() const = 0;

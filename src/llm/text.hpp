@@ -18,6 +18,12 @@ namespace reflector::llm {
 // A gap between two words of one speaker longer than this (seconds) starts a new turn.
 inline constexpr double kTurnPauseSeconds = 0.7;
 
+// A gap between two words of one speaker longer than this (seconds) ends a sentence.
+// Recognisers give no punctuation, but PocketSphinx attributes silence to the words around it,
+// so a gap in its timings is a real pause: 0.07-0.2 s at a full stop or comma in the recognised
+// flite speech of bench/summaries, 0-0.05 s inside a clause.
+inline constexpr double kSentencePauseSeconds = 0.06;
+
 // Consecutive words of one speaker without a long pause.
 struct Segment {
   int speaker = 0;
@@ -44,6 +50,38 @@ std::string JoinWords(std::span<const Word> words);
 // counts as 1.
 std::vector<std::vector<Word>> ChunkForTopics(std::span<const Word> words, int chunk_words = 300,
                                               std::size_t min_chars = 750);
+
+// Splits `words` into topics where the subject changes (lexical cohesion, after Hearst's
+// TextTiling; implemented in topic_split.cpp): the words said just before and just after each
+// sentence start are compared, and the meeting is cut where they have least in common relative
+// to the peaks around it. This is what the pipeline uses for every backend; ChunkForTopics is the
+// original's fixed-size split.
+struct TopicSplitOptions {
+  // No topic has fewer words, unless the whole meeting has fewer than twice as many.
+  std::size_t min_topic_words = 120;
+  // A stretch longer than this is cut at its weakest point even without a clear change of
+  // subject, so that every topic fits an LLM prompt.
+  std::size_t max_topic_words = 800;
+  // Words compared on each side of a candidate boundary.
+  std::size_t window_words = 100;
+  // A boundary is a gap whose depth (how far the similarity there falls below the peaks on both
+  // sides) is at least mean + depth_factor × standard deviation of all depths.
+  double depth_factor = 0.5;
+  // A pause longer than this (seconds) ends a sentence; speaker changes always do. Boundaries
+  // fall only between sentences.
+  double sentence_pause_seconds = kSentencePauseSeconds;
+};
+
+// Splits `words` (in timeline order) into topics: every word lands in exactly one topic, in
+// order; no words give no topics. Candidate boundaries are the starts of sentences; the stems of
+// content words (terms.hpp, Snowball English) are compared with the cosine of their counts in
+// `window_words`-word windows, smoothed over three gaps.
+std::vector<std::vector<Word>> SplitTopics(std::span<const Word> words,
+                                           const TopicSplitOptions& options = {});
+
+// The start index of every sentence of `words` (first 0): a sentence ends when the speaker
+// changes or after a pause longer than `pause_seconds`. No words give no sentences.
+std::vector<std::size_t> SentenceStarts(std::span<const Word> words, double pause_seconds);
 
 // The original's title rule: strip surrounding '"' and '\'' characters, split on whitespace,
 // capitalise the first word and every word longer than 3 code points (first letter upper, the

@@ -5,61 +5,47 @@
 #include <string>
 #include <vector>
 
-#include "llm/extractive/salience.hpp"
+#include "llm/extractive/phrases.hpp"
 #include "llm/text.hpp"
+#include "transcript_builder.hpp"
 
 namespace reflector::llm {
 namespace {
+
+using testing::RequireWordNet;
+using testing::TranscriptBuilder;
 
 constexpr int kAlice = 0;
 constexpr int kBob = 1;
 constexpr int kCarol = 2;
 
-// Builds a transcript turn by turn: words 0.3 s apart, turns 1 s apart.
-class Transcript {
- public:
-  Transcript& Say(int speaker, std::string_view text) {
-    for (std::string_view word : SplitWords(text)) {
-      words_.push_back(Word{std::string(word), clock_, clock_ + 0.25, speaker});
-      clock_ += 0.3;
-    }
-    clock_ += 1.0;
-    return *this;
-  }
-  const std::vector<Word>& words() const { return words_; }
-
- private:
-  std::vector<Word> words_;
-  double clock_ = 0;
-};
-
 std::vector<Word> BudgetSection() {
-  return Transcript()
-      .Say(kAlice, "okay everyone let's start with the budget for the next quarter")
-      .Say(kBob, "the marketing budget is already over by ten percent")
-      .Say(kAlice, "then we need to cut the travel budget and the marketing spend")
-      .Say(kCarol, "i agree the travel budget can go down but marketing needs the spend for the launch")
-      .Say(kBob, "fine we cut travel by twenty percent and keep marketing spend flat")
+  return TranscriptBuilder()
+      .Say(kAlice, "okay everyone, let us start with the budget for the next quarter.")
+      .Say(kBob, "the marketing budget is already over by ten percent.")
+      .Say(kAlice, "then we need to cut the travel budget and the marketing spend.")
+      .Say(kCarol, "i agree. the travel budget can go down, but marketing needs the spend for the launch.")
+      .Say(kBob, "fine. so we cut the travel budget by twenty percent and keep the marketing budget flat.")
       .words();
 }
 
 std::vector<Word> ScheduleSection() {
-  return Transcript()
-      .Say(kCarol, "next the launch schedule the release date is march fifteenth")
-      .Say(kAlice, "can engineering hit the march release date")
-      .Say(kBob, "the schedule is tight we need two more weeks of testing")
-      .Say(kCarol, "then we move the release date to april first and tell the customers")
-      .Say(kAlice, "agreed the release moves to april")
+  return TranscriptBuilder()
+      .Say(kCarol, "next, the launch schedule. the release date is march fifteenth.")
+      .Say(kAlice, "can engineering hit the march release date?")
+      .Say(kBob, "the schedule is tight. we need two more weeks of testing.")
+      .Say(kCarol, "then we move the release date to april first. i will tell the customers.")
+      .Say(kAlice, "agreed. the release date moves to april.")
       .words();
 }
 
 std::vector<Word> HiringSection() {
-  return Transcript()
-      .Say(kBob, "last item hiring we have budget for two engineers")
-      .Say(kCarol, "we interviewed five candidates for the engineer roles")
-      .Say(kAlice, "the two strongest candidates both know the backend well")
-      .Say(kBob, "let's send offers to both candidates this week")
-      .Say(kCarol, "i will send the offers and schedule the onboarding")
+  return TranscriptBuilder()
+      .Say(kBob, "last item, hiring. we have budget for two engineers.")
+      .Say(kCarol, "we interviewed five candidates for the engineer roles.")
+      .Say(kAlice, "the two strongest candidates both know the backend well.")
+      .Say(kBob, "let us send offers to both candidates this week.")
+      .Say(kCarol, "i will send the offers and schedule the onboarding.")
       .words();
 }
 
@@ -83,19 +69,12 @@ bool IsValidUtf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    if (lead < 0x80) {
-      length = 1;
-    } else if ((lead & 0xE0U) == 0xC0U) {
-      length = 2;
-    } else if ((lead & 0xF0U) == 0xE0U) {
-      length = 3;
-    } else if ((lead & 0xF8U) == 0xF0U) {
-      length = 4;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
+    std::size_t length = lead < 0x80               ? 1
+                         : (lead & 0xE0U) == 0xC0U ? 2
+                         : (lead & 0xF0U) == 0xE0U ? 3
+                         : (lead & 0xF8U) == 0xF0U ? 4
+                                                   : 0;
+    if (length == 0 || i + length > text.size()) return false;
     for (std::size_t k = 1; k < length; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) return false;
     }
@@ -104,25 +83,12 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-std::size_t Occurrences(std::string_view text, std::string_view needle) {
-  std::size_t count = 0;
-  for (std::size_t at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1))
-    ++count;
-  return count;
-}
-
-// Every word of `title` is a content word, apart from the list joiner "and".
-void ExpectOnlyContentWords(std::string_view title) {
-  for (std::string_view word : SplitWords(title)) {
-    std::string term;
-    NormalizeTerm(word, term);
-    if (term == "and") continue;
-    EXPECT_TRUE(IsContentTerm(term)) << "'" << word << "' in '" << title << "'";
-  }
-}
-
 class ExtractiveSummarizerTest : public ::testing::Test {
  protected:
+  void SetUp() override {
+    lexicon_ = RequireWordNet();
+    ASSERT_TRUE(lexicon_);
+  }
   TopicDraft Describe(std::span<const Word> chunk) {
     Result<TopicDraft> topic = summarizer_.DescribeTopic(chunk, kNames, {});
     EXPECT_TRUE(topic.ok()) << topic.error().Describe();
@@ -131,158 +97,118 @@ class ExtractiveSummarizerTest : public ::testing::Test {
   std::vector<TopicDraft> MeetingTopics() {
     return {Describe(BudgetSection()), Describe(ScheduleSection()), Describe(HiringSection())};
   }
+  void ExpectWellFormed(std::string_view title) {
+    EXPECT_EQ(TitleShapeProblem(title, *lexicon_), std::nullopt) << title;
+  }
 
+  std::shared_ptr<const Lexicon> lexicon_;
   ExtractiveSummarizer summarizer_;
 };
 
 TEST_F(ExtractiveSummarizerTest, NamesItsBackendAndModel) {
   EXPECT_EQ(summarizer_.Backend(), "extractive");
-  EXPECT_EQ(summarizer_.Model(), "extractive-v1");
+  EXPECT_EQ(summarizer_.Model(), "extractive-v2");
 }
 
-TEST_F(ExtractiveSummarizerTest, TopicOfASmallExchangeIsExact) {
-  const std::vector<Word> chunk = Transcript()
-                                      .Say(kAlice, "we should cut the travel budget")
-                                      .Say(kBob, "yes cut travel")
-                                      .Say(kCarol, "lunch was nice")
-                                      .words();
-  // "cut" and "travel": twice each by two speakers; "budget" and "lunch" once. Bob's turn is the
-  // densest; Alice's is the best turn of another speaker. Both fit whole, in spoken order.
-  const TopicDraft topic = Describe(chunk);
-  EXPECT_EQ(topic.title, "Cut Travel");
-  EXPECT_EQ(topic.summary, "Alice said \"we should cut the travel budget\". Bob said \"yes cut travel\".");
-}
-
-TEST_F(ExtractiveSummarizerTest, TopicTitlesNameTheSalientWordsInSpokenOrder) {
+TEST_F(ExtractiveSummarizerTest, TopicTitlesAreNounPhrasesNamingTheSubject) {
   const TopicDraft budget = Describe(BudgetSection());
-  EXPECT_EQ(budget.title, "Budget Marketing Travel Spend");
   const TopicDraft schedule = Describe(ScheduleSection());
-  EXPECT_EQ(schedule.title, "Release Date March April");
   const TopicDraft hiring = Describe(HiringSection());
-  EXPECT_NE(hiring.title.find("Candidates"), std::string::npos) << hiring.title;
-  for (const TopicDraft& topic : {budget, schedule, hiring}) {
-    const std::size_t words = SplitWords(topic.title).size();
-    EXPECT_GE(words, 2U) << topic.title;
-    EXPECT_LE(words, 4U) << topic.title;
-    ExpectOnlyContentWords(topic.title);
-    EXPECT_EQ(topic.title, CleanTitle(topic.title));
-  }
+  EXPECT_EQ(budget.title, "Travel Budget");
+  EXPECT_EQ(schedule.title, "Release Date");
+  EXPECT_EQ(hiring.title, "Candidates for the Engineer Roles");
+  for (const TopicDraft& topic : {budget, schedule, hiring})
+    ExpectWellFormed(topic.title);
 }
 
-TEST_F(ExtractiveSummarizerTest, TopicSummaryQuotesAtMostTwoTurnsWithinTheCap) {
-  for (const auto& section : {BudgetSection(), ScheduleSection(), HiringSection()}) {
-    const TopicDraft topic = Describe(section);
-    EXPECT_LE(CodePointCount(topic.summary), 300U) << topic.summary;
-    const std::size_t sentences = Occurrences(topic.summary, "\".");
-    EXPECT_GE(sentences, 1U) << topic.summary;
-    EXPECT_LE(sentences, 2U) << topic.summary;
-    EXPECT_TRUE(topic.summary.starts_with("Alice said \"") || topic.summary.starts_with("Bob said \"") ||
-                topic.summary.starts_with("Carol said \""))
-        << topic.summary;
-  }
-  // The budget section's densest turn mentions the budget.
-  EXPECT_NE(Describe(BudgetSection()).summary.find("budget"), std::string::npos);
-}
-
-TEST_F(ExtractiveSummarizerTest, LongTurnsAreQuotedByTheirDensestExcerpt) {
-  Transcript transcript;
-  std::string filler;
-  for (int i = 0; i < 60; ++i)
-    filler += "and then we went over some other stuff again ";
-  transcript.Say(kAlice, filler + "the hiring plan needs two hiring managers for hiring " + filler);
-  const TopicDraft topic = Describe(transcript.words());
-  // "hiring" is said three times; "managers" is the best of the words said once.
-  EXPECT_EQ(topic.title, "Hiring Managers");
-  EXPECT_LE(CodePointCount(topic.summary), 300U);
-  EXPECT_EQ(Occurrences(topic.summary, "\"."), 1U) << topic.summary;  // one speaker: one quote
-  EXPECT_NE(topic.summary.find("the hiring plan needs two hiring managers for hiring"), std::string::npos)
-      << topic.summary;
-  EXPECT_TRUE(topic.summary.starts_with("Alice said \"\u2026")) << topic.summary;
-  EXPECT_TRUE(topic.summary.ends_with("\u2026\".")) << topic.summary;
+TEST_F(ExtractiveSummarizerTest, TopicSummaryQuotesAKeySentenceAndTheDecision) {
+  const TopicDraft budget = Describe(BudgetSection());
+  EXPECT_EQ(
+      budget.summary,
+      "Alice: \"Then we need to cut the travel budget and the marketing spend.\" Decided: we cut the travel "
+      "budget by twenty percent and keep the marketing budget flat.");
+  EXPECT_LE(CodePointCount(budget.summary), 300U);
 }
 
 TEST_F(ExtractiveSummarizerTest, ChunkWithoutContentWordsGetsAGenericTitle) {
-  const std::vector<Word> chunk = Transcript().Say(kAlice, "yeah okay").Say(kBob, "right so yes").words();
+  const std::vector<Word> chunk =
+      TranscriptBuilder().Say(kAlice, "yeah okay").Say(kBob, "right so yes").words();
   const TopicDraft topic = Describe(chunk);
   EXPECT_EQ(topic.title, "General Discussion");
-  EXPECT_EQ(topic.summary, "Alice said \"yeah okay\".");
+  EXPECT_EQ(topic.summary, "Alice: \"Yeah okay.\"");
 }
 
 TEST_F(ExtractiveSummarizerTest, UnknownSpeakersAreNumbered) {
-  const std::vector<Word> chunk = Transcript().Say(7, "budget budget review").words();
+  const std::vector<Word> chunk =
+      TranscriptBuilder().Say(7, "the budget review is done. the budget review was fine.").words();
   Result<TopicDraft> topic = summarizer_.DescribeTopic(chunk, {}, {});
   ASSERT_TRUE(topic.ok());
   EXPECT_EQ(topic->title, "Budget Review");
-  EXPECT_EQ(topic->summary, "Speaker 7 said \"budget budget review\".");
+  EXPECT_TRUE(topic->summary.starts_with("Speaker 7: \"The budget review")) << topic->summary;
 }
 
-TEST_F(ExtractiveSummarizerTest, MeetingTitleCombinesTopicTitles) {
+TEST_F(ExtractiveSummarizerTest, MeetingTitleIsTheKeyPhraseRunningThroughTheTopics) {
   Result<std::string> title = summarizer_.Title(MeetingTopics(), {});
   ASSERT_TRUE(title.ok()) << title.error().Describe();
-  // No title shares a word with another, so the earliest ones that fit in 10 words are kept.
-  EXPECT_EQ(*title, "Budget Marketing Travel Spend and Release Date March April");
-  EXPECT_LE(SplitWords(*title).size(), kMaxTitleWords);
-  ExpectOnlyContentWords(*title);
+  EXPECT_EQ(*title, "Travel Budget");
+  ExpectWellFormed(*title);
+
+  const std::vector<TopicDraft> one = {{"Crash Reports", "Tom: \"The crash reports arrive every morning.\""}};
+  EXPECT_EQ(summarizer_.Title(one, {}).value(), "Crash Reports");
+  // A title from another backend is title-cased.
+  const std::vector<TopicDraft> lower = {{"crash reports", ""}, {"crash reports", ""}};
+  EXPECT_EQ(summarizer_.Title(lower, {}).value(), "Crash Reports");
 }
 
-TEST_F(ExtractiveSummarizerTest, MeetingTitlePrefersSharedThemesAndStaysInTimelineOrder) {
-  const std::vector<TopicDraft> topics = {
-      {"Lunch Order", ""},   {"Budget Travel", ""}, {"Office Plants", ""}, {"Budget Marketing", ""}, {"", ""},
-      {"Hiring Budget", ""}, {"travel budget", ""},  // the same subject as "Budget Travel": named once
-  };
-  Result<std::string> title = summarizer_.Title(topics, {});
-  ASSERT_TRUE(title.ok());
-  EXPECT_EQ(*title, "Budget Travel, Budget Marketing and Hiring Budget");
-
-  // A single very long title is cut to 10 words.
-  const std::vector<TopicDraft> long_title = {
-      {"one two three four five six seven eight nine ten eleven twelve", ""}};
-  EXPECT_EQ(summarizer_.Title(long_title, {}).value(), "One two Three Four Five six Seven Eight Nine ten");
-}
-
-TEST_F(ExtractiveSummarizerTest, SummaryMarkdownLayoutIsExact) {
-  const std::vector<TopicDraft> topics = {
-      {"Budget Cuts", "Alice said \"cut travel\"."},
-      {"Launch Schedule", "Bob said \"april\"."},
-      {"cuts to the budget", "Carol said \"agreed\"."},  // the same content words: one subject
-  };
-  const std::vector<Word> words =
-      Transcript().Say(kAlice, "cut travel").Say(kBob, "april").Say(kCarol, "ok").words();
-  const SpeakerNames names = {{kAlice, "Alice"}, {kBob, "Bob"}};  // Carol's name is unknown
-  Result<SummaryDraft> draft = summarizer_.Summarize(topics, words, names, {});
+TEST_F(ExtractiveSummarizerTest, RecapSaysWhoMetAboutWhatAndWhatTheyDecided) {
+  const std::vector<Word> words = WholeMeeting();
+  std::vector<TopicDraft> topics;
+  for (const auto& chunk : SplitTopics(words))
+    topics.push_back(Describe(chunk));
+  Result<SummaryDraft> draft = summarizer_.Summarize(topics, words, kNames, {});
   ASSERT_TRUE(draft.ok()) << draft.error().Describe();
-  const std::string recap =
-      "Alice, Bob and Speaker 2 talked about Budget Cuts and Launch Schedule. Alice spoke the most, 50% of "
-      "the "
-      "words.";
-  EXPECT_EQ(draft->short_summary, recap);
-  EXPECT_EQ(draft->long_summary, "# Quick recap\n\n" + recap +
-                                     "\n\n# Summary\n\n"
-                                     "**Budget Cuts**\nAlice said \"cut travel\". Carol said \"agreed\".\n\n"
-                                     "**Launch Schedule**\nBob said \"april\".\n");
-  EXPECT_EQ(draft->subjects, (std::vector<std::string>{"Budget Cuts", "Launch Schedule"}));
-  EXPECT_FALSE(draft->short_summary.starts_with("During the meeting"));
+  EXPECT_EQ(
+      draft->short_summary,
+      "Alice, Bob and Carol met about Travel Budget. Decided: we cut the travel budget by twenty percent and "
+      "keep the marketing budget flat; we move the release date to April first; we send offers to both "
+      "candidates this week. Actions: Carol will tell the customers; Carol will send the offers and schedule "
+      "the onboarding.");
+  EXPECT_TRUE(
+      draft->long_summary.starts_with("# Quick recap\n\n" + draft->short_summary + "\n\n# Summary\n\n**"));
+  // Key sentences are quoted with their speakers; decisions are listed, not quoted again.
+  EXPECT_NE(
+      draft->long_summary.find(
+          "**Travel Budget**\nBob: \"The marketing budget is already over by ten percent.\" Alice: \"Then we "
+          "need to cut the travel budget and the marketing spend.\""),
+      std::string::npos)
+      << draft->long_summary;
+  std::size_t mentions = 0;
+  for (std::size_t at = draft->long_summary.find("by twenty percent"); at != std::string::npos;
+       at = draft->long_summary.find("by twenty percent", at + 1)) {
+    ++mentions;
+  }
+  EXPECT_EQ(mentions, 2U) << draft->long_summary;  // in the recap and in the subject's "Decided:"
 }
 
-TEST_F(ExtractiveSummarizerTest, SummaryOfTheMeetingNamesParticipantsAndSubjects) {
+TEST_F(ExtractiveSummarizerTest, LongSummaryHasAParagraphPerTopic) {
+  const std::vector<Word> words = WholeMeeting();
+  // Topics as the pipeline makes them for a longer meeting: each section its own topic.
+  TopicSplitOptions options;
+  options.min_topic_words = 30;
   const std::vector<TopicDraft> topics = MeetingTopics();
-  Result<SummaryDraft> draft = summarizer_.Summarize(topics, WholeMeeting(), kNames, {});
-  ASSERT_TRUE(draft.ok()) << draft.error().Describe();
+  Result<SummaryDraft> draft = summarizer_.Summarize(topics, words, kNames, {});
+  ASSERT_TRUE(draft.ok());
+  // The pipeline's split of these 250 words is one topic, not three: paragraphs come from the drafts.
   ASSERT_EQ(draft->subjects.size(), 3U);
   for (std::size_t i = 0; i < topics.size(); ++i) {
     EXPECT_EQ(draft->subjects[i], topics[i].title);
-    EXPECT_NE(draft->long_summary.find("**" + topics[i].title + "**\n" + topics[i].summary + "\n"),
-              std::string::npos);
+    EXPECT_NE(draft->long_summary.find("**" + topics[i].title + "**\n" + topics[i].summary),
+              std::string::npos)
+        << draft->long_summary;
   }
-  EXPECT_TRUE(
-      draft->short_summary.starts_with("Alice, Bob and Carol talked about Budget Marketing Travel Spend, "))
-      << draft->short_summary;
-  EXPECT_TRUE(
-      draft->long_summary.starts_with("# Quick recap\n\n" + draft->short_summary + "\n\n# Summary\n\n**"));
-  EXPECT_TRUE(draft->long_summary.ends_with(".\n"));
 }
 
-TEST_F(ExtractiveSummarizerTest, AtMostSixSubjectsTheMostSharedInTimelineOrder) {
+TEST_F(ExtractiveSummarizerTest, AtMostSixSubjects) {
   const std::vector<TopicDraft> topics = {
       {"Budget Travel", "s1"},  {"Lunch Order", "s2"},   {"Budget Marketing", "s3"},
       {"Parking Spaces", "s4"}, {"Hiring Plan", "s5"},   {"Budget Review", "s6"},
@@ -291,9 +217,9 @@ TEST_F(ExtractiveSummarizerTest, AtMostSixSubjectsTheMostSharedInTimelineOrder) 
   Result<SummaryDraft> draft = summarizer_.Summarize(topics, {}, kNames, {});
   ASSERT_TRUE(draft.ok());
   EXPECT_EQ(draft->subjects, (std::vector<std::string>{"Budget Travel", "Lunch Order", "Budget Marketing",
-                                                       "Hiring Plan", "Budget Review", "Hiring Offers"}));
-  EXPECT_EQ(draft->long_summary.find("Parking Spaces"), std::string::npos);
-  EXPECT_TRUE(draft->short_summary.starts_with("The meeting covered Budget Travel, Lunch Order, "))
+                                                       "Parking Spaces", "Hiring Plan", "Budget Review"}));
+  EXPECT_TRUE(draft->short_summary.starts_with(
+      "The meeting covered Budget Travel, Lunch Order and Budget Marketing."))
       << draft->short_summary;
 }
 
@@ -342,9 +268,9 @@ TEST_F(ExtractiveSummarizerTest, NonAsciiWordsStayIntact) {
   const std::string cafe = "caf\xC3\xA9";                               // café
   const std::string zurich = "z\xC3\xBCrich";                           // zürich
   const std::string japanese = "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E";  // 日本語
-  Transcript transcript;
-  transcript.Say(kAlice, "the " + cafe + " in " + zurich + " opens")
-      .Say(kBob, "which " + cafe + " " + japanese + " " + japanese)
+  TranscriptBuilder transcript;
+  transcript.Say(kAlice, "the " + cafe + " in " + zurich + " opens at noon.")
+      .Say(kBob, "which " + cafe + " is " + japanese + " " + japanese + "?")
       .Say(kCarol, zurich + " " + cafe + " " + japanese);
   std::string long_turn;
   for (int i = 0; i < 120; ++i)
@@ -355,8 +281,7 @@ TEST_F(ExtractiveSummarizerTest, NonAsciiWordsStayIntact) {
   const TopicDraft topic = Describe(words);
   EXPECT_TRUE(IsValidUtf8(topic.title)) << topic.title;
   EXPECT_TRUE(IsValidUtf8(topic.summary)) << topic.summary;
-  EXPECT_NE(topic.title.find(japanese), std::string::npos) << topic.title;
-  EXPECT_NE(topic.title.find("Caf\xC3\xA9"), std::string::npos) << topic.title;
+  EXPECT_NE(topic.summary.find(cafe), std::string::npos) << topic.summary;
   EXPECT_LE(CodePointCount(topic.summary), 300U);
 
   const std::vector<TopicDraft> topics = {topic};
@@ -364,7 +289,7 @@ TEST_F(ExtractiveSummarizerTest, NonAsciiWordsStayIntact) {
   Result<SummaryDraft> draft = summarizer_.Summarize(topics, words, names, {});
   ASSERT_TRUE(draft.ok());
   EXPECT_TRUE(IsValidUtf8(draft->long_summary));
-  EXPECT_TRUE(draft->short_summary.starts_with("Ren\xC3\xA9, \xC3\x89lodie and Speaker 2 talked about "))
+  EXPECT_TRUE(draft->short_summary.starts_with("Ren\xC3\xA9, \xC3\x89lodie and Speaker 2 met about "))
       << draft->short_summary;
   EXPECT_TRUE(IsValidUtf8(summarizer_.Title(topics, {}).value()));
 }
@@ -387,6 +312,32 @@ TEST_F(ExtractiveSummarizerTest, StopRequestReturnsCancelled) {
   ASSERT_FALSE(draft.ok());
   EXPECT_EQ(draft.error().kind, ErrorKind::kCancelled);
   EXPECT_NE(draft.error().message.find("Summarize"), std::string::npos) << draft.error().message;
+}
+
+TEST_F(ExtractiveSummarizerTest, QuestionsAreQuotedAsQuestions) {
+  const std::vector<Word> chunk = TranscriptBuilder()
+                                      .Say(kAlice, "can you prepare the offer letter for the designer?")
+                                      .Say(kBob, "the offer letter for the designer is almost ready.")
+                                      .words();
+  const TopicDraft topic = Describe(chunk);
+  EXPECT_NE(topic.summary.find("\"Can you prepare the offer letter for the designer?\""), std::string::npos)
+      << topic.summary;
+}
+
+TEST(ExtractiveSummarizerWithoutWordNet, FailsNamingTheFileAndThePackage) {
+  ExtractiveOptions options;
+  options.wordnet_dir = std::filesystem::temp_directory_path() / "reflector-no-wordnet";
+  ExtractiveSummarizer summarizer(options);
+  const std::vector<Word> words = TranscriptBuilder().Say(kAlice, "the budget is fine.").words();
+  Result<TopicDraft> topic = summarizer.DescribeTopic(words, kNames, {});
+  ASSERT_FALSE(topic.ok());
+  EXPECT_EQ(topic.error().kind, ErrorKind::kNotFound);
+  EXPECT_FALSE(topic.error().retryable);
+  EXPECT_NE(topic.error().message.find("index.noun"), std::string::npos) << topic.error().message;
+  EXPECT_NE(topic.error().message.find("wordnet-base"), std::string::npos) << topic.error().message;
+  const std::vector<TopicDraft> topics = {{"Budget Review", ""}};
+  EXPECT_FALSE(summarizer.Title(topics, {}).ok());
+  EXPECT_FALSE(summarizer.Summarize(topics, words, kNames, {}).ok());
 }
 
 }  // namespace

@@ -181,7 +181,7 @@ TEST_F(TasksTest, TopicsTitleAndSummary) {
                                                                {"id":"p1","speaker":1,"name":"Bob","user_id":null}])"))
                   .ok());
   Json words = Json::array();
-  for (int i = 0; i < 650; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     words.push_back({{"text", "word" + std::to_string(i)},
                      {"start", i * 0.5},
                      {"end", i * 0.5 + 0.4},
@@ -191,12 +191,14 @@ TEST_F(TasksTest, TopicsTitleAndSummary) {
   auto topics = f.Run("detect_topics",
                       Json{{"transcript_id", id}, {"words_key", "merged.json"}, {"target_language", "en"}});
   ASSERT_TRUE(topics.ok()) << topics.error().message;
-  EXPECT_EQ((*topics)["topic_count"], 2);  // 300 + 350 (the short tail joins the last chunk)
+  // Words that share nothing: no change of subject, so only the 800-word cap splits them, at the
+  // sentence start nearest the middle (llm::SplitTopics).
+  EXPECT_EQ((*topics)["topic_count"], 2);
   EXPECT_EQ((*topics)["topics"][0]["title"], "Topic word0");
-  EXPECT_DOUBLE_EQ((*topics)["topics"][1]["timestamp"].get<double>(), 150.0);
+  EXPECT_DOUBLE_EQ((*topics)["topics"][1]["timestamp"].get<double>(), 250.0);
   store::Transcript stored = f.Transcript(id);
   ASSERT_EQ(stored.topics.size(), 2U);
-  EXPECT_EQ(stored.topics[0]["words"].size(), 300U);
+  EXPECT_EQ(stored.topics[0]["words"].size(), 500U);
   ASSERT_TRUE(stored.webvtt.has_value());
   EXPECT_EQ(stored.webvtt->rfind("WEBVTT\n\n00:00:00.000 --> ", 0), 0U) << *stored.webvtt;
   EXPECT_NE(stored.webvtt->find("<v Speaker1>word1"), std::string::npos);
@@ -209,7 +211,7 @@ TEST_F(TasksTest, TopicsTitleAndSummary) {
   EXPECT_EQ((*summary)["short_summary"], "Alice, Bob spoke.");
   stored = f.Transcript(id);
   EXPECT_EQ(stored.title, "Meeting About 2 Topics");
-  EXPECT_EQ(stored.long_summary, "# Quick recap\n\nAlice, Bob spoke 650 words.\n");
+  EXPECT_EQ(stored.long_summary, "# Quick recap\n\nAlice, Bob spoke 1000 words.\n");
   auto names = EventNames(id);
   for (const char* expected : {"TOPIC", "FINAL_TITLE", "FINAL_SHORT_SUMMARY", "FINAL_LONG_SUMMARY"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;

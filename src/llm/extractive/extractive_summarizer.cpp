@@ -1,28 +1,37 @@
 #include "llm/extractive/extractive_summarizer.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
-#include "llm/extractive/salience.hpp"
+#include "llm/extractive/phrases.hpp"
+#include "llm/extractive/sentences.hpp"
+#include "llm/extractive/statements.hpp"
+#include "llm/extractive/term_cache.hpp"
+#include "llm/extractive/word_lists.hpp"
+#include "llm/terms.hpp"
 #include "llm/text.hpp"
+
+#ifndef REFLECTOR_WORDNET_DIR
+#define REFLECTOR_WORDNET_DIR "/usr/share/wordnet"
+#endif
 
 namespace reflector::llm {
 namespace {
 
-constexpr std::size_t kMinTopicTitleTerms = 2;
-constexpr std::size_t kMaxTopicTitleTerms = 4;
-constexpr std::size_t kSalientTerms = 8;  // terms that make a turn representative
 constexpr std::size_t kMaxTopicSummaryChars = 300;
-constexpr std::size_t kMinQuoteChars = 40;  // a second quote shorter than this is left out
-constexpr std::size_t kMaxTitleTopics = 3;
 constexpr std::size_t kMaxParagraphChars = 600;
+constexpr std::size_t kKeySentencesPerSection = 3;
 constexpr std::size_t kMaxRecapNames = 8;
-constexpr std::size_t kStopCheckInterval = 4096;  // words between two looks at the stop token
+constexpr std::size_t kMaxRecapSubjects = 3;
+constexpr std::size_t kMaxRecapDecisions = 8;
+constexpr std::size_t kMaxRecapActions = 4;
+constexpr double kSameStatement = 0.5;  // statements sharing this share of their stems are one
 constexpr std::string_view kNoContentTitle = "General Discussion";
 constexpr std::string_view kEllipsis = "\u2026";
 
@@ -30,395 +39,415 @@ Error Stopped(std::string_view method) {
   return Error::Cancelled("extractive summarizer: " + std::string(method) + " stopped before it finished");
 }
 
-bool IsUtf8Start(char c) {
-  return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-}
-
-// `text` cut to at most `max_chars` code points, at a code point boundary.
-std::string TruncateCodePoints(std::string text, std::size_t max_chars) {
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (!IsUtf8Start(text[i])) continue;
-    if (count == max_chars) {
-      text.resize(i);
-      break;
-    }
-    ++count;
-  }
-  return text;
-}
-
 // "A", "A and B", "A, B and C".
-std::string JoinList(std::span<const std::string> items) {
+std::string JoinList(std::span<const std::string> items, std::string_view last_joiner = " and ") {
   std::string joined;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) joined += (i + 1 == items.size()) ? " and " : ", ";
+    if (i > 0) joined += (i + 1 == items.size()) ? std::string(last_joiner) : ", ";
     joined += items[i];
   }
   return joined;
 }
 
-// --- topics -------------------------------------------------------------------------------
-
-std::string TopicTitle(const TermTable& table, std::span<const std::size_t> ranked) {
-  std::vector<std::size_t> chosen;
-  for (std::size_t index : ranked) {
-    if (chosen.size() >= kMaxTopicTitleTerms) break;
-    // Words said once only fill the title up to its minimum length.
-    if (table.terms()[index].count < 2 && chosen.size() >= kMinTopicTitleTerms) break;
-    chosen.push_back(index);
+// `text` cut at a word boundary to at most `max_chars` code points, with an ellipsis when cut.
+std::string Shorten(const std::string& text, std::size_t max_chars) {
+  if (CodePointCount(text) <= max_chars) return text;
+  std::string shortened;
+  for (std::string_view word : SplitWords(text)) {
+    const std::size_t extra = (shortened.empty() ? 0 : 1) + CodePointCount(word);
+    if (CodePointCount(shortened) + extra + 1 > max_chars) break;
+    if (!shortened.empty()) shortened += ' ';
+    shortened += word;
   }
-  if (chosen.empty()) return std::string(kNoContentTitle);
-  std::sort(chosen.begin(), chosen.end(), [&](std::size_t a, std::size_t b) {
-    return table.terms()[a].first_position < table.terms()[b].first_position;
-  });
-  std::string title;
-  for (std::size_t index : chosen) {
-    if (!title.empty()) title += ' ';
-    title += table.terms()[index].term;
-  }
-  return CleanTitle(title);
+  return shortened + std::string(kEllipsis);
 }
 
-// Words [begin, end) of the chunk.
-struct WordRange {
+struct Analysis {
+  std::vector<Sentence> sentences;
+  KeyPhrases phrases;
+  std::vector<std::optional<Statement>> statements;  // per sentence
+};
+
+Analysis Analyse(std::span<const Word> words, const SpeakerNames& names, TermCache& cache) {
+  Analysis analysis;
+  analysis.sentences = SplitSentences(words, cache);
+  analysis.phrases = FindKeyPhrases(analysis.sentences, cache);
+  analysis.statements = FindStatements(analysis.sentences, names, cache);
+  return analysis;
+}
+
+// How much of what the key phrases are about a sentence says, per square root of its length.
+double SentenceScore(const Sentence& sentence, const KeyPhrases& phrases, TermCache& cache) {
+  std::unordered_set<std::string_view> seen;
+  double sum = 0;
+  for (const std::string& term : sentence.terms) {
+    const TermInfo& info = cache.Get(term);
+    if (info.stopword || !seen.insert(info.stem).second) continue;
+    auto it = phrases.stem_weights.find(info.stem);
+    if (it != phrases.stem_weights.end()) sum += it->second;
+  }
+  return sum / std::sqrt(static_cast<double>(sentence.terms.size()));
+}
+
+// Indices of the best `max` sentences in [begin, end) that read as sentences and state no
+// decision or action, in spoken order.
+std::vector<std::size_t> KeySentences(const Analysis& analysis, std::size_t begin, std::size_t end,
+                                      std::size_t max, TermCache& cache) {
+  std::vector<std::pair<double, std::size_t>> scored;
+  for (std::size_t i = begin; i < end; ++i) {
+    const Sentence& sentence = analysis.sentences[i];
+    // Decisions and actions are listed on their own, not quoted again.
+    if (analysis.statements[i] || !ReadsAsSentence(sentence.terms, cache)) continue;
+    scored.emplace_back(SentenceScore(sentence, analysis.phrases, cache), i);
+  }
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::size_t> chosen;
+  for (std::size_t i = 0; i < std::min(max, scored.size()); ++i)
+    chosen.push_back(scored[i].second);
+  std::sort(chosen.begin(), chosen.end());
+  return chosen;
+}
+
+std::string Quote(const Sentence& sentence, const SpeakerNames& names) {
+  std::span<const std::string> terms = QuotableTerms(sentence.terms);
+  if (terms.empty()) terms = sentence.terms;  // "yeah okay": nothing but markers
+  const bool question = !terms.empty() && words::IsQuestionStart(terms.front());
+  return SpeakerName(names, sentence.speaker) + ": \"" + RenderTerms(terms, names) +
+         (question ? "?\"" : ".\"");
+}
+
+// Distinct statements of sentences [begin, end), in spoken order. A statement that repeats an
+// earlier one (their common stems are kSameStatement of all their stems) is left out; a decision
+// replaces an action.
+std::vector<Statement> DistinctStatements(const Analysis& analysis, std::size_t begin, std::size_t end,
+                                          TermCache& cache) {
+  std::vector<Statement> kept;
+  std::vector<std::unordered_set<std::string>> stems_of;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (!analysis.statements[i]) continue;
+    const Statement& statement = *analysis.statements[i];
+    std::unordered_set<std::string> stems;
+    for (const std::string& term : statement.terms) {
+      const TermInfo& info = cache.Get(term);
+      if (!info.stopword) stems.insert(info.stem);
+    }
+    if (stems.empty()) continue;
+    bool repeated = false;
+    for (std::size_t k = 0; k < kept.size() && !repeated; ++k) {
+      std::size_t shared = 0;
+      for (const std::string& stem : stems)
+        shared += stems_of[k].count(stem);
+      const std::size_t both = stems.size() + stems_of[k].size() - shared;
+      if (static_cast<double>(shared) >= kSameStatement * static_cast<double>(both)) {
+        repeated = true;
+        if (kept[k].kind == StatementKind::kAction && statement.kind == StatementKind::kDecision) {
+          kept[k] = statement;
+          stems_of[k] = stems;
+        }
+      }
+    }
+    if (repeated) continue;
+    kept.push_back(statement);
+    stems_of.push_back(std::move(stems));
+  }
+  return kept;
+}
+
+// The texts of at most `max` statements of `kind`, in spoken order. When there are more, those
+// said in a recap come first (a recap lists what the people themselves found important), then
+// the earliest.
+std::vector<std::string> TextsOf(std::span<const Statement> statements, StatementKind kind, std::size_t max) {
+  std::vector<std::size_t> chosen;
+  for (bool recap : {true, false}) {
+    for (std::size_t i = 0; i < statements.size() && chosen.size() < max; ++i) {
+      if (statements[i].kind == kind && statements[i].recap == recap) chosen.push_back(i);
+    }
+  }
+  std::sort(chosen.begin(), chosen.end());
+  std::vector<std::string> texts;
+  for (std::size_t i : chosen)
+    texts.push_back(statements[i].text);
+  return texts;
+}
+
+std::string JoinStatements(std::span<const std::string> texts) {
+  std::string joined;
+  for (const std::string& text : texts) {
+    if (!joined.empty()) joined += "; ";
+    joined += text;
+  }
+  return joined;
+}
+
+// `title` without surrounding quotes, in title case; "" when it has no letter or digit.
+std::string NormalizedTitle(std::string_view title) {
+  std::string cleaned = TitleCase(CleanTitle(title));
+  const bool has_text = std::any_of(cleaned.begin(), cleaned.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c));
+  });
+  return has_text ? cleaned : "";
+}
+
+Result<TermCache> MakeCache(const Lexicon& lexicon, TermInfoStore& store) {
+  REFLECTOR_ASSIGN_OR_RETURN(Stemmer stemmer, Stemmer::English());
+  return TermCache(lexicon, std::move(stemmer), &store);
+}
+
+std::string TopicTitle(const Analysis& analysis, const Lexicon& lexicon) {
+  std::string title = BestTitle(analysis.phrases, lexicon);
+  return title.empty() ? std::string(kNoContentTitle) : title;
+}
+
+std::string TopicSummary(const Analysis& analysis, const SpeakerNames& names, TermCache& cache) {
+  const std::size_t count = analysis.sentences.size();
+  const std::vector<std::size_t> best = KeySentences(analysis, 0, count, count, cache);
+  std::vector<std::size_t> ranked = best;  // by score: recompute order
+  std::stable_sort(ranked.begin(), ranked.end(), [&](std::size_t a, std::size_t b) {
+    return SentenceScore(analysis.sentences[a], analysis.phrases, cache) >
+           SentenceScore(analysis.sentences[b], analysis.phrases, cache);
+  });
+  std::string first;
+  if (!ranked.empty()) {
+    first = Quote(analysis.sentences[ranked.front()], names);
+  } else if (count > 0) {
+    first = Quote(analysis.sentences.front(), names);
+  }
+  std::string second;
+  const std::vector<Statement> statements = DistinctStatements(analysis, 0, count, cache);
+  const std::vector<std::string> decisions = TextsOf(statements, StatementKind::kDecision, 1);
+  if (!decisions.empty()) {
+    second = "Decided: " + decisions.front() + ".";
+  } else {
+    for (std::size_t index : ranked) {
+      if (!ranked.empty() &&
+          analysis.sentences[index].speaker != analysis.sentences[ranked.front()].speaker) {
+        second = Quote(analysis.sentences[index], names);
+        break;
+      }
+    }
+  }
+  if (!second.empty() && CodePointCount(first) + 1 + CodePointCount(second) <= kMaxTopicSummaryChars) {
+    return first + " " + second;
+  }
+  return Shorten(first, kMaxTopicSummaryChars);
+}
+
+// Sentences [begin, end) of the analysis that belong to one topic.
+struct SentenceRange {
   std::size_t begin = 0;
   std::size_t end = 0;
 };
 
-// The run of words of `turn` with the highest salience whose text fits `max_chars` code points;
-// among equals the longest, then the earliest. A turn whose every word is longer than the
-// budget gives its first word (the caller truncates).
-WordRange BestWindow(std::span<const Word> chunk, const Segment& turn,
-                     std::span<const std::uint64_t> salience, std::size_t max_chars) {
-  const std::size_t first = turn.first_word;
-  const std::size_t last = first + turn.word_count;
-  std::size_t left = first;
-  std::uint64_t score = 0;
-  std::size_t chars = 0;
-  std::size_t non_empty = 0;
-  auto length = [&] { return non_empty == 0 ? 0 : chars + non_empty - 1; };
-  auto account = [&](std::size_t i, bool add) {
-    const std::size_t word_chars = CodePointCount(chunk[i].text);
-    const std::size_t present = chunk[i].text.empty() ? 0 : 1;
-    if (add) {
-      score += salience[i];
-      chars += word_chars;
-      non_empty += present;
-    } else {
-      score -= salience[i];
-      chars -= word_chars;
-      non_empty -= present;
-    }
-  };
-
-  std::optional<WordRange> best;
-  std::uint64_t best_score = 0;
-  std::size_t best_length = 0;
-  for (std::size_t right = first; right < last; ++right) {
-    account(right, true);
-    while (length() > max_chars && left < right)
-      account(left++, false);
-    if (length() > max_chars) continue;
-    if (!best || score > best_score || (score == best_score && length() > best_length)) {
-      best = WordRange{left, right + 1};
-      best_score = score;
-      best_length = length();
-    }
+std::vector<SentenceRange> SentenceRanges(std::span<const std::vector<Word>> sections,
+                                          const Analysis& analysis) {
+  std::vector<SentenceRange> ranges;
+  std::size_t word_end = 0;
+  std::size_t s = 0;
+  for (const auto& section : sections) {
+    word_end += section.size();
+    const std::size_t begin = s;
+    while (s < analysis.sentences.size() && analysis.sentences[s].first_word < word_end)
+      ++s;
+    ranges.push_back(SentenceRange{begin, s});
   }
-  return best.value_or(WordRange{first, first + 1});
+  return ranges;
 }
 
-// `Name said "excerpt".` with the excerpt at most `max_quote_chars` code points.
-std::string QuoteSentence(std::span<const Word> chunk, const Segment& turn,
-                          std::span<const std::uint64_t> salience, const std::string& name,
-                          std::size_t max_quote_chars) {
-  const std::size_t ellipsis_chars = 2 * CodePointCount(kEllipsis);
-  const std::size_t window_chars = max_quote_chars > ellipsis_chars ? max_quote_chars - ellipsis_chars : 1;
-  const WordRange window = BestWindow(chunk, turn, salience, window_chars);
-  std::string quote;
-  if (window.begin > turn.first_word) quote += kEllipsis;
-  quote += JoinWords(chunk.subspan(window.begin, window.end - window.begin));
-  if (window.end < turn.first_word + turn.word_count) quote += kEllipsis;
-  return name + " said \"" + TruncateCodePoints(std::move(quote), max_quote_chars) + "\".";
-}
-
-// Code points a quote sentence adds around its excerpt: `Name said "` and `".`.
-std::size_t QuoteOverhead(const std::string& name) {
-  return CodePointCount(name) + CodePointCount(" said \"") + CodePointCount("\".");
-}
-
-std::string TopicSummary(std::span<const Word> chunk, std::span<const Segment> turns,
-                         std::span<const std::uint64_t> salience, const SpeakerNames& names) {
-  std::vector<double> scores(turns.size(), 0.0);
-  for (std::size_t t = 0; t < turns.size(); ++t) {
-    std::uint64_t sum = 0;
-    for (std::size_t i = turns[t].first_word; i < turns[t].first_word + turns[t].word_count; ++i) {
-      sum += salience[i];
-    }
-    // Dividing by the square root favours dense turns without ignoring long ones.
-    scores[t] = static_cast<double>(sum) / std::sqrt(static_cast<double>(turns[t].word_count));
-  }
-  auto pick = [&](auto&& eligible) {
-    std::optional<std::size_t> chosen;
-    for (std::size_t t = 0; t < turns.size(); ++t) {
-      if (turns[t].text.empty() || !eligible(t)) continue;
-      if (!chosen || scores[t] > scores[*chosen]) chosen = t;
-    }
-    return chosen;
-  };
-  const std::optional<std::size_t> best = pick([](std::size_t) { return true; });
-  if (!best) return "";
-  std::optional<std::size_t> other =
-      pick([&](std::size_t t) { return turns[t].speaker != turns[*best].speaker && scores[t] > 0; });
-
-  const std::string best_name = SpeakerName(names, turns[*best].speaker);
-  std::string summary;
-  if (other) {
-    const std::string other_name = SpeakerName(names, turns[*other].speaker);
-    const std::size_t overhead = QuoteOverhead(best_name) + QuoteOverhead(other_name) + 1;
-    if (overhead + 2 * kMinQuoteChars <= kMaxTopicSummaryChars) {
-      const std::size_t quote_chars = (kMaxTopicSummaryChars - overhead) / 2;
-      const bool best_first = *best < *other;
-      const std::size_t a = best_first ? *best : *other;
-      const std::size_t b = best_first ? *other : *best;
-      summary = QuoteSentence(chunk, turns[a], salience, best_first ? best_name : other_name, quote_chars) +
-                " " +
-                QuoteSentence(chunk, turns[b], salience, best_first ? other_name : best_name, quote_chars);
-    } else {
-      other.reset();
-    }
-  }
-  if (!other) {
-    const std::size_t overhead = QuoteOverhead(best_name);
-    const std::size_t quote_chars = overhead + kMinQuoteChars <= kMaxTopicSummaryChars
-                                        ? kMaxTopicSummaryChars - overhead
-                                        : kMinQuoteChars;
-    summary = QuoteSentence(chunk, turns[*best], salience, best_name, quote_chars);
-  }
-  return TruncateCodePoints(std::move(summary), kMaxTopicSummaryChars);
-}
-
-// --- meeting ------------------------------------------------------------------------------
-
-// Per topic: how many other titled topics share each content word of its title, summed (0 for
-// untitled topics). Titles that share words with many others carry the meeting's main themes.
-std::vector<std::uint64_t> SharedTitleScores(std::span<const TopicDraft> topics) {
-  TermTable table;
-  std::vector<std::vector<std::size_t>> terms_of(topics.size());
-  for (std::size_t i = 0; i < topics.size(); ++i) {
-    for (std::string_view token : SplitWords(topics[i].title)) {
-      const std::size_t term = table.Find(token);
-      // Count each term once per topic.
-      if (term != TermTable::kNoTerm &&
-          std::find(terms_of[i].begin(), terms_of[i].end(), term) != terms_of[i].end()) {
-        continue;
-      }
-      const std::size_t added = table.Add(token, 0, i);
-      if (added != TermTable::kNoTerm) terms_of[i].push_back(added);
-    }
-  }
-  std::vector<std::uint64_t> scores(topics.size(), 0);
-  for (std::size_t i = 0; i < topics.size(); ++i) {
-    for (std::size_t term : terms_of[i])
-      scores[i] += table.terms()[term].count - 1;
-  }
-  return scores;
-}
-
-// Topics whose titles have the same content words, in any order and case ("Budget Travel",
-// "travel budget"), form one subject, named by its first title.
+// Topics with the same title, in timeline order.
 struct Subject {
   std::string title;
-  std::vector<std::size_t> topics;  // indices, in timeline order
-  std::uint64_t score = 0;
+  std::vector<std::size_t> topics;
+  std::size_t words = 0;  // of its topics, when they are known; else the number of topics
 };
 
-// The sorted content terms of `title`, or its lower-cased words when it has none.
-std::string SubjectKey(std::string_view title) {
-  std::vector<std::string> terms;
-  std::string term;
-  for (std::string_view token : SplitWords(title)) {
-    NormalizeTerm(token, term);
-    if (IsContentTerm(term)) terms.push_back(term);
-  }
-  if (terms.empty()) return AsciiLowerCase(title);
-  std::sort(terms.begin(), terms.end());
-  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
-  std::string key;
-  for (const std::string& t : terms) {
-    key += t;
-    key += ' ';
-  }
-  return key;
-}
-
-std::vector<Subject> GroupSubjects(std::span<const TopicDraft> topics) {
-  const std::vector<std::uint64_t> scores = SharedTitleScores(topics);
+// The subjects of `topics`, at most kMaxSubjects: the longest ones when there are more.
+std::vector<Subject> GroupSubjects(std::span<const TopicDraft> topics,
+                                   std::span<const std::vector<Word>> sections) {
   std::vector<Subject> subjects;
-  std::unordered_map<std::string, std::size_t> by_key;
-  for (std::size_t i = 0; i < topics.size(); ++i) {
-    std::string title = CleanTitle(topics[i].title);
+  std::unordered_map<std::string, std::size_t> by_title;
+  for (std::size_t t = 0; t < topics.size(); ++t) {
+    const std::string title = NormalizedTitle(topics[t].title);
     if (title.empty()) continue;
-    auto [it, inserted] = by_key.try_emplace(SubjectKey(title), subjects.size());
-    if (inserted) subjects.push_back(Subject{std::move(title), {}, 0});
-    Subject& subject = subjects[it->second];
-    subject.topics.push_back(i);
-    subject.score += scores[i];
+    auto [it, inserted] = by_title.try_emplace(AsciiLowerCase(title), subjects.size());
+    if (inserted) subjects.push_back(Subject{title, {}, 0});
+    subjects[it->second].topics.push_back(t);
+    subjects[it->second].words += sections.empty() ? 1 : sections[t].size();
   }
-  return subjects;
-}
-
-// At most `limit` subjects: the highest scores (earliest first among equals), in timeline order.
-std::vector<Subject> MostShared(std::vector<Subject> subjects, std::size_t limit) {
-  if (subjects.size() <= limit) return subjects;
+  if (subjects.size() <= kMaxSubjects) return subjects;
   std::vector<std::size_t> order(subjects.size());
   for (std::size_t i = 0; i < order.size(); ++i)
     order[i] = i;
   std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return subjects[a].score > subjects[b].score; });
-  order.resize(limit);
+                   [&](std::size_t a, std::size_t b) { return subjects[a].words > subjects[b].words; });
+  order.resize(kMaxSubjects);
   std::sort(order.begin(), order.end());
   std::vector<Subject> kept;
-  kept.reserve(limit);
   for (std::size_t i : order)
     kept.push_back(std::move(subjects[i]));
   return kept;
 }
 
-std::string Paragraph(std::span<const TopicDraft> topics, const Subject& subject) {
+// Up to kKeySentencesPerSection quoted key sentences per topic of the subject (at most
+// kMaxParagraphChars), then its decisions and actions.
+std::string Paragraph(const Subject& subject, std::span<const SentenceRange> ranges, const Analysis& analysis,
+                      const SpeakerNames& names, TermCache& cache) {
   std::string paragraph;
-  std::size_t chars = 0;
-  for (std::size_t i : subject.topics) {
-    const std::string& summary = topics[i].summary;
-    if (summary.empty()) continue;
-    const std::size_t summary_chars = CodePointCount(summary);
-    if (!paragraph.empty() && chars + 1 + summary_chars > kMaxParagraphChars) break;
-    if (!paragraph.empty()) {
-      paragraph += ' ';
-      ++chars;
+  auto add = [&](const std::string& text) { paragraph += (paragraph.empty() ? "" : " ") + text; };
+  std::vector<Statement> statements;
+  for (std::size_t t : subject.topics) {
+    for (std::size_t index :
+         KeySentences(analysis, ranges[t].begin, ranges[t].end, kKeySentencesPerSection, cache)) {
+      const std::string quote = Quote(analysis.sentences[index], names);
+      if (CodePointCount(paragraph) + 1 + CodePointCount(quote) > kMaxParagraphChars) break;
+      add(quote);
     }
-    paragraph += summary;
-    chars += summary_chars;
+    for (Statement& statement : DistinctStatements(analysis, ranges[t].begin, ranges[t].end, cache))
+      statements.push_back(std::move(statement));
   }
+  const std::vector<std::string> decided = TextsOf(statements, StatementKind::kDecision, kMaxRecapDecisions);
+  const std::vector<std::string> actions = TextsOf(statements, StatementKind::kAction, kMaxRecapActions);
+  if (!decided.empty()) add("Decided: " + JoinStatements(decided) + ".");
+  if (!actions.empty()) add("Actions: " + JoinStatements(actions) + ".");
   return paragraph;
 }
 
-struct Participant {
-  int speaker = 0;
-  std::size_t words = 0;
-};
+// Who met and about what; what they decided; who does what.
+std::string Recap(std::span<const Word> words, const SpeakerNames& names,
+                  std::span<const std::string> subjects, const Analysis& analysis, TermCache& cache) {
+  std::vector<int> speakers;
+  for (const Word& word : words) {
+    if (std::find(speakers.begin(), speakers.end(), word.speaker) == speakers.end())
+      speakers.push_back(word.speaker);
+  }
+  std::vector<std::string> people;
+  for (std::size_t i = 0; i < std::min(speakers.size(), kMaxRecapNames); ++i)
+    people.push_back(SpeakerName(names, speakers[i]));
+  if (speakers.size() > kMaxRecapNames)
+    people.push_back(std::to_string(speakers.size() - kMaxRecapNames) + " others");
+  const std::span<const std::string> about = subjects.first(std::min(subjects.size(), kMaxRecapSubjects));
+  std::string recap = people.empty() ? "The meeting covered " + JoinList(about) + "."
+                                     : JoinList(people) + " met about " + JoinList(about) + ".";
+  const std::vector<Statement> statements = DistinctStatements(analysis, 0, analysis.sentences.size(), cache);
+  const std::vector<std::string> decided = TextsOf(statements, StatementKind::kDecision, kMaxRecapDecisions);
+  const std::vector<std::string> actions = TextsOf(statements, StatementKind::kAction, kMaxRecapActions);
+  if (!decided.empty()) recap += " Decided: " + JoinStatements(decided) + ".";
+  if (!actions.empty()) recap += " Actions: " + JoinStatements(actions) + ".";
+  return recap;
+}
 
 }  // namespace
+
+std::filesystem::path ExtractiveOptions::DefaultWordNetDir() {
+  return REFLECTOR_WORDNET_DIR;
+}
+
+ExtractiveSummarizer::ExtractiveSummarizer(ExtractiveOptions options)
+    : options_(std::move(options)), terms_(std::make_unique<TermInfoStore>()) {}
+
+ExtractiveSummarizer::~ExtractiveSummarizer() = default;
+
+Result<std::shared_ptr<const Lexicon>> ExtractiveSummarizer::GetLexicon() const {
+  auto lexicon = SharedLexicon(options_.wordnet_dir);
+  if (!lexicon.ok()) return lexicon.error().WithContext("extractive summarizer");
+  return lexicon;
+}
 
 Result<TopicDraft> ExtractiveSummarizer::DescribeTopic(std::span<const Word> chunk, const SpeakerNames& names,
                                                        std::stop_token stop) {
   if (stop.stop_requested()) return Stopped("DescribeTopic");
+  REFLECTOR_ASSIGN_OR_RETURN(std::shared_ptr<const Lexicon> lexicon, GetLexicon());
   if (chunk.empty()) return TopicDraft{};
-
-  TermTable table;
-  std::vector<std::size_t> word_terms(chunk.size());
-  for (std::size_t i = 0; i < chunk.size(); ++i) {
-    if (i % kStopCheckInterval == 0 && stop.stop_requested()) return Stopped("DescribeTopic");
-    word_terms[i] = table.Add(chunk[i].text, chunk[i].speaker, i);
-  }
-  const std::vector<std::size_t> ranked = table.Ranked();
-
-  // Only the most salient terms make a turn representative.
-  std::vector<std::uint64_t> term_salience(table.terms().size(), 0);
-  for (std::size_t k = 0; k < std::min(kSalientTerms, ranked.size()); ++k) {
-    term_salience[ranked[k]] = table.terms()[ranked[k]].Weight();
-  }
-  std::vector<std::uint64_t> word_salience(chunk.size(), 0);
-  for (std::size_t i = 0; i < chunk.size(); ++i) {
-    if (word_terms[i] != TermTable::kNoTerm) word_salience[i] = term_salience[word_terms[i]];
-  }
-
-  const std::vector<Segment> turns = SpeakerTurns(chunk);
-  TopicDraft draft;
-  draft.title = TopicTitle(table, ranked);
-  draft.summary = TopicSummary(chunk, turns, word_salience, names);
-  return draft;
+  REFLECTOR_ASSIGN_OR_RETURN(TermCache cache, MakeCache(*lexicon, *terms_));
+  const Analysis analysis = Analyse(chunk, names, cache);
+  if (stop.stop_requested()) return Stopped("DescribeTopic");
+  return TopicDraft{TopicTitle(analysis, *lexicon), TopicSummary(analysis, names, cache)};
 }
 
 Result<std::string> ExtractiveSummarizer::Title(std::span<const TopicDraft> topics, std::stop_token stop) {
   if (stop.stop_requested()) return Stopped("Title");
-  std::vector<Subject> subjects = GroupSubjects(topics);
-  if (subjects.empty()) return std::string();
-
-  std::vector<std::size_t> order(subjects.size());
-  for (std::size_t i = 0; i < order.size(); ++i)
-    order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return subjects[a].score > subjects[b].score; });
-
-  std::vector<std::size_t> chosen;
-  std::size_t words = 0;
-  for (std::size_t i : order) {
-    if (chosen.size() >= kMaxTitleTopics) break;
-    const std::size_t title_words = SplitWords(subjects[i].title).size();
-    const std::size_t joiner_words = chosen.size() == 1 ? 1 : 0;  // the "and" of "A and B"
-    if (!chosen.empty() && words + joiner_words + title_words > kMaxTitleWords) continue;
-    chosen.push_back(i);
-    words += joiner_words + title_words;
-  }
-  std::sort(chosen.begin(), chosen.end());
+  REFLECTOR_ASSIGN_OR_RETURN(std::shared_ptr<const Lexicon> lexicon, GetLexicon());
   std::vector<std::string> titles;
-  for (std::size_t i : chosen)
-    titles.push_back(subjects[i].title);
-  return CleanTitle(LimitWords(JoinList(titles), kMaxTitleWords));
+  for (const TopicDraft& topic : topics) {
+    std::string title = NormalizedTitle(topic.title);
+    if (!title.empty() && std::find(titles.begin(), titles.end(), title) == titles.end()) {
+      titles.push_back(std::move(title));
+    }
+  }
+  if (titles.empty()) return std::string();
+  if (titles.size() == 1 && !TitleShapeProblem(titles.front(), *lexicon)) return titles.front();
+
+  // The topic title that runs through most topics: for each topic, the share of the title's
+  // words in its title and summary; the opening topic, which usually says what the meeting is
+  // for, counts one and a half more.
+  REFLECTOR_ASSIGN_OR_RETURN(TermCache cache, MakeCache(*lexicon, *terms_));
+  auto stems_of = [&](std::string_view text) {
+    std::unordered_set<std::string> stems;
+    for (std::string_view token : SplitWords(text)) {
+      const std::string term = NormalizedTerm(token);
+      if (!term.empty() && !cache.Get(term).stopword) stems.insert(cache.Get(term).stem);
+    }
+    return stems;
+  };
+  std::vector<std::unordered_set<std::string>> topic_stems;
+  for (const TopicDraft& topic : topics)
+    topic_stems.push_back(stems_of(topic.title + " " + topic.summary));
+  std::string title;
+  double best = -1;
+  for (std::size_t i = 0; i < topics.size(); ++i) {
+    const std::string candidate = NormalizedTitle(topics[i].title);
+    if (candidate.empty() || TitleShapeProblem(candidate, *lexicon)) continue;
+    const std::unordered_set<std::string> own = stems_of(candidate);
+    double score = i == 0 ? 1.5 : 0.0;
+    for (const auto& stems : topic_stems) {
+      const auto shared = std::count_if(own.begin(), own.end(),
+                                        [&](const std::string& stem) { return stems.contains(stem); });
+      score += own.empty() ? 0.0 : static_cast<double>(shared) / static_cast<double>(own.size());
+    }
+    if (score > best) {
+      best = score;
+      title = candidate;
+    }
+  }
+  if (title.empty()) title = titles.front();
+  return LimitWords(title, kMaxTitleWords);
 }
 
 Result<SummaryDraft> ExtractiveSummarizer::Summarize(std::span<const TopicDraft> topics,
                                                      std::span<const Word> words, const SpeakerNames& names,
                                                      std::stop_token stop) {
   if (stop.stop_requested()) return Stopped("Summarize");
-  std::vector<Subject> subjects = MostShared(GroupSubjects(topics), kMaxSubjects);
-  if (subjects.empty()) return SummaryDraft{};
+  REFLECTOR_ASSIGN_OR_RETURN(std::shared_ptr<const Lexicon> lexicon, GetLexicon());
+  if (topics.empty()) return SummaryDraft{};
+  REFLECTOR_ASSIGN_OR_RETURN(TermCache cache, MakeCache(*lexicon, *terms_));
 
-  // Participants in order of their first word, with their word counts.
-  std::vector<Participant> participants;
-  std::unordered_map<int, std::size_t> slot_of;
-  std::size_t slot = 0;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (i % kStopCheckInterval == 0 && stop.stop_requested()) return Stopped("Summarize");
-    if (participants.empty() || participants[slot].speaker != words[i].speaker) {
-      auto [it, inserted] = slot_of.try_emplace(words[i].speaker, participants.size());
-      if (inserted) participants.push_back(Participant{words[i].speaker, 0});
-      slot = it->second;
-    }
-    ++participants[slot].words;
-  }
+  // The pipeline's topics are SplitTopics(words): when they match, each subject's paragraph is
+  // built from its own words; otherwise from the topics' summaries.
+  const std::vector<std::vector<Word>> sections = SplitTopics(words);
+  const bool matched = sections.size() == topics.size();
+  const Analysis analysis = Analyse(words, names, cache);
+  if (stop.stop_requested()) return Stopped("Summarize");
+  const std::vector<SentenceRange> ranges =
+      matched ? SentenceRanges(sections, analysis) : std::vector<SentenceRange>(topics.size());
+  const std::vector<Subject> subjects =
+      GroupSubjects(topics, matched ? sections : std::span<const std::vector<Word>>());
+  if (subjects.empty()) return SummaryDraft{};
 
   SummaryDraft draft;
   std::vector<SubjectParagraph> paragraphs;
   for (const Subject& subject : subjects) {
-    draft.subjects.push_back(subject.title);
-    paragraphs.push_back(SubjectParagraph{subject.title, Paragraph(topics, subject)});
-  }
-
-  std::string recap;
-  if (participants.empty()) {
-    recap = "The meeting covered " + JoinList(draft.subjects) + ".";
-  } else {
-    std::vector<std::string> people;
-    for (std::size_t i = 0; i < std::min(participants.size(), kMaxRecapNames); ++i) {
-      people.push_back(SpeakerName(names, participants[i].speaker));
-    }
-    if (participants.size() > kMaxRecapNames) {
-      people.push_back(std::to_string(participants.size() - kMaxRecapNames) + " others");
-    }
-    recap = JoinList(people) + " talked about " + JoinList(draft.subjects) + ".";
-    if (participants.size() >= 2) {
-      const Participant* top = &participants.front();
-      for (const Participant& participant : participants) {
-        if (participant.words > top->words) top = &participant;
+    std::string paragraph;
+    if (matched) {
+      paragraph = Paragraph(subject, ranges, analysis, names, cache);
+    } else {
+      for (std::size_t t : subject.topics) {
+        if (!topics[t].summary.empty()) paragraph += (paragraph.empty() ? "" : " ") + topics[t].summary;
       }
-      const std::size_t percent = (top->words * 100 + words.size() / 2) / words.size();
-      recap += " " + SpeakerName(names, top->speaker) + " spoke the most, " + std::to_string(percent) +
-               "% of the words.";
     }
+    draft.subjects.push_back(subject.title);
+    paragraphs.push_back(SubjectParagraph{subject.title, std::move(paragraph)});
   }
+  std::string recap = Recap(words, names, draft.subjects, analysis, cache);
   draft.long_summary = SummaryMarkdown(recap, paragraphs);
   draft.short_summary = std::move(recap);
   return draft;

@@ -19,7 +19,7 @@ Result<Json> DetectTopics(TaskContext& context) {
   store::Transcripts transcripts(context.database(), context.clock());
   REFLECTOR_ASSIGN_OR_RETURN(store::Transcript transcript, transcripts.Get(context.transcript_id()));
   llm::SpeakerNames names = SpeakerNamesOf(transcript.participants);
-  std::vector<std::vector<Word>> chunks = llm::ChunkForTopics(words);
+  std::vector<std::vector<Word>> chunks = llm::SplitTopics(words);
 
   llm::Summarizer& summarizer = *context.services().summarizer;
   KeepAlive alive(context.progress());

@@ -1,8 +1,7 @@
-#include "llm/extractive/salience.hpp"
+#include "llm/terms.hpp"
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <unordered_set>
 
 #include "llm/text.hpp"
@@ -51,6 +50,16 @@ constexpr std::array kStopwords = std::to_array<std::string_view>({
     "back", "call", "day", "discuss", "discussed", "discussion", "eight", "first", "five", "four", "general",
     "last", "little", "meeting", "new", "next", "nine", "old", "people", "point", "question", "questions",
     "second", "seven", "six", "ten", "three", "time", "times", "today", "tomorrow", "two", "yesterday",
+    // time words: when something happens is never what a meeting is about
+    "afternoon", "april", "august", "december", "evening", "february", "friday", "hour", "hours", "january",
+    "july", "june", "march", "minute", "minutes", "monday", "month", "months", "morning", "night",
+    "november", "october", "saturday", "september", "sunday", "thursday", "tonight", "tuesday",
+    "wednesday", "week", "weekend", "weeks", "year", "years",
+});
+
+// Hesitations and recogniser markers that carry nothing; removed from quoted sentences.
+constexpr std::array kFillers = std::to_array<std::string_view>({
+    "ah", "eh", "er", "erm", "hm", "hmm", "mhm", "mm", "uh", "uhm", "um", "umm",
 });
 // clang-format on
 
@@ -75,9 +84,20 @@ void NormalizeTerm(std::string_view token, std::string& out) {
   }
 }
 
+std::string NormalizedTerm(std::string_view token) {
+  std::string out;
+  NormalizeTerm(token, out);
+  return out;
+}
+
 bool IsStopword(std::string_view term) {
   static const std::unordered_set<std::string_view> stopwords(kStopwords.begin(), kStopwords.end());
   return stopwords.contains(term);
+}
+
+bool IsFiller(std::string_view term) {
+  static const std::unordered_set<std::string_view> fillers(kFillers.begin(), kFillers.end());
+  return fillers.contains(term);
 }
 
 bool IsContentTerm(std::string_view term) {
@@ -87,47 +107,6 @@ bool IsContentTerm(std::string_view term) {
     return byte >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   });
   return has_letter && !IsStopword(term);
-}
-
-int TermStats::SpeakerCount() const {
-  return std::popcount(speakers);
-}
-
-std::size_t TermTable::Add(std::string_view token, int speaker, std::size_t position) {
-  NormalizeTerm(token, scratch_);
-  if (!IsContentTerm(scratch_)) return kNoTerm;
-  auto it = index_.find(scratch_);
-  std::size_t index = 0;
-  if (it == index_.end()) {
-    index = terms_.size();
-    index_.emplace(scratch_, index);
-    terms_.push_back(TermStats{scratch_, 0, 0, position});
-  } else {
-    index = it->second;
-  }
-  TermStats& stats = terms_[index];
-  ++stats.count;
-  stats.speakers |= std::uint64_t{1} << (static_cast<unsigned>(speaker) % 64U);
-  return index;
-}
-
-std::size_t TermTable::Find(std::string_view token) {
-  NormalizeTerm(token, scratch_);
-  auto it = index_.find(scratch_);
-  return it == index_.end() ? kNoTerm : it->second;
-}
-
-std::vector<std::size_t> TermTable::Ranked() const {
-  std::vector<std::size_t> order(terms_.size());
-  for (std::size_t i = 0; i < order.size(); ++i)
-    order[i] = i;
-  std::sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
-    const std::uint64_t wa = terms_[a].Weight();
-    const std::uint64_t wb = terms_[b].Weight();
-    if (wa != wb) return wa > wb;
-    return terms_[a].term < terms_[b].term;
-  });
-  return order;
 }
 
 }  // namespace reflector::llm

@@ -1,4 +1,4 @@
-#include "llm/extractive/salience.hpp"
+#include "llm/terms.hpp"
 
 #include <gtest/gtest.h>
 
@@ -39,36 +39,24 @@ TEST(ContentTerms, SkipStopwordsShortWordsAndNumbers) {
   EXPECT_TRUE(IsContentTerm("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E"));  // 3 code points, not ASCII
 }
 
-TEST(TermTable, RanksByFrequencyBoostedForSeveralSpeakersThenAlphabetically) {
-  TermTable table;
-  std::size_t position = 0;
-  auto say = [&](std::string_view token, int speaker) { return table.Add(token, speaker, position++); };
-  // "budget": 2 times by 2 speakers -> 2 x 3 = 6; "travel": 3 times by one speaker -> 3 x 2 = 6;
-  // "zebra": 2 by one -> 4; "apple": 2 by one -> 4; "hiring": once -> 2.
-  say("travel", 0);
-  say("budget", 0);
-  say("the", 1);
-  say("Budget.", 1);
-  say("travel", 0);
-  say("travel", 0);
-  say("zebra", 2);
-  say("zebra", 2);
-  say("apple", 2);
-  say("apple", 2);
-  say("hiring", 1);
-  EXPECT_EQ(table.Add("the", 0, 99), TermTable::kNoTerm);
+TEST(ContentTerms, TimeWordsAreNotSubjects) {
+  for (std::string_view word : {"friday", "march", "week", "weekend", "tonight", "morning"}) {
+    EXPECT_TRUE(IsStopword(word)) << word;
+  }
+}
 
-  std::vector<std::string> ranked;
-  for (std::size_t index : table.Ranked())
-    ranked.push_back(table.terms()[index].term);
-  EXPECT_EQ(ranked, (std::vector<std::string>{"budget", "travel", "apple", "zebra", "hiring"}));
+TEST(Fillers, AreHesitationsOnly) {
+  for (std::string_view word : {"um", "uh", "uhm", "hmm", "er", "mhm"}) {
+    EXPECT_TRUE(IsFiller(word)) << word;
+  }
+  for (std::string_view word : {"so", "budget", "like", "the"}) {
+    EXPECT_FALSE(IsFiller(word)) << word;
+  }
+}
 
-  const std::size_t budget = table.Find("BUDGET");
-  ASSERT_NE(budget, TermTable::kNoTerm);
-  EXPECT_EQ(table.terms()[budget].count, 2U);
-  EXPECT_EQ(table.terms()[budget].SpeakerCount(), 2);
-  EXPECT_EQ(table.terms()[budget].first_position, 1U);
-  EXPECT_EQ(table.Find("missing"), TermTable::kNoTerm);
+TEST(NormalizedTerm, ReturnsTheTerm) {
+  EXPECT_EQ(NormalizedTerm("Friday."), "friday");
+  EXPECT_EQ(NormalizedTerm("<sil>"), "");
 }
 
 }  // namespace
