@@ -222,6 +222,22 @@ const std::vector<Entry>& Entries() {
     list.push_back(Text("ZULIP_BOT_EMAIL", "", "Zulip bot e-mail", &Settings::zulip_bot_email));
     list.push_back(Text("UI_BASE_URL", "http://localhost:3000", "base of links to transcripts",
                         &Settings::ui_base_url, false, true));
+    list.push_back(OneOf(
+        "AUTH_BACKEND", "none",
+        "API users: none (loopback only, one local owner) or jwt (RS256 tokens, API keys)", {"none", "jwt"},
+        [](Settings& s, const std::string& v) { s.auth_backend = v; },
+        [](const Settings& s) { return s.auth_backend; }));
+    list.push_back(Text("AUTH_JWT_PUBLIC_KEY", "", "PEM file of the public key that signs RS256 tokens",
+                        &Settings::auth_jwt_public_key));
+    list.push_back(
+        Text("AUTH_JWT_AUDIENCE", "", "audience the tokens must carry", &Settings::auth_jwt_audience));
+    list.push_back(Text("SECRET_KEY", "", "keys the stored API-key hashes and signed audio links",
+                        &Settings::secret_key, true));
+    list.push_back(Int("MAX_UPLOAD_MB", "1024", "largest request body the API accepts, in MiB (413 beyond)",
+                       &Settings::max_upload_mb));
+    list.push_back(Text("CORS_ORIGIN", "*",
+                        "origins allowed to call the API from a browser (comma-separated, or *)",
+                        &Settings::cors_origin));
     return list;
   }();
   return kEntries;

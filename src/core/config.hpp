@@ -58,6 +58,14 @@ struct Settings {
 
   std::string ui_base_url = "http://localhost:3000";
 
+  // The API server (`reflector serve`).
+  std::string auth_backend = "none";  // none | jwt
+  std::string auth_jwt_public_key;    // path of the PEM public key that signs RS256 tokens
+  std::string auth_jwt_audience;
+  std::string secret_key;  // keys the stored API-key hashes and the audio links
+  int max_upload_mb = 1024;
+  std::string cors_origin = "*";  // comma-separated origins allowed to call the API, or *
+
   // The database URL after defaults: "sqlite://<data_dir>/reflector.sqlite3" when unset.
   [[nodiscard]] std::string EffectiveDatabaseUrl() const;
 };

@@ -166,6 +166,7 @@ std::vector<std::string> TextsOf(std::span<const Statement> statements, Statemen
   }
   std::sort(chosen.begin(), chosen.end());
   std::vector<std::string> texts;
+  texts.reserve(chosen.size());
   for (std::size_t i : chosen)
     texts.push_back(statements[i].text);
   return texts;
@@ -283,6 +284,7 @@ std::vector<Subject> GroupSubjects(std::span<const TopicDraft> topics,
   order.resize(kMaxSubjects);
   std::sort(order.begin(), order.end());
   std::vector<Subject> kept;
+  kept.reserve(order.size());
   for (std::size_t i : order)
     kept.push_back(std::move(subjects[i]));
   return kept;

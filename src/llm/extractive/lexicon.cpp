@@ -120,8 +120,9 @@ Status Lexicon::ReadIndexes(const std::filesystem::path& dir) {
                                                                {"index.verb", PartOfSpeech::kVerb},
                                                                {"index.adj", PartOfSpeech::kAdjective},
                                                                {"index.adv", PartOfSpeech::kAdverb}};
-  for (const auto& [name, part] : indexes) {
+  for (const auto& [name, part_of_speech] : indexes) {
     REFLECTOR_ASSIGN_OR_RETURN(std::string text, ReadFile(dir / name));
+    const PartOfSpeech part = part_of_speech;
     ForEachLine(text, [&](std::string_view line) {
       if (line.empty() || line.front() == ' ') return;  // the licence text at the top
       const std::string_view lemma = FirstField(line);
@@ -136,8 +137,9 @@ Status Lexicon::ReadIndexes(const std::filesystem::path& dir) {
 Status Lexicon::ReadExceptions(const std::filesystem::path& dir) {
   const std::pair<std::string_view, std::size_t> exception_lists[] = {
       {"noun.exc", kNounSlot}, {"verb.exc", kVerbSlot}, {"adj.exc", kAdjectiveSlot}};
-  for (const auto& [name, slot] : exception_lists) {
+  for (const auto& [name, list_slot] : exception_lists) {
     REFLECTOR_ASSIGN_OR_RETURN(std::string text, ReadFile(dir / name));
+    const std::size_t slot = list_slot;
     ForEachLine(text, [&](std::string_view line) {
       const std::string_view inflected = FirstField(line);
       if (inflected.size() == line.size()) return;

@@ -15,43 +15,43 @@ using WordSet = std::unordered_set<std::string_view>;
 
 // After these a word that can be a noun or a verb is read as a noun ("the launch").
 const WordSet& NounContext() {
-  static const WordSet words = {"the",  "a",    "an",    "our",   "your",  "their", "my",    "his", "her",
+  static const WordSet kWords = {"the",  "a",    "an",    "our",   "your",  "their", "my",    "his", "her",
                                 "its",  "this", "that",  "these", "those", "of",    "for",   "on",  "in",
                                 "with", "some", "any",   "every", "each",  "no",    "about", "new", "first",
                                 "next", "last", "whole", "same",  "own",   "per",   "from",  "at",  "by",
                                 "into", "more", "less",  "two",   "three", "four",  "five",  "ten"};
-  return words;
+  return kWords;
 }
 
 // After these it is read as a verb ("we launch", "to launch").
 const WordSet& VerbContext() {
-  static const WordSet words = {"i",     "we",     "you",    "they",   "he",     "she",   "to",      "will",
+  static const WordSet kWords = {"i",     "we",     "you",    "they",   "he",     "she",   "to",      "will",
                                 "would", "can",    "could",  "should", "must",   "let's", "us",      "please",
                                 "not",   "don't",  "didn't", "never",  "i'll",   "we'll", "they'll", "you'll",
                                 "i'd",   "we'd",   "also",   "just",   "cannot", "can't", "won't",   "let",
                                 "it",    "people", "who",    "and"};
-  return words;
+  return kWords;
 }
 
 // Words that follow a verb rather than a plural noun ("sounds better", "looks like").
 const WordSet& AfterVerbs() {
-  static const WordSet words = {
+  static const WordSet kWords = {
       "better", "good",   "great", "fine", "nice", "like", "the", "a",     "an",   "to",      "more", "less",
       "well",   "really", "very",  "so",   "too",  "much", "bad", "right", "okay", "perfect", "our",  "my",
       "your",   "their",  "it",    "us",   "them", "me",   "him", "her",   "up",   "down",    "out",  "off"};
-  return words;
+  return kWords;
 }
 
 // Adjectives in the stopword list ("new", "next"), kept in "A of / for the B" phrases.
 const WordSet& CommonAdjectives() {
-  static const WordSet words = {"new", "old", "next", "first", "last", "whole", "little", "general"};
-  return words;
+  static const WordSet kWords = {"new", "old", "next", "first", "last", "whole", "little", "general"};
+  return kWords;
 }
 
 // Determiners allowed between "of" / "for" and the noun phrase it introduces.
 const WordSet& OfDeterminers() {
-  static const WordSet words = {"the", "a", "an", "our", "this", "that", "your", "their", "my"};
-  return words;
+  static const WordSet kWords = {"the", "a", "an", "our", "this", "that", "your", "their", "my"};
+  return kWords;
 }
 
 // Words that announce what a meeting or a part of it is about: "the next item is hiring", "we
@@ -59,15 +59,15 @@ const WordSet& OfDeterminers() {
 // that make them announce something ("talk about the beta", "today is about pricing", "we need
 // to plan the trip"), not in "what about" or "worried about"; "today is" and "today we".
 const WordSet& AgendaCues() {
-  static const WordSet words = {"review", "discuss", "agenda",    "item",
+  static const WordSet kWords = {"review", "discuss", "agenda",    "item",
                                 "items",  "topic",   "regarding", "through"};
-  return words;
+  return kWords;
 }
 
 const WordSet& AboutAnnouncers() {
-  static const WordSet words = {"talk", "talking",    "talked", "is",   "it's",
+  static const WordSet kWords = {"talk", "talking",    "talked", "is",   "it's",
                                 "all",  "discussion", "chat",   "call", "meeting"};
-  return words;
+  return kWords;
 }
 
 bool IsAgendaCue(std::span<const std::string> terms, std::size_t i) {
