@@ -8,6 +8,8 @@ find_package(spdlog CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(PostgreSQL REQUIRED)
 find_package(SQLite3 REQUIRED)
+# Boost.Beast and Boost.Asio (header-only, libboost1.81-dev) for the API server.
+find_package(Boost 1.81 CONFIG REQUIRED)
 
 pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET
   libavformat libavcodec libavfilter libswresample libavutil)

@@ -91,13 +91,13 @@ std::string NormalizedTerm(std::string_view token) {
 }
 
 bool IsStopword(std::string_view term) {
-  static const std::unordered_set<std::string_view> stopwords(kStopwords.begin(), kStopwords.end());
-  return stopwords.contains(term);
+  static const std::unordered_set<std::string_view> kStopwordSet(kStopwords.begin(), kStopwords.end());
+  return kStopwordSet.contains(term);
 }
 
 bool IsFiller(std::string_view term) {
-  static const std::unordered_set<std::string_view> fillers(kFillers.begin(), kFillers.end());
-  return fillers.contains(term);
+  static const std::unordered_set<std::string_view> kFillerSet(kFillers.begin(), kFillers.end());
+  return kFillerSet.contains(term);
 }
 
 bool IsContentTerm(std::string_view term) {

@@ -141,9 +141,10 @@ Result<std::string> ConductorClient::StartWorkflow(const std::string& name, int 
   while (!id.empty() && (id.back() == '\n' || id.back() == '\r' || id.back() == ' '))
     id.pop_back();
   if (id.size() >= 2 && id.front() == '"' && id.back() == '"') id = id.substr(1, id.size() - 2);
-  if (id.empty())
+  if (id.empty()) {
     return Error::Transient(ErrorKind::kExternal,
                             "Conductor started workflow '" + name + "' but returned no id");
+  }
   return id;
 }
 

@@ -20,9 +20,9 @@ struct WorkerOptions {
   std::chrono::milliseconds shutdown_timeout{30000};
   double lease_fraction = 0.5;  // extend the lease at this fraction of responseTimeoutSeconds
   std::chrono::milliseconds lease_check_interval{1000};
-  int update_attempts = 8;                        // tries per update before it is given up
-  std::chrono::milliseconds update_backoff{500};  // doubled after each failed try, capped at 30 s
-  std::size_t max_output_bytes = 64 * 1024;       // larger outputs fail the task (terminal)
+  int update_attempts = 8;                                // tries per update before it is given up
+  std::chrono::milliseconds update_backoff{500};          // doubled after each failed try, capped at 30 s
+  std::size_t max_output_bytes = std::size_t{64} * 1024;  // larger outputs fail the task (terminal)
 };
 
 // Each part of the worker fills in its own counters (AddStats).

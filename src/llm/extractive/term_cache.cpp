@@ -12,9 +12,9 @@ std::shared_ptr<const TermInfo> TermInfoStore::Find(std::string_view term) const
   return it == infos_.end() ? nullptr : it->second;
 }
 
-void TermInfoStore::Insert(std::string_view term, std::shared_ptr<const TermInfo> info) {
+void TermInfoStore::Insert(std::string_view term, const std::shared_ptr<const TermInfo>& info) {
   std::unique_lock lock(mutex_);
-  if (infos_.size() < kMaxTerms) infos_.try_emplace(std::string(term), std::move(info));
+  if (infos_.size() < kMaxTerms) infos_.try_emplace(std::string(term), info);
 }
 
 const TermInfo& TermCache::Get(std::string_view term) {

@@ -37,7 +37,7 @@ class TermInfoStore {
   static constexpr std::size_t kMaxTerms = 50000;
 
   std::shared_ptr<const TermInfo> Find(std::string_view term) const;
-  void Insert(std::string_view term, std::shared_ptr<const TermInfo> info);
+  void Insert(std::string_view term, const std::shared_ptr<const TermInfo>& info);
 
  private:
   mutable std::shared_mutex mutex_;

@@ -10,9 +10,9 @@ namespace {
 using WordSet = std::unordered_set<std::string_view>;
 
 const WordSet& MinorWords() {
-  static const WordSet words = {"a",   "an", "and", "at", "but", "by",  "for", "from", "in",
-                                "nor", "of", "on",  "or", "per", "the", "to",  "with"};
-  return words;
+  static const WordSet kWords = {"a",   "an", "and", "at", "but", "by",  "for", "from", "in",
+                                 "nor", "of", "on",  "or", "per", "the", "to",  "with"};
+  return kWords;
 }
 
 constexpr std::size_t kTitleAnchors = 3;  // heaviest stems a title is looked for around
@@ -109,11 +109,11 @@ std::string BestTitle(const KeyPhrases& phrases, const Lexicon& lexicon) {
     if (phrase.stems.size() == 1 && nouns.size() < 2) nouns.push_back(&phrase);
   }
   if (nouns.size() == 2) {
-    const std::string title = TitleCase(nouns[0]->text + " and " + nouns[1]->text);
+    std::string title = TitleCase(nouns[0]->text + " and " + nouns[1]->text);
     if (!TitleShapeProblem(title, lexicon)) return title;
   }
   if (!nouns.empty()) {
-    const std::string title = TitleCase(nouns[0]->text + " discussion");
+    std::string title = TitleCase(nouns[0]->text + " discussion");
     if (!TitleShapeProblem(title, lexicon)) return title;
   }
   return "";
