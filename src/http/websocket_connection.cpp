@@ -11,6 +11,7 @@ namespace reflector::http {
 namespace {
 
 namespace websocket = boost::beast::websocket;
+constexpr std::chrono::seconds kCloseGrace{2};
 using Socket = websocket::stream<beast::tcp_stream>;
 
 // The channel handlers hold. Send and Close may come from any thread: they queue under the
@@ -122,12 +123,18 @@ class Channel final : public WebSocketChannel, public std::enable_shared_from_th
   std::string close_reason_;
 };
 
-void ReadLoop(Socket& socket, beast::flat_buffer& buffer, WebSocketSession& session) {
-  socket.async_read(buffer, [&socket, &buffer, &session](beast::error_code ec, std::size_t) {
-    if (ec) return;  // closed by either side, timed out, or the connection dropped
+// Reads until the socket closes (either side, a timeout, or a dropped connection), then runs
+// `on_end` once.
+void ReadLoop(Socket& socket, beast::flat_buffer& buffer, WebSocketSession& session,
+              const std::function<void()>& on_end) {
+  socket.async_read(buffer, [&socket, &buffer, &session, &on_end](beast::error_code ec, std::size_t) {
+    if (ec) {
+      on_end();
+      return;
+    }
     session.OnMessage(beast::buffers_to_string(buffer.data()));
     buffer.consume(buffer.size());
-    ReadLoop(socket, buffer, session);
+    ReadLoop(socket, buffer, session, on_end);
   });
 }
 
@@ -163,8 +170,18 @@ void Connection::ServeWebSocket(Request& request, const WebSocketHandler& handle
   auto channel = std::make_shared<Channel>(context_, socket, server_.options.websocket_outbox_limit);
   ++server_.websockets;
   phase_ = Phase::kWebSocket;
-  close_websocket_ = [channel] { channel->Close(kCloseGoingAway, "server stopping"); };
-  if (server_.stopping) channel->Close(kCloseGoingAway, "server stopping");
+  // On stop: a polite 1001, and a client that does not finish the closing handshake soon is
+  // disconnected, so that stopping never waits for it.
+  asio::steady_timer give_up(context_);
+  close_websocket_ = [&] {
+    channel->Close(kCloseGoingAway, "server stopping");
+    give_up.expires_after(kCloseGrace);
+    give_up.async_wait([&socket](beast::error_code waited) {
+      beast::error_code ignored;
+      if (!waited) beast::get_lowest_layer(socket).socket().close(ignored);
+    });
+  };
+  if (server_.stopping) close_websocket_();
   {
     std::unique_ptr<WebSocketSession> session;
     try {
@@ -175,7 +192,13 @@ void Connection::ServeWebSocket(Request& request, const WebSocketHandler& handle
     }
     WebSocketSession idle;
     beast::flat_buffer buffer;
-    ReadLoop(socket, buffer, session ? *session : idle);
+    const std::function<void()> on_end = [&] {
+      beast::error_code ignored;
+      beast::get_lowest_layer(socket).socket().close(ignored);
+      give_up.cancel();
+      context_.stop();  // Beast's idle timer would otherwise keep the context busy until it fires
+    };
+    ReadLoop(socket, buffer, session ? *session : idle, on_end);
     context_.restart();
     context_.run();
     channel->Detach();

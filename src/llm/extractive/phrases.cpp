@@ -16,20 +16,20 @@ using WordSet = std::unordered_set<std::string_view>;
 // After these a word that can be a noun or a verb is read as a noun ("the launch").
 const WordSet& NounContext() {
   static const WordSet kWords = {"the",  "a",    "an",    "our",   "your",  "their", "my",    "his", "her",
-                                "its",  "this", "that",  "these", "those", "of",    "for",   "on",  "in",
-                                "with", "some", "any",   "every", "each",  "no",    "about", "new", "first",
-                                "next", "last", "whole", "same",  "own",   "per",   "from",  "at",  "by",
-                                "into", "more", "less",  "two",   "three", "four",  "five",  "ten"};
+                                 "its",  "this", "that",  "these", "those", "of",    "for",   "on",  "in",
+                                 "with", "some", "any",   "every", "each",  "no",    "about", "new", "first",
+                                 "next", "last", "whole", "same",  "own",   "per",   "from",  "at",  "by",
+                                 "into", "more", "less",  "two",   "three", "four",  "five",  "ten"};
   return kWords;
 }
 
 // After these it is read as a verb ("we launch", "to launch").
 const WordSet& VerbContext() {
-  static const WordSet kWords = {"i",     "we",     "you",    "they",   "he",     "she",   "to",      "will",
-                                "would", "can",    "could",  "should", "must",   "let's", "us",      "please",
-                                "not",   "don't",  "didn't", "never",  "i'll",   "we'll", "they'll", "you'll",
-                                "i'd",   "we'd",   "also",   "just",   "cannot", "can't", "won't",   "let",
-                                "it",    "people", "who",    "and"};
+  static const WordSet kWords = {
+      "i",      "we",     "you",    "they",  "he",      "she",    "to",     "will", "would",
+      "can",    "could",  "should", "must",  "let's",   "us",     "please", "not",  "don't",
+      "didn't", "never",  "i'll",   "we'll", "they'll", "you'll", "i'd",    "we'd", "also",
+      "just",   "cannot", "can't",  "won't", "let",     "it",     "people", "who",  "and"};
   return kWords;
 }
 
@@ -60,13 +60,13 @@ const WordSet& OfDeterminers() {
 // to plan the trip"), not in "what about" or "worried about"; "today is" and "today we".
 const WordSet& AgendaCues() {
   static const WordSet kWords = {"review", "discuss", "agenda",    "item",
-                                "items",  "topic",   "regarding", "through"};
+                                 "items",  "topic",   "regarding", "through"};
   return kWords;
 }
 
 const WordSet& AboutAnnouncers() {
   static const WordSet kWords = {"talk", "talking",    "talked", "is",   "it's",
-                                "all",  "discussion", "chat",   "call", "meeting"};
+                                 "all",  "discussion", "chat",   "call", "meeting"};
   return kWords;
 }
 
