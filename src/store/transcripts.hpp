@@ -15,6 +15,7 @@
 #include "core/json.hpp"
 #include "core/result.hpp"
 #include "store/database.hpp"
+#include "store/paging.hpp"
 
 namespace reflector::store {
 
@@ -85,6 +86,79 @@ struct TranscriptPatch {
   [[nodiscard]] bool empty() const;
 };
 
+// Which rows a caller may see, shared by Query and Search: rows owned by `user_id` (when set)
+// plus rows whose room is shared (when `shared_rooms`); with neither, every row.
+//   logged-in user:                  {user_id, shared_rooms = true}
+//   anonymous, PUBLIC_MODE=false:    {nullopt, shared_rooms = true}
+//   anonymous, PUBLIC_MODE=true:     {nullopt, shared_rooms = false} (everything)
+struct TranscriptScope {
+  std::optional<std::string> user_id{};
+  bool shared_rooms = false;
+};
+
+enum class DeletedTranscripts { kExclude, kInclude, kOnly };
+enum class TranscriptSort { kCreatedAtDesc, kChangeSeqAsc };
+
+// GET /v1/transcripts. Every set filter must hold.
+struct TranscriptQuery {
+  TranscriptScope scope{};
+  std::optional<std::string> source_kind{};  // one of kSourceKinds
+  std::optional<std::string> room_id{};
+  std::optional<std::string> search_term{};       // case-insensitive substring of the title
+  std::optional<std::int64_t> change_seq_from{};  // change_seq strictly greater
+  DeletedTranscripts deleted = DeletedTranscripts::kExclude;
+  // kCreatedAtDesc: newest first (then id descending); kChangeSeqAsc: oldest change first.
+  TranscriptSort sort = TranscriptSort::kCreatedAtDesc;
+  std::int64_t page = 1;   // 1-based
+  std::int64_t size = 50;  // 1..kMaxPageSize
+};
+
+// One page of rows and how many rows match in all. Rows come without topics, webvtt and
+// search_text (they can be megabytes); Get returns them.
+struct TranscriptPage {
+  std::vector<Transcript> items{};
+  std::int64_t total = 0;
+};
+
+// GET /v1/transcripts/search.
+struct TranscriptSearch {
+  // Words separated by whitespace; each must occur (case-insensitively, as a substring) in the
+  // title, a summary or the text. Empty: every row in scope, newest first. At most
+  // kMaxSearchWords words.
+  std::string q{};
+  std::int64_t limit = 20;  // 1..kMaxPageSize
+  std::int64_t offset = 0;  // >= 0
+  std::optional<std::string> room_id{};
+  std::optional<std::string> source_kind{};  // one of kSourceKinds
+  std::optional<double> from{};              // created_at >= from (Unix seconds)
+  std::optional<double> to{};                // created_at <= to; from > to is InvalidInput
+  TranscriptScope scope{};
+  // The trash instead: only soft-deleted rows owned by scope.user_id (required; the scope's
+  // shared_rooms is ignored), most recently deleted first when q is empty.
+  bool include_deleted = false;
+};
+
+inline constexpr std::size_t kMaxSearchWords = 20;
+inline constexpr std::size_t kMaxSearchSnippets = 3;
+
+struct SearchHit {
+  Transcript transcript{};                 // without topics, webvtt and search_text
+  std::optional<std::string> room_name{};  // the room's name, when room_id names an existing room
+  // The share of the query's words that occur in the title or a summary (the others occur only
+  // in the text): 0..1; 1 for an empty query. Results are ordered by rank, then newest first.
+  double rank = 1;
+  // Up to kMaxSearchSnippets excerpts (~kSnippetLength bytes) around matches: first from the
+  // long summary (short summary when there is none; at most 2), then from the text. [] for an
+  // empty query.
+  std::vector<std::string> search_snippets{};
+  std::int64_t total_match_count = 0;  // occurrences of the query's words in the text
+};
+
+struct SearchResults {
+  std::vector<SearchHit> results{};  // the requested window
+  std::int64_t total = 0;            // every matching row
+};
+
 // Who sets a title.
 enum class TitleSource { kGenerated, kUser };
 
@@ -112,6 +186,14 @@ class Transcripts {
   Result<std::vector<Transcript>> List(std::size_t limit = 0);
   // Deletes the transcript and its events, soft-deleted or not. NotFound naming the id.
   Status Remove(std::string_view id);
+
+  // Filters, sorts and pages (see TranscriptQuery). InvalidInput naming page, size or
+  // source_kind when out of range.
+  Result<TranscriptPage> Query(const TranscriptQuery& query);
+  // Text search (see TranscriptSearch and SearchHit). InvalidInput naming limit, offset,
+  // source_kind, q (too many words), from/to (from > to) or include_deleted (without user_id).
+  // Matching lower-cases with the database's lower(): ASCII only on SQLite.
+  Result<SearchResults> Search(const TranscriptSearch& search);
 
   // Applies the set fields of `patch` in one statement and returns the stored row. An empty
   // patch changes nothing. NotFound naming the id; InvalidInput naming share_mode or
