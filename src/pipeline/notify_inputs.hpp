@@ -8,6 +8,7 @@
 #include "notify/transcript.hpp"
 #include "pipeline/task_context.hpp"
 #include "store/recordings.hpp"
+#include "store/rooms.hpp"
 #include "store/transcripts.hpp"
 
 namespace reflector::pipeline {

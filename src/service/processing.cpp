@@ -1,6 +1,7 @@
 #include "service/processing.hpp"
 
 #include "core/log.hpp"
+#include "store/rooms.hpp"
 
 namespace reflector::service {
 namespace {

@@ -165,6 +165,40 @@ const std::vector<Migration>& Migrations() {
 ))sql",
            "CREATE INDEX idx_webhook_deliveries_transcript ON webhook_deliveries (transcript_id, created_at)",
        }},
+      {4,
+       "api fields",
+       {
+           // What the HTTP API reads and writes (Reflector's transcript and room fields).
+           "ALTER TABLE transcripts ADD COLUMN share_mode TEXT NOT NULL DEFAULT 'private'",
+           "ALTER TABLE transcripts ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE transcripts ADD COLUMN locked INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE transcripts ADD COLUMN deleted_at DOUBLE PRECISION",
+           "ALTER TABLE transcripts ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0",
+           "ALTER TABLE transcripts ADD COLUMN search_text TEXT",
+           // Database-wide counters, one row each, incremented inside the writing transaction.
+           "CREATE TABLE change_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+           // Existing rows get 1, 2, 3... in creation order, and the counter goes on from there.
+           R"sql(UPDATE transcripts SET change_seq = (
+  SELECT COUNT(*) FROM transcripts AS earlier
+  WHERE earlier.created_at < transcripts.created_at
+     OR (earlier.created_at = transcripts.created_at AND earlier.id <= transcripts.id)
+))sql",
+           R"sql(INSERT INTO change_counters (name, value)
+  SELECT 'transcripts', COALESCE(MAX(change_seq), 0) FROM transcripts)sql",
+           "CREATE INDEX idx_transcripts_user_created_at ON transcripts (user_id, created_at)",
+           "CREATE INDEX idx_transcripts_change_seq ON transcripts (change_seq)",
+           "CREATE INDEX idx_transcripts_room_created_at ON transcripts (room_id, created_at)",
+           "ALTER TABLE rooms ADD COLUMN is_locked INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE rooms ADD COLUMN is_shared INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE rooms ADD COLUMN room_mode TEXT NOT NULL DEFAULT 'normal'",
+           "ALTER TABLE rooms ADD COLUMN recording_type TEXT NOT NULL DEFAULT 'cloud'",
+           "ALTER TABLE rooms ADD COLUMN recording_trigger TEXT NOT NULL DEFAULT 'automatic-2nd-participant'",
+           "ALTER TABLE rooms ADD COLUMN skip_consent INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE rooms ADD COLUMN store_video INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE rooms ADD COLUMN email_transcript_to TEXT",
+           "CREATE INDEX idx_rooms_is_shared ON rooms (is_shared)",
+           "CREATE INDEX idx_rooms_user_created_at ON rooms (user_id, created_at)",
+       }},
   };
   return kMigrations;
 }

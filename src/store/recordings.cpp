@@ -30,30 +30,6 @@ struct RecordingReader {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Rooms
-
-constexpr std::string_view kRoomColumns =
-    "id, name, user_id, zulip_auto_post, zulip_stream, zulip_topic, webhook_url, webhook_secret, platform, "
-    "created_at";
-
-struct RoomReader {
-  Room value;
-  sql::Row row{"rooms"};
-  RoomReader() {
-    row.Text(&value.id)
-        .Text(&value.name)
-        .OptionalText(&value.user_id)
-        .Bool(&value.zulip_auto_post)
-        .Text(&value.zulip_stream)
-        .Text(&value.zulip_topic)
-        .Text(&value.webhook_url)
-        .Text(&value.webhook_secret)
-        .Text(&value.platform)
-        .Real(&value.created_at);
-  }
-};
-
-// ---------------------------------------------------------------------------------------------
 // Meetings
 
 constexpr std::string_view kMeetingColumns =
@@ -148,84 +124,6 @@ Result<std::optional<Recording>> Recordings::FindByWorkflowId(std::string_view w
       });
   if (!status.ok()) return std::move(status).error();
   return found;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rooms
-
-Result<Room> Rooms::Create(Room room) {
-  if (room.id.empty()) return Error::InvalidInput("room id is empty");
-  if (room.name.empty()) return Error::InvalidInput("name of room " + sql::Quote(room.id) + " is empty");
-  room.created_at = sql::ToSeconds(clock_.Now());
-  const Room& r = room;
-  Status status = executor_.Run("create room " + sql::Quote(r.name), [&](Session& session) -> Status {
-    sql::Exec(
-        session,
-        "INSERT INTO rooms (" + std::string(kRoomColumns) +
-            ") VALUES (:id, :name, :user_id, :zulip_auto_post, :zulip_stream, :zulip_topic, :webhook_url, "
-            ":webhook_secret, :platform, :created_at)",
-        sql::Params()
-            .Text(r.id)
-            .Text(r.name)
-            .OptionalText(r.user_id)
-            .Bool(r.zulip_auto_post)
-            .Text(r.zulip_stream)
-            .Text(r.zulip_topic)
-            .Text(r.webhook_url)
-            .Text(r.webhook_secret)
-            .Text(r.platform)
-            .Real(r.created_at));
-    return Ok();
-  });
-  if (!status.ok()) return std::move(status).error();
-  return room;
-}
-
-Result<Room> Rooms::Get(std::string_view id) {
-  std::optional<Room> found;
-  Status status = executor_.Run("get room " + sql::Quote(id), [&](Session& session) -> Status {
-    RoomReader reader;
-    REFLECTOR_ASSIGN_OR_RETURN(
-        bool any, sql::QueryOne(session, "SELECT " + std::string(kRoomColumns) + " FROM rooms WHERE id = :id",
-                                sql::Params().Text(std::string(id)), reader.row));
-    if (!any) return Error::NotFound("room " + sql::Quote(id) + " not found");
-    found = std::move(reader.value);
-    return Ok();
-  });
-  if (!status.ok()) return std::move(status).error();
-  return std::move(*found);
-}
-
-Result<Room> Rooms::GetByName(std::string_view name) {
-  std::optional<Room> found;
-  Status status = executor_.Run("get room named " + sql::Quote(name), [&](Session& session) -> Status {
-    RoomReader reader;
-    REFLECTOR_ASSIGN_OR_RETURN(
-        bool any,
-        sql::QueryOne(session, "SELECT " + std::string(kRoomColumns) + " FROM rooms WHERE name = :name",
-                      sql::Params().Text(std::string(name)), reader.row));
-    if (!any) return Error::NotFound("room named " + sql::Quote(name) + " not found");
-    found = std::move(reader.value);
-    return Ok();
-  });
-  if (!status.ok()) return std::move(status).error();
-  return std::move(*found);
-}
-
-Result<std::vector<Room>> Rooms::List(std::size_t limit) {
-  std::vector<Room> rooms;
-  Status status = executor_.Run("list rooms", [&](Session& session) -> Status {
-    RoomReader reader;
-    return sql::Query(
-        session,
-        "SELECT " + std::string(kRoomColumns) + " FROM rooms ORDER BY name" + sql::LimitClause(limit), {},
-        reader.row, [&]() -> Status {
-          rooms.push_back(reader.value);
-          return Ok();
-        });
-  });
-  if (!status.ok()) return std::move(status).error();
-  return rooms;
 }
 
 // ---------------------------------------------------------------------------------------------

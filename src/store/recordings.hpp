@@ -1,5 +1,5 @@
 #pragma once
-// Recordings (one per Daily.co recording) and the rooms, meetings and consent answers around them.
+// Recordings (one per Daily.co recording) and the meetings and consent answers around them.
 // Times are Unix seconds (double). See transcripts.hpp for how repositories are used.
 
 #include <optional>
@@ -11,6 +11,7 @@
 #include "core/json.hpp"
 #include "core/result.hpp"
 #include "store/database.hpp"
+#include "store/rooms.hpp"  // rooms lived here; kept so that existing includes still find them
 
 namespace reflector::store {
 
@@ -38,36 +39,6 @@ class Recordings {
   Status SetWorkflowId(std::string_view id, std::optional<std::string> workflow_id);
   // The recording whose workflow_id matches (indexed), or nothing.
   Result<std::optional<Recording>> FindByWorkflowId(std::string_view workflow_id);
-
- private:
-  Executor executor_;
-  const Clock& clock_;
-};
-
-struct Room {
-  std::string id;
-  std::string name;  // unique
-  std::optional<std::string> user_id;
-  bool zulip_auto_post = false;
-  std::string zulip_stream;
-  std::string zulip_topic;
-  std::string webhook_url;
-  std::string webhook_secret;
-  std::string platform = "daily";
-  double created_at = 0;
-};
-
-class Rooms {
- public:
-  Rooms(Executor executor, const Clock& clock) : executor_(executor), clock_(clock) {}
-
-  // Inserts with created_at = now. A duplicate id or name is kConflict naming the name.
-  Result<Room> Create(Room room);
-  // NotFound naming the id / the name.
-  Result<Room> Get(std::string_view id);
-  Result<Room> GetByName(std::string_view name);
-  // Ordered by name; limit 0 = all.
-  Result<std::vector<Room>> List(std::size_t limit = 0);
 
  private:
   Executor executor_;

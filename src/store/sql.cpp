@@ -245,6 +245,25 @@ std::string Quote(std::string_view text) {
   return "'" + std::string(text) + "'";
 }
 
+Status RequireOneOf(std::string_view value, std::span<const std::string_view> allowed,
+                    std::string_view field) {
+  std::string expected;
+  for (std::string_view option : allowed) {
+    if (option == value) return Ok();
+    expected += (expected.empty() ? "" : ", ") + std::string(option);
+  }
+  return Error::InvalidInput("invalid " + std::string(field) + " " + Quote(value) + " (expected one of " +
+                             expected + ")");
+}
+
+Status RequireRange(std::int64_t value, std::int64_t low, std::int64_t high, std::string_view field) {
+  if (value < low || value > high) {
+    return Error::InvalidInput(std::string(field) + " must be between " + std::to_string(low) + " and " +
+                               std::to_string(high) + ", got " + std::to_string(value));
+  }
+  return Ok();
+}
+
 std::string LimitClause(std::size_t limit) {
   return limit == 0 ? std::string() : " LIMIT " + std::to_string(limit);
 }

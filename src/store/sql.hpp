@@ -16,6 +16,7 @@
 #include <deque>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -128,6 +129,12 @@ Result<bool> Exists(Session& session, std::string_view table, std::string_view i
 
 // 'text', for error messages.
 std::string Quote(std::string_view text);
+
+// Checks of caller input before it reaches SQL: InvalidInput naming `field` (and the allowed
+// values or range) unless `value` is one of `allowed` / within [low, high].
+Status RequireOneOf(std::string_view value, std::span<const std::string_view> allowed,
+                    std::string_view field);
+Status RequireRange(std::int64_t value, std::int64_t low, std::int64_t high, std::string_view field);
 
 // "LIMIT n" clause, or nothing when limit is 0.
 std::string LimitClause(std::size_t limit);

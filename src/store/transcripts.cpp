@@ -3,9 +3,21 @@
 #include <array>
 #include <utility>
 
+#include "store/search_text.hpp"
 #include "store/sql.hpp"
+#include "store/transcript_rows.hpp"
 
 namespace reflector::store {
+
+using detail::BindTranscript;
+using detail::RequireArray;
+using detail::TakeChangeSeq;
+using detail::TranscriptColumns;
+using detail::TranscriptNotFound;
+using detail::TranscriptPlaceholders;
+using detail::TranscriptReader;
+using sql::RequireOneOf;
+
 namespace {
 
 constexpr std::array<std::pair<TranscriptStatus, std::string_view>, 6> kStatusNames = {{
@@ -17,84 +29,68 @@ constexpr std::array<std::pair<TranscriptStatus, std::string_view>, 6> kStatusNa
     {TranscriptStatus::kError, "error"},
 }};
 
-constexpr std::string_view kColumns =
-    "id, name, status, title, title_set_by_user, short_summary, long_summary, duration, source_language, "
-    "target_language, participants, topics, webvtt, audio_location, audio_deleted, zulip_message_id, "
-    "user_id, room_id, meeting_id, recording_id, source_kind, current_step, failed_step, failure_reason, "
-    "workflow_id, engine, created_at, updated_at";
-
-Error TranscriptNotFound(std::string_view id) {
-  return Error::NotFound("transcript " + sql::Quote(id) + " not found");
-}
-
-// Column buffers for one transcripts row, in kColumns order.
-struct TranscriptReader {
-  Transcript value;
-  std::string status;
-  sql::Row row{"transcripts"};
-
-  TranscriptReader() {
-    row.Text(&value.id)
-        .Text(&value.name)
-        .Text(&status)
-        .OptionalText(&value.title)
-        .Bool(&value.title_set_by_user)
-        .OptionalText(&value.short_summary)
-        .OptionalText(&value.long_summary)
-        .Real(&value.duration)
-        .Text(&value.source_language)
-        .Text(&value.target_language)
-        .JsonText(&value.participants, "participants", Json::array())
-        .JsonText(&value.topics, "topics", Json::array())
-        .OptionalText(&value.webvtt)
-        .Text(&value.audio_location)
-        .OptionalBool(&value.audio_deleted)
-        .OptionalText(&value.zulip_message_id)
-        .OptionalText(&value.user_id)
-        .OptionalText(&value.room_id)
-        .OptionalText(&value.meeting_id)
-        .OptionalText(&value.recording_id)
-        .Text(&value.source_kind)
-        .OptionalText(&value.current_step)
-        .OptionalText(&value.failed_step)
-        .OptionalText(&value.failure_reason)
-        .OptionalText(&value.workflow_id)
-        .OptionalText(&value.engine)
-        .Real(&value.created_at)
-        .Real(&value.updated_at);
-  }
-
-  Result<Transcript> Take() {
-    auto parsed = ParseTranscriptStatus(status);
-    if (!parsed.ok()) {
-      return Error::Terminal(ErrorKind::kIo, "transcripts.status of row " + sql::Quote(value.id) + ": " +
-                                                 parsed.error().message);
-    }
-    value.status = parsed.value();
-    return value;
-  }
-};
-
-// Runs `UPDATE transcripts SET <assignments>, updated_at = :now WHERE id = :id`; `params` binds
-// the assignments' placeholders. NotFound naming the id when there is no such row.
+// Runs `UPDATE transcripts SET <assignments>, updated_at = :now WHERE id = :id` and takes a new
+// change_seq, in one transaction; `params` binds the assignments' placeholders. NotFound naming
+// the id when there is no such row.
 Status UpdateById(const Executor& executor, const Clock& clock, std::string_view operation,
                   std::string_view id, std::string_view assignments, sql::Params params) {
   const std::string statement =
       "UPDATE transcripts SET " + std::string(assignments) + ", updated_at = :now WHERE id = :id";
   params.Real(sql::ToSeconds(clock.Now())).Text(std::string(id));
-  return executor.Run(std::string(operation) + " of transcript " + sql::Quote(id),
-                      [&](Session& session) -> Status {
-                        if (sql::Exec(session, statement, params) == 0) return TranscriptNotFound(id);
-                        return Ok();
-                      });
+  return executor.Transaction(std::string(operation) + " of transcript " + sql::Quote(id),
+                              [&](Session& session) -> Status {
+                                if (sql::Exec(session, statement, params) == 0) return TranscriptNotFound(id);
+                                TakeChangeSeq(session, std::string(id));
+                                return Ok();
+                              });
 }
 
-Status RequireArray(const Json& value, std::string_view field, std::string_view id) {
-  if (!value.is_array()) {
-    return Error::InvalidInput(std::string(field) + " of transcript " + sql::Quote(id) +
-                               " must be a JSON array, got " + std::string(JsonTypeName(value)));
+Result<Transcript> GetIn(Session& session, std::string_view id) {
+  TranscriptReader reader;
+  REFLECTOR_ASSIGN_OR_RETURN(
+      bool any, sql::QueryOne(session, "SELECT " + TranscriptColumns() + " FROM transcripts WHERE id = :id",
+                              sql::Params().Text(std::string(id)), reader.row));
+  if (!any) return TranscriptNotFound(id);
+  return reader.Take();
+}
+
+// Why a trash operation on row `id` changed nothing: NotFound, or InvalidInput saying whether the
+// row is "already deleted" or "not deleted".
+Error TrashStateError(Session& session, std::string_view id) {
+  std::optional<double> deleted_at;
+  sql::Row row("transcripts");
+  row.OptionalReal(&deleted_at);
+  auto any = sql::QueryOne(session, "SELECT deleted_at FROM transcripts WHERE id = :id",
+                           sql::Params().Text(std::string(id)), row);
+  if (!any.ok()) return std::move(any).error();
+  if (!any.value()) return TranscriptNotFound(id);
+  if (deleted_at) return Error::InvalidInput("transcript " + sql::Quote(id) + " is already deleted");
+  return Error::InvalidInput("transcript " + sql::Quote(id) + " is not deleted");
+}
+
+// "column = :column, ..." and their values for the set fields of a patch.
+struct PatchAssignments {
+  std::string text;
+  sql::Params params;
+
+  PatchAssignments& Add(std::string_view assignment) {
+    text += (text.empty() ? "" : ", ") + std::string(assignment);
+    return *this;
   }
-  return Ok();
+};
+
+PatchAssignments AssignmentsOf(const TranscriptPatch& patch) {
+  PatchAssignments out;
+  if (patch.name) out.Add("name = :name").params.Text(*patch.name);
+  if (patch.locked) out.Add("locked = :locked").params.Bool(*patch.locked);
+  if (patch.title) out.Add("title = :title, title_set_by_user = 1").params.Text(*patch.title);
+  if (patch.short_summary) out.Add("short_summary = :short_summary").params.Text(*patch.short_summary);
+  if (patch.long_summary) out.Add("long_summary = :long_summary").params.Text(*patch.long_summary);
+  if (patch.share_mode) out.Add("share_mode = :share_mode").params.Text(*patch.share_mode);
+  if (patch.reviewed) out.Add("reviewed = :reviewed").params.Bool(*patch.reviewed);
+  if (patch.audio_deleted) out.Add("audio_deleted = :audio_deleted").params.Bool(*patch.audio_deleted);
+  if (patch.participants) out.Add("participants = :participants").params.JsonText(*patch.participants);
+  return out;
 }
 
 // Inside a transaction: bumps the transcript's event counter and inserts the event under it.
@@ -139,53 +135,35 @@ Result<TranscriptStatus> ParseTranscriptStatus(std::string_view text) {
 // ---------------------------------------------------------------------------------------------
 // Transcripts
 
+bool TranscriptPatch::empty() const {
+  return !name && !locked && !title && !short_summary && !long_summary && !share_mode && !reviewed &&
+         !audio_deleted && !participants;
+}
+
 Result<Transcript> Transcripts::Create(Transcript transcript) {
   if (transcript.id.empty()) return Error::InvalidInput("transcript id is empty");
   if (transcript.participants.is_null()) transcript.participants = Json::array();
   if (transcript.topics.is_null()) transcript.topics = Json::array();
   REFLECTOR_TRY(RequireArray(transcript.participants, "participants", transcript.id));
   REFLECTOR_TRY(RequireArray(transcript.topics, "topics", transcript.id));
+  REFLECTOR_TRY(RequireOneOf(transcript.share_mode, kShareModes, "share_mode"));
   transcript.created_at = transcript.updated_at = sql::ToSeconds(clock_.Now());
-  const Transcript& t = transcript;
-  Status status = executor_.Run("create transcript " + sql::Quote(t.id), [&](Session& session) -> Status {
-    sql::Exec(session,
-              "INSERT INTO transcripts (" + std::string(kColumns) +
-                  ") VALUES (:id, :name, :status, :title, :title_set_by_user, :short_summary, :long_summary, "
-                  ":duration, :source_language, :target_language, :participants, :topics, :webvtt, "
-                  ":audio_location, :audio_deleted, :zulip_message_id, :user_id, :room_id, :meeting_id, "
-                  ":recording_id, :source_kind, :current_step, :failed_step, :failure_reason, :workflow_id, "
-                  ":engine, :created_at, :updated_at)",
-              sql::Params()
-                  .Text(t.id)
-                  .Text(t.name)
-                  .Text(std::string(ToString(t.status)))
-                  .OptionalText(t.title)
-                  .Bool(t.title_set_by_user)
-                  .OptionalText(t.short_summary)
-                  .OptionalText(t.long_summary)
-                  .Real(t.duration)
-                  .Text(t.source_language)
-                  .Text(t.target_language)
-                  .JsonText(t.participants)
-                  .JsonText(t.topics)
-                  .OptionalText(t.webvtt)
-                  .Text(t.audio_location)
-                  .OptionalBool(t.audio_deleted)
-                  .OptionalText(t.zulip_message_id)
-                  .OptionalText(t.user_id)
-                  .OptionalText(t.room_id)
-                  .OptionalText(t.meeting_id)
-                  .OptionalText(t.recording_id)
-                  .Text(t.source_kind)
-                  .OptionalText(t.current_step)
-                  .OptionalText(t.failed_step)
-                  .OptionalText(t.failure_reason)
-                  .OptionalText(t.workflow_id)
-                  .OptionalText(t.engine)
-                  .Real(t.created_at)
-                  .Real(t.updated_at));
-    return Ok();
-  });
+  transcript.search_text = SearchTextOf(transcript.topics, transcript.webvtt.value_or(""));
+  Status status = executor_.Transaction(
+      "create transcript " + sql::Quote(transcript.id), [&](Session& session) -> Status {
+        sql::Params params;
+        BindTranscript(transcript, params);
+        sql::Exec(
+            session,
+            "INSERT INTO transcripts (" + TranscriptColumns() + ") VALUES (" + TranscriptPlaceholders() + ")",
+            std::move(params));
+        TakeChangeSeq(session, transcript.id);
+        sql::Row row("transcripts");
+        row.Integer(&transcript.change_seq);
+        REFLECTOR_TRY(sql::QueryOne(session, "SELECT change_seq FROM transcripts WHERE id = :id",
+                                    sql::Params().Text(transcript.id), row));
+        return Ok();
+      });
   if (!status.ok()) return std::move(status).error();
   return transcript;
 }
@@ -193,13 +171,7 @@ Result<Transcript> Transcripts::Create(Transcript transcript) {
 Result<Transcript> Transcripts::Get(std::string_view id) {
   std::optional<Transcript> found;
   Status status = executor_.Run("get transcript " + sql::Quote(id), [&](Session& session) -> Status {
-    TranscriptReader reader;
-    REFLECTOR_ASSIGN_OR_RETURN(
-        bool any,
-        sql::QueryOne(session, "SELECT " + std::string(kColumns) + " FROM transcripts WHERE id = :id",
-                      sql::Params().Text(std::string(id)), reader.row));
-    if (!any) return TranscriptNotFound(id);
-    REFLECTOR_ASSIGN_OR_RETURN(found, reader.Take());
+    REFLECTOR_ASSIGN_OR_RETURN(found, GetIn(session, id));
     return Ok();
   });
   if (!status.ok()) return std::move(status).error();
@@ -211,7 +183,7 @@ Result<std::vector<Transcript>> Transcripts::List(std::size_t limit) {
   Status status = executor_.Run("list transcripts", [&](Session& session) -> Status {
     TranscriptReader reader;
     return sql::Query(session,
-                      "SELECT " + std::string(kColumns) +
+                      "SELECT " + TranscriptColumns() +
                           " FROM transcripts ORDER BY created_at DESC, id DESC" + sql::LimitClause(limit),
                       {}, reader.row, [&]() -> Status {
                         REFLECTOR_ASSIGN_OR_RETURN(Transcript t, reader.Take());
@@ -234,6 +206,67 @@ Status Transcripts::Remove(std::string_view id) {
   });
 }
 
+Result<Transcript> Transcripts::Update(std::string_view id, const TranscriptPatch& patch) {
+  if (patch.share_mode) REFLECTOR_TRY(RequireOneOf(*patch.share_mode, kShareModes, "share_mode"));
+  if (patch.participants) REFLECTOR_TRY(RequireArray(*patch.participants, "participants", id));
+  if (patch.empty()) return Get(id);
+  PatchAssignments assignments = AssignmentsOf(patch);
+  assignments.params.Real(sql::ToSeconds(clock_.Now())).Text(std::string(id));
+  std::optional<Transcript> updated;
+  Status status =
+      executor_.Transaction("update transcript " + sql::Quote(id), [&](Session& session) -> Status {
+        if (sql::Exec(session,
+                      "UPDATE transcripts SET " + assignments.text + ", updated_at = :now WHERE id = :id",
+                      assignments.params) == 0) {
+          return TranscriptNotFound(id);
+        }
+        TakeChangeSeq(session, std::string(id));
+        REFLECTOR_ASSIGN_OR_RETURN(updated, GetIn(session, id));
+        return Ok();
+      });
+  if (!status.ok()) return std::move(status).error();
+  return std::move(*updated);
+}
+
+Status Transcripts::SoftDelete(std::string_view id) {
+  return executor_.Transaction("soft-delete transcript " + sql::Quote(id), [&](Session& session) -> Status {
+    const double now = sql::ToSeconds(clock_.Now());
+    if (sql::Exec(session,
+                  "UPDATE transcripts SET deleted_at = :deleted_at, updated_at = :now "
+                  "WHERE id = :id AND deleted_at IS NULL",
+                  sql::Params().Real(now).Real(now).Text(std::string(id))) == 0) {
+      return TrashStateError(session, id);
+    }
+    TakeChangeSeq(session, std::string(id));
+    return Ok();
+  });
+}
+
+Status Transcripts::Restore(std::string_view id) {
+  return executor_.Transaction("restore transcript " + sql::Quote(id), [&](Session& session) -> Status {
+    if (sql::Exec(session,
+                  "UPDATE transcripts SET deleted_at = NULL, updated_at = :now "
+                  "WHERE id = :id AND deleted_at IS NOT NULL",
+                  sql::Params().Real(sql::ToSeconds(clock_.Now())).Text(std::string(id))) == 0) {
+      return TrashStateError(session, id);
+    }
+    TakeChangeSeq(session, std::string(id));
+    return Ok();
+  });
+}
+
+Status Transcripts::Destroy(std::string_view id) {
+  return executor_.Transaction("destroy transcript " + sql::Quote(id), [&](Session& session) -> Status {
+    const std::string key(id);
+    if (sql::Exec(session, "DELETE FROM transcripts WHERE id = :id AND deleted_at IS NOT NULL",
+                  sql::Params().Text(key)) == 0) {
+      return TrashStateError(session, id);
+    }
+    sql::Exec(session, "DELETE FROM transcript_events WHERE transcript_id = :id", sql::Params().Text(key));
+    return Ok();
+  });
+}
+
 Result<StatusChange> Transcripts::SetStatus(std::string_view id, TranscriptStatus status) {
   StatusChange change;
   const std::string value(ToString(status));
@@ -251,6 +284,7 @@ Result<StatusChange> Transcripts::SetStatus(std::string_view id, TranscriptStatu
         }
         REFLECTOR_ASSIGN_OR_RETURN(change.event_seq,
                                    AppendIn(session, id, kStatusEvent, Json{{"value", value}}, now));
+        TakeChangeSeq(session, std::string(id));
         change.changed = true;
         return Ok();
       });
@@ -261,10 +295,12 @@ Result<StatusChange> Transcripts::SetStatus(std::string_view id, TranscriptStatu
 Result<bool> Transcripts::SetTitle(std::string_view id, std::string title, TitleSource source) {
   bool written = false;
   const bool by_user = source == TitleSource::kUser;
-  Status status = executor_.Run("set title of transcript " + sql::Quote(id), [&](Session& session) -> Status {
-    const double now = sql::ToSeconds(clock_.Now());
-    const std::int64_t updated =
-        by_user ? sql::Exec(session,
+  Status status =
+      executor_.Transaction("set title of transcript " + sql::Quote(id), [&](Session& session) -> Status {
+        const double now = sql::ToSeconds(clock_.Now());
+        const std::int64_t updated =
+            by_user
+                ? sql::Exec(session,
                             "UPDATE transcripts SET title = :title, title_set_by_user = 1, updated_at = :now "
                             "WHERE id = :id",
                             sql::Params().Text(title).Real(now).Text(std::string(id)))
@@ -272,13 +308,15 @@ Result<bool> Transcripts::SetTitle(std::string_view id, std::string title, Title
                             "UPDATE transcripts SET title = :title, updated_at = :now "
                             "WHERE id = :id AND title_set_by_user = 0",
                             sql::Params().Text(title).Real(now).Text(std::string(id)));
-    written = updated > 0;
-    if (!written) {
-      REFLECTOR_ASSIGN_OR_RETURN(bool exists, sql::Exists(session, "transcripts", id));
-      if (!exists) return TranscriptNotFound(id);
-    }
-    return Ok();
-  });
+        written = updated > 0;
+        if (written) {
+          TakeChangeSeq(session, std::string(id));
+        } else {
+          REFLECTOR_ASSIGN_OR_RETURN(bool exists, sql::Exists(session, "transcripts", id));
+          if (!exists) return TranscriptNotFound(id);
+        }
+        return Ok();
+      });
   if (!status.ok()) return std::move(status).error();
   return written;
 }
@@ -304,8 +342,10 @@ Status Transcripts::SetParticipants(std::string_view id, const Json& participant
 
 Status Transcripts::SetTopics(std::string_view id, const Json& topics, std::string webvtt) {
   REFLECTOR_TRY(RequireArray(topics, "topics", id));
-  return UpdateById(executor_, clock_, "set topics", id, "topics = :topics, webvtt = :webvtt",
-                    sql::Params().JsonText(topics).Text(std::move(webvtt)));
+  std::string search_text = SearchTextOf(topics, webvtt);
+  return UpdateById(executor_, clock_, "set topics", id,
+                    "topics = :topics, webvtt = :webvtt, search_text = :search_text",
+                    sql::Params().JsonText(topics).Text(std::move(webvtt)).Text(std::move(search_text)));
 }
 
 Status Transcripts::SetAudioLocation(std::string_view id, std::string location) {
@@ -344,14 +384,16 @@ Status Transcripts::ResetForRerun(std::string_view id) {
         const std::string key(id);
         sql::Exec(session, "DELETE FROM transcript_events WHERE transcript_id = :id",
                   sql::Params().Text(key));
-        const std::int64_t updated = sql::Exec(
-            session,
-            "UPDATE transcripts SET topics = :topics, participants = :participants, webvtt = NULL, "
-            "short_summary = NULL, long_summary = NULL, current_step = NULL, failed_step = NULL, "
-            "failure_reason = NULL, title = CASE WHEN title_set_by_user = 1 THEN title ELSE NULL END, "
-            "updated_at = :now WHERE id = :id",
-            sql::Params().Text("[]").Text("[]").Real(sql::ToSeconds(clock_.Now())).Text(key));
+        const std::int64_t updated =
+            sql::Exec(session,
+                      "UPDATE transcripts SET topics = :topics, participants = :participants, webvtt = NULL, "
+                      "search_text = NULL, short_summary = NULL, long_summary = NULL, current_step = NULL, "
+                      "failed_step = NULL, failure_reason = NULL, "
+                      "title = CASE WHEN title_set_by_user = 1 THEN title ELSE NULL END, updated_at = :now "
+                      "WHERE id = :id",
+                      sql::Params().Text("[]").Text("[]").Real(sql::ToSeconds(clock_.Now())).Text(key));
         if (updated == 0) return TranscriptNotFound(id);
+        TakeChangeSeq(session, key);
         return Ok();
       });
 }

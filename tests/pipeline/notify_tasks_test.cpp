@@ -7,6 +7,7 @@
 #include "notify/zulip.hpp"
 #include "pipeline_fixture.hpp"
 #include "store/recordings.hpp"
+#include "store/rooms.hpp"
 #include "store/webhook_deliveries.hpp"
 #include "support/fake_zulip.hpp"
 #include "support/http_test_helpers.hpp"

@@ -9,6 +9,7 @@
 
 #include "store/migrations.hpp"
 #include "store/recordings.hpp"
+#include "store/rooms.hpp"
 #include "store/sql.hpp"
 #include "store/task_cache.hpp"
 #include "store/transcripts.hpp"
