@@ -60,7 +60,8 @@ std::string CachingSummarizer::Key(std::string_view method, const Json& inputs) 
 
 template <typename T, typename Compute, typename Encode, typename Decode>
 Result<T> CachingSummarizer::Cached(std::string_view method, const Json& inputs, std::stop_token stop,
-                                    Compute&& compute, Encode&& encode, Decode&& decode) {
+                                    LlmCallTally* tally, Compute&& compute, Encode&& encode,
+                                    Decode&& decode) {
   if (stop.stop_requested()) {
     return Error::Cancelled("llm " + std::string(method) + ": stopped before it finished");
   }
@@ -71,12 +72,14 @@ Result<T> CachingSummarizer::Cached(std::string_view method, const Json& inputs,
     std::optional<T> value = decode(entry->value);
     if (value) {
       hits_.fetch_add(1);
+      if (tally != nullptr) tally->cached.fetch_add(1);
       log::Debug("llm answer from cache", {{"call", method}, {"key", key}});
       return std::move(*value);
     }
     log::Warn("llm cache entry has an unexpected shape, asking again", {{"call", method}, {"key", key}});
   }
   calls_.fetch_add(1);
+  if (tally != nullptr) tally->made.fetch_add(1);
   Result<T> result = compute();
   if (!result.ok()) return result;
   Status stored = cache.Put(key, kCacheKind, encode(result.value()));
@@ -90,8 +93,24 @@ Result<T> CachingSummarizer::Cached(std::string_view method, const Json& inputs,
 Result<llm::TopicDraft> CachingSummarizer::DescribeTopic(std::span<const llm::Word> chunk,
                                                          const llm::SpeakerNames& names,
                                                          std::stop_token stop) {
+  return DescribeTopic(chunk, names, stop, nullptr);
+}
+
+Result<std::string> CachingSummarizer::Title(std::span<const llm::TopicDraft> topics, std::stop_token stop) {
+  return Title(topics, stop, nullptr);
+}
+
+Result<llm::SummaryDraft> CachingSummarizer::Summarize(std::span<const llm::TopicDraft> topics,
+                                                       std::span<const llm::Word> words,
+                                                       const llm::SpeakerNames& names, std::stop_token stop) {
+  return Summarize(topics, words, names, stop, nullptr);
+}
+
+Result<llm::TopicDraft> CachingSummarizer::DescribeTopic(std::span<const llm::Word> chunk,
+                                                         const llm::SpeakerNames& names, std::stop_token stop,
+                                                         LlmCallTally* tally) {
   return Cached<llm::TopicDraft>(
-      "DescribeTopic", Json{{"words", WordsJson(chunk)}, {"names", NamesJson(names)}}, stop,
+      "DescribeTopic", Json{{"words", WordsJson(chunk)}, {"names", NamesJson(names)}}, stop, tally,
       [&] { return inner_.DescribeTopic(chunk, names, stop); },
       [](const llm::TopicDraft& draft) {
         return Json{{"title", draft.title}, {"summary", draft.summary}};
@@ -104,9 +123,10 @@ Result<llm::TopicDraft> CachingSummarizer::DescribeTopic(std::span<const llm::Wo
       });
 }
 
-Result<std::string> CachingSummarizer::Title(std::span<const llm::TopicDraft> topics, std::stop_token stop) {
+Result<std::string> CachingSummarizer::Title(std::span<const llm::TopicDraft> topics, std::stop_token stop,
+                                             LlmCallTally* tally) {
   return Cached<std::string>(
-      "Title", Json{{"topics", TopicsJson(topics)}}, stop, [&] { return inner_.Title(topics, stop); },
+      "Title", Json{{"topics", TopicsJson(topics)}}, stop, tally, [&] { return inner_.Title(topics, stop); },
       [](const std::string& title) {
         return Json{{"title", title}};
       },
@@ -115,11 +135,12 @@ Result<std::string> CachingSummarizer::Title(std::span<const llm::TopicDraft> to
 
 Result<llm::SummaryDraft> CachingSummarizer::Summarize(std::span<const llm::TopicDraft> topics,
                                                        std::span<const llm::Word> words,
-                                                       const llm::SpeakerNames& names, std::stop_token stop) {
+                                                       const llm::SpeakerNames& names, std::stop_token stop,
+                                                       LlmCallTally* tally) {
   return Cached<llm::SummaryDraft>(
       "Summarize",
       Json{{"topics", TopicsJson(topics)}, {"words", WordsJson(words)}, {"names", NamesJson(names)}}, stop,
-      [&] { return inner_.Summarize(topics, words, names, stop); },
+      tally, [&] { return inner_.Summarize(topics, words, names, stop); },
       [](const llm::SummaryDraft& draft) {
         return Json{{"long_summary", draft.long_summary},
                     {"short_summary", draft.short_summary},

@@ -21,6 +21,13 @@
 
 namespace reflector::pipeline {
 
+// How one task's calls were answered: `made` reached the wrapped summarizer, `cached` were
+// answered from the cache. Thread-safe.
+struct LlmCallTally {
+  std::atomic<int> made{0};
+  std::atomic<int> cached{0};
+};
+
 // How many calls reached the wrapped summarizer and how many were answered from the cache.
 struct SummarizerCacheCounts {
   std::uint64_t calls = 0;
@@ -39,6 +46,15 @@ class CachingSummarizer final : public llm::Summarizer {
                                       std::span<const llm::Word> words, const llm::SpeakerNames& names,
                                       std::stop_token stop) override;
 
+  // The same calls, also counting each into `tally` when it is not null (see LlmCallCounter).
+  Result<llm::TopicDraft> DescribeTopic(std::span<const llm::Word> chunk, const llm::SpeakerNames& names,
+                                        std::stop_token stop, LlmCallTally* tally);
+  Result<std::string> Title(std::span<const llm::TopicDraft> topics, std::stop_token stop,
+                            LlmCallTally* tally);
+  Result<llm::SummaryDraft> Summarize(std::span<const llm::TopicDraft> topics,
+                                      std::span<const llm::Word> words, const llm::SpeakerNames& names,
+                                      std::stop_token stop, LlmCallTally* tally);
+
   // The wrapped backend's, so that a cache in front of a cache keys the same way.
   std::string_view Backend() const override { return inner_.Backend(); }
   std::string_view Model() const override { return inner_.Model(); }
@@ -51,8 +67,8 @@ class CachingSummarizer final : public llm::Summarizer {
 
  private:
   template <typename T, typename Compute, typename Encode, typename Decode>
-  Result<T> Cached(std::string_view method, const Json& inputs, std::stop_token stop, Compute&& compute,
-                   Encode&& encode, Decode&& decode);
+  Result<T> Cached(std::string_view method, const Json& inputs, std::stop_token stop, LlmCallTally* tally,
+                   Compute&& compute, Encode&& encode, Decode&& decode);
 
   llm::Summarizer& inner_;
   store::Database& database_;

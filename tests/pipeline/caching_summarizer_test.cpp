@@ -1,4 +1,5 @@
-// The caching decorator over the fake summariser (which counts its calls), cache in SQLite.
+// The caching decorator over the fake summariser (which counts its calls), cache in SQLite, and
+// the per-task LlmCallCounter over either.
 
 #include "pipeline/caching_summarizer.hpp"
 
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "fakes/summarizer_fake.hpp"
+#include "pipeline/llm_call_counter.hpp"
 #include "store/database.hpp"
 #include "store/task_cache.hpp"
 #include "support/temp_dir.hpp"
@@ -76,6 +78,52 @@ TEST_F(CachingSummarizerTest, SecondIdenticalCallIsServedFromTheCache) {
   CachingSummarizer fresh(inner, *database_, clock_);
   ASSERT_TRUE(fresh.DescribeTopic(words_, names_, {}).ok());
   EXPECT_EQ(inner.calls, 3);
+}
+
+TEST_F(CachingSummarizerTest, ATallyCountsCallsMadeAndCallsAnsweredFromTheCache) {
+  FakeSummarizer inner;
+  CachingSummarizer cached(inner, *database_, clock_);
+  LlmCallTally tally;
+  ASSERT_TRUE(cached.DescribeTopic(words_, names_, {}, &tally).ok());
+  ASSERT_TRUE(cached.DescribeTopic(words_, names_, {}, &tally).ok());
+  ASSERT_TRUE(cached.Title({}, {}, &tally).ok());
+  ASSERT_TRUE(cached.Summarize({}, words_, names_, {}).ok());  // not counted: no tally
+  ASSERT_TRUE(cached.Summarize({}, words_, names_, {}, &tally).ok());
+  EXPECT_EQ(tally.made, 2);
+  EXPECT_EQ(tally.cached, 2);
+  EXPECT_EQ(inner.calls, 3);
+
+  inner.fail = true;
+  LlmCallTally failed;
+  EXPECT_FALSE(cached.Title(std::vector<llm::TopicDraft>{{"t", "s"}}, {}, &failed).ok());
+  EXPECT_EQ(failed.made, 1) << "a call that reached the model counts even when it failed";
+  EXPECT_EQ(failed.cached, 0);
+}
+
+TEST(LlmCallCounterTest, WithoutACacheEveryCallIsMade) {
+  FakeSummarizer inner;
+  LlmCallCounter counter(inner);
+  EXPECT_EQ(counter.Backend(), "fake");
+  ASSERT_TRUE(counter.Title({}, {}).ok());
+  ASSERT_TRUE(counter.DescribeTopic({}, {}, {}).ok());
+  EXPECT_EQ(counter.made(), 2);
+  EXPECT_EQ(counter.cached(), 0);
+  EXPECT_EQ(counter.AddTo(Json{{"title", "T"}}),
+            (Json{{"title", "T"}, {"llm_calls_made", 2}, {"llm_calls_cached", 0}}));
+}
+
+TEST_F(CachingSummarizerTest, ACounterOverTheCacheTellsMadeFromCached) {
+  FakeSummarizer inner;
+  CachingSummarizer cached(inner, *database_, clock_);
+  LlmCallCounter first(cached);
+  ASSERT_TRUE(first.Title({}, {}).ok());
+  LlmCallCounter second(cached);
+  ASSERT_TRUE(second.Title({}, {}).ok());
+  EXPECT_EQ(first.made(), 1);
+  EXPECT_EQ(first.cached(), 0);
+  EXPECT_EQ(second.made(), 0);
+  EXPECT_EQ(second.cached(), 1);
+  EXPECT_EQ(inner.calls, 1);
 }
 
 TEST_F(CachingSummarizerTest, DifferentInputsOrModelMiss) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "fakes/progress_sink_fake.hpp"
+#include "pipeline/caching_summarizer.hpp"
 #include "pipeline_fixture.hpp"
 #include "store/recordings.hpp"
 
@@ -194,6 +195,8 @@ TEST_F(TasksTest, TopicsTitleAndSummary) {
   // Words that share nothing: no change of subject, so only the 800-word cap splits them, at the
   // sentence start nearest the middle (llm::SplitTopics).
   EXPECT_EQ((*topics)["topic_count"], 2);
+  EXPECT_EQ((*topics)["llm_calls_made"], 2);
+  EXPECT_EQ((*topics)["llm_calls_cached"], 0);
   EXPECT_EQ((*topics)["topics"][0]["title"], "Topic word0");
   EXPECT_DOUBLE_EQ((*topics)["topics"][1]["timestamp"].get<double>(), 250.0);
   store::Transcript stored = f.Transcript(id);
@@ -206,9 +209,12 @@ TEST_F(TasksTest, TopicsTitleAndSummary) {
   auto title = f.Run("generate_title", Json{{"transcript_id", id}});
   ASSERT_TRUE(title.ok());
   EXPECT_EQ((*title)["title"], "Meeting About 2 Topics");
+  EXPECT_EQ((*title)["llm_calls_made"], 1);
   auto summary = f.Run("generate_summary", Json{{"transcript_id", id}});
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_EQ((*summary)["short_summary"], "Alice, Bob spoke.");
+  EXPECT_EQ((*summary)["llm_calls_made"], 1);
+  EXPECT_EQ((*summary)["llm_calls_cached"], 0);
   stored = f.Transcript(id);
   EXPECT_EQ(stored.title, "Meeting About 2 Topics");
   EXPECT_EQ(stored.long_summary, "# Quick recap\n\nAlice, Bob spoke 1000 words.\n");
@@ -218,11 +224,41 @@ TEST_F(TasksTest, TopicsTitleAndSummary) {
   }
 }
 
+TEST_F(TasksTest, LlmTasksSayWhichCallsTheCacheAnswered) {
+  CachingSummarizer caching(f.summarizer, *f.database, f.clock);
+  f.services.summarizer = &caching;
+  std::string id = f.CreateTranscript();
+  Json words = Json::array();
+  for (int i = 0; i < 1000; ++i)
+    words.push_back(
+        {{"text", "w" + std::to_string(i)}, {"start", i * 0.5}, {"end", i * 0.5 + 0.4}, {"speaker", 0}});
+  PutJson("merged.json", words);
+  const Json topics_input = {{"transcript_id", id}, {"words_key", "merged.json"}, {"target_language", "en"}};
+
+  for (int run = 0; run < 2; ++run) {
+    SCOPED_TRACE(run == 0 ? "first run: every call made" : "second run: every call cached");
+    const int made = run == 0 ? 1 : 0;
+    auto topics = f.Run("detect_topics", topics_input);
+    ASSERT_TRUE(topics.ok()) << topics.error().message;
+    EXPECT_EQ((*topics)["llm_calls_made"], 2 * made);
+    EXPECT_EQ((*topics)["llm_calls_cached"], 2 * (1 - made));
+    for (const char* task : {"generate_title", "generate_summary"}) {
+      auto output = f.Run(task, Json{{"transcript_id", id}});
+      ASSERT_TRUE(output.ok()) << task << ": " << output.error().message;
+      EXPECT_EQ((*output)["llm_calls_made"], made) << task;
+      EXPECT_EQ((*output)["llm_calls_cached"], 1 - made) << task;
+    }
+  }
+  EXPECT_EQ(f.summarizer.calls, 4);
+}
+
 TEST_F(TasksTest, TitleWithoutTopicsAndHandSetTitleKept) {
   std::string id = f.CreateTranscript();
   auto untitled = f.Run("generate_title", Json{{"transcript_id", id}});
   ASSERT_TRUE(untitled.ok());
   EXPECT_EQ((*untitled)["title"], "Untitled Meeting");
+  EXPECT_EQ((*untitled)["llm_calls_made"], 0) << "no topics: no LLM call";
+  EXPECT_EQ((*untitled)["llm_calls_cached"], 0);
   store::Transcripts transcripts(*f.database, f.clock);
   ASSERT_TRUE(transcripts.SetTitle(id, "Board Review", store::TitleSource::kUser).ok());
   auto kept = f.Run("generate_title", Json{{"transcript_id", id}});

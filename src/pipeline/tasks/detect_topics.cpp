@@ -1,11 +1,13 @@
 // detect_topics: chunks of the merged words described by the summariser (concurrently, with a
-// bound), kept in timeline order; stored with the WebVTT on the transcript.
+// bound), kept in timeline order; stored with the WebVTT on the transcript. Its output says how
+// many LLM calls were made and how many cached (LlmCallCounter).
 
 #include <algorithm>
 #include <future>
 #include <optional>
 
 #include "llm/text.hpp"
+#include "pipeline/llm_call_counter.hpp"
 #include "pipeline/tasks.hpp"
 #include "pipeline/transcript_formats.hpp"
 #include "store/transcripts.hpp"
@@ -21,7 +23,7 @@ Result<Json> DetectTopics(TaskContext& context) {
   llm::SpeakerNames names = SpeakerNamesOf(transcript.participants);
   std::vector<std::vector<Word>> chunks = llm::SplitTopics(words);
 
-  llm::Summarizer& summarizer = *context.services().summarizer;
+  LlmCallCounter summarizer(*context.services().summarizer);
   KeepAlive alive(context.progress());
   std::vector<std::optional<Result<llm::TopicDraft>>> drafts(chunks.size());
   const std::size_t parallel =
@@ -60,7 +62,7 @@ Result<Json> DetectTopics(TaskContext& context) {
   REFLECTOR_TRY(transcripts.SetTopics(context.transcript_id(), topics, WordsToWebVtt(words)));
   for (const auto& topic : topics)
     REFLECTOR_TRY(context.Emit(events::EventType::kTopic, topic));
-  return Json{{"topics", output_topics}, {"topic_count", topics.size()}};
+  return summarizer.AddTo(Json{{"topics", output_topics}, {"topic_count", topics.size()}});
 }
 
 }  // namespace reflector::pipeline

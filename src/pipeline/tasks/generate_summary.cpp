@@ -1,5 +1,7 @@
-// generate_summary: long (markdown) and short summaries of the whole meeting.
+// generate_summary: long (markdown) and short summaries of the whole meeting. Its output says
+// whether the LLM call was made or cached (LlmCallCounter).
 
+#include "pipeline/llm_call_counter.hpp"
 #include "pipeline/tasks.hpp"
 #include "pipeline/tasks/task_helpers.hpp"
 #include "pipeline/transcript_formats.hpp"
@@ -19,12 +21,12 @@ Result<Json> GenerateSummary(TaskContext& context) {
       words.insert(words.end(), topic_words.begin(), topic_words.end());
     }
   }
+  LlmCallCounter llm_calls(*context.services().summarizer);
   llm::SummaryDraft summary;
   if (!drafts.empty()) {
     KeepAlive alive(context.progress());
-    REFLECTOR_ASSIGN_OR_RETURN(summary,
-                               context.services().summarizer->Summarize(
-                                   drafts, words, SpeakerNamesOf(transcript.participants), context.stop()));
+    REFLECTOR_ASSIGN_OR_RETURN(
+        summary, llm_calls.Summarize(drafts, words, SpeakerNamesOf(transcript.participants), context.stop()));
   }
   REFLECTOR_TRY(
       transcripts.SetSummaries(context.transcript_id(), summary.long_summary, summary.short_summary));
@@ -34,9 +36,9 @@ Result<Json> GenerateSummary(TaskContext& context) {
   }
   REFLECTOR_TRY(
       context.Emit(events::EventType::kFinalLongSummary, events::FinalLongSummaryData(summary.long_summary)));
-  return Json{{"summary", summary.long_summary},
-              {"short_summary", summary.short_summary},
-              {"subjects", summary.subjects}};
+  return llm_calls.AddTo(Json{{"summary", summary.long_summary},
+                              {"short_summary", summary.short_summary},
+                              {"subjects", summary.subjects}});
 }
 
 }  // namespace reflector::pipeline
