@@ -6,6 +6,7 @@
 #include "app/conductor_command.hpp"
 #include "app/process_command.hpp"
 #include "app/rooms_command.hpp"
+#include "app/serve_command.hpp"
 #include "app/transcripts_command.hpp"
 #include "app/worker_command.hpp"
 
@@ -50,6 +51,7 @@ void RegisterCommands(CLI::App& cli, CommandRegistry& registry) {
   RegisterConductorCommands(cli, registry);
   RegisterWorkerCommand(cli, registry);
   RegisterRoomsCommands(cli, registry);
+  RegisterServeCommand(cli, registry);
 }
 
 }  // namespace reflector::app

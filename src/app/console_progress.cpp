@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace reflector::app {
 
@@ -10,7 +11,7 @@ ConsoleProgress::ConsoleProgress(std::FILE* out) : out_(out), terminal_(isatty(f
 
 void ConsoleProgress::Show(std::string_view step, double fraction) {
   std::lock_guard lock(mutex_);
-  int percent = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 100.0 + 0.5);
+  int percent = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * 100.0));
   if (terminal_) {
     std::fprintf(out_, "\r\033[K%.*s %3d%%", static_cast<int>(step.size()), step.data(), percent);
     std::fflush(out_);

@@ -57,9 +57,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const Settings& settings, Runti
         "CONDUCTOR_SHADOW_MODE=true: shadow mode (running every workflow on both engines and comparing them) "
         "is not available yet; unset CONDUCTOR_SHADOW_MODE");
   }
-  if (!options.read_only && ChooseEngine(settings, options.engine) == EngineChoice::kConductor)
+  if (!options.read_only && ChooseEngine(settings, options.engine) == EngineChoice::kConductor) {
     REFLECTOR_TRY(
         CheckSharedState(settings, "the Conductor engine (CONDUCTOR_ENABLED=true or --engine conductor)"));
+  }
   std::unique_ptr<Runtime> runtime(new Runtime(settings));
   REFLECTOR_TRY(runtime->OpenStores());
   REFLECTOR_TRY(runtime->MakeBackends());
@@ -72,9 +73,10 @@ Status Runtime::OpenStores() {
   fs::path data_dir = settings_.data_dir;
   std::error_code ec;
   fs::create_directories(data_dir, ec);
-  if (ec)
+  if (ec) {
     return Error::Terminal(ErrorKind::kIo,
                            "DATA_DIR " + data_dir.string() + " cannot be created: " + ec.message());
+  }
   auto database = store::Database::Open(settings_.EffectiveDatabaseUrl());
   if (!database) return database.error().WithContext("DATABASE_URL");
   database_ = std::move(*database);

@@ -11,10 +11,10 @@ namespace {
 using TaskBody = Result<Json> (*)(TaskContext&);
 
 struct TaskEntry {
-  const char* name;
-  TaskBody body;
-  bool reports_progress;    // a step of the progress list
-  bool starts_run = false;  // the first step: the transcript becomes `processing` before it starts
+  const char* name = nullptr;
+  TaskBody body = nullptr;
+  bool reports_progress = false;  // a step of the progress list
+  bool starts_run = false;        // the first step: the transcript becomes `processing` before it starts
 };
 
 constexpr TaskEntry kTasks[] = {

@@ -24,9 +24,10 @@ Result<fs::path> TaskContext::ScratchDir() {
   fs::path dir = services_.scratch_dir / (execution_.task_id.empty() ? NewUuid4() : execution_.task_id);
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec)
+  if (ec) {
     return Error::Terminal(ErrorKind::kIo,
                            "cannot create scratch directory " + dir.string() + ": " + ec.message());
+  }
   scratch_ = dir;
   return dir;
 }

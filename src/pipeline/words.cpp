@@ -43,6 +43,7 @@ Result<std::vector<Word>> WordsFromJson(const Json& json, std::string_view what)
   return words;
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): the words are moved out of `tracks`
 std::vector<Word> MergeTracks(std::vector<std::pair<int, std::vector<Word>>> tracks) {
   struct Keyed {
     double start;

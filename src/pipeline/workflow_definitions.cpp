@@ -41,8 +41,8 @@ std::string_view TaskDefinitionsJson() {
 }
 
 const Result<PipelineDefinitions>& LoadPipelineDefinitions() {
-  static const Result<PipelineDefinitions> definitions = Load();
-  return definitions;
+  static const Result<PipelineDefinitions> kDefinitions = Load();
+  return kDefinitions;
 }
 
 std::vector<std::string> PipelineStepNames(const PipelineDefinitions& definitions) {

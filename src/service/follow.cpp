@@ -76,9 +76,10 @@ std::string IdleNotice(std::string_view engine_name) {
 
 std::string DetachedMessage(std::string_view engine_name, const std::string& transcript_id,
                             const std::string& workflow_id) {
-  if (engine_name == "conductor")
+  if (engine_name == "conductor") {
     return "stopped following; the workflow keeps running on Conductor: reflector conductor status " +
            workflow_id;
+  }
   return "interrupted; finish it with: reflector resume " + transcript_id;
 }
 

@@ -99,6 +99,53 @@ Result<StartedRun> ProcessFiles(ServiceContext& context, const ProcessRequest& r
   return StartPipeline(context, *created, tracks, "local");
 }
 
+Result<StartedRun> ProcessStoredTracks(ServiceContext& context, const std::string& transcript_id,
+                                       const std::string& recording_id,
+                                       const std::vector<StoredTrack>& tracks) {
+  if (tracks.empty()) return Error::InvalidInput("no tracks: give at least one participant's audio");
+  store::Transcripts transcripts(*context.database, *context.clock);
+  REFLECTOR_ASSIGN_OR_RETURN(store::Transcript transcript, transcripts.Get(transcript_id));
+  if (transcript.status == store::TranscriptStatus::kProcessing) {
+    return Error::Terminal(ErrorKind::kConflict, "transcript " + transcript_id + " is already processing");
+  }
+  store::Recording recording;
+  recording.id = recording_id;
+  recording.bucket_name = context.bucket;
+  recording.object_key = "uploads/" + recording_id;
+  recording.recorded_at = NowSeconds(*context.clock);
+  recording.track_keys = Json::array();
+  for (const auto& track : tracks)
+    recording.track_keys->push_back(track.key);
+  if (transcript.meeting_id) recording.meeting_id = transcript.meeting_id;
+  store::Recordings recordings(*context.database, *context.clock);
+  if (auto created = recordings.Create(recording); !created) return created.error();
+  REFLECTOR_TRY(transcripts.SetRecording(transcript_id, recording_id));
+  transcript.recording_id = recording_id;
+  return StartPipeline(context, transcript, tracks, "local");
+}
+
+Result<StartedRun> RerunTranscript(ServiceContext& context, const std::string& transcript_id) {
+  store::Transcripts transcripts(*context.database, *context.clock);
+  REFLECTOR_ASSIGN_OR_RETURN(store::Transcript transcript, transcripts.Get(transcript_id));
+  if (transcript.status == store::TranscriptStatus::kProcessing) {
+    return Error::Terminal(ErrorKind::kConflict, "transcript " + transcript_id + " is already processing");
+  }
+  if (!transcript.workflow_id)
+    return Error::InvalidInput("transcript " + transcript_id + " has never been processed");
+  REFLECTOR_ASSIGN_OR_RETURN(engine::WorkflowSnapshot last, context.engine->Get(*transcript.workflow_id));
+  std::vector<StoredTrack> tracks;
+  const Json& input_tracks =
+      last.workflow.input.contains("tracks") ? last.workflow.input["tracks"] : Json::array();
+  for (const auto& track : input_tracks)
+    tracks.push_back({track.value("participant_name", ""), track.value("s3_key", "")});
+  if (tracks.empty())
+    return Error::InvalidInput("transcript " + transcript_id + " has no tracks to process again");
+  const std::string platform = last.workflow.input.value("platform", "local");
+  REFLECTOR_TRY(transcripts.ResetForRerun(transcript_id));
+  REFLECTOR_ASSIGN_OR_RETURN(transcript, transcripts.Get(transcript_id));
+  return StartPipeline(context, transcript, tracks, platform);
+}
+
 Result<StartedRun> StartPipeline(ServiceContext& context, const store::Transcript& transcript,
                                  const std::vector<StoredTrack>& tracks, const std::string& platform) {
   std::optional<store::Room> room;

@@ -52,6 +52,18 @@ Result<StartedRun> ProcessFiles(ServiceContext& context, const ProcessRequest& r
 Result<StartedRun> StartPipeline(ServiceContext& context, const store::Transcript& transcript,
                                  const std::vector<StoredTrack>& tracks, const std::string& platform);
 
+// Starts the pipeline for an existing transcript (created through the API) whose tracks were
+// stored under uploads/<recording_id>/: creates the recording, links the transcript to it and
+// starts. A transcript that is processing is kConflict; no tracks is InvalidInput.
+Result<StartedRun> ProcessStoredTracks(ServiceContext& context, const std::string& transcript_id,
+                                       const std::string& recording_id,
+                                       const std::vector<StoredTrack>& tracks);
+
+// Runs the pipeline again for a transcript that ended or failed: the tracks of its last
+// workflow's input, a fresh event log and results (ResetForRerun); transcription and LLM answers
+// come from their caches, so finished work is not paid again. kConflict while it is processing.
+Result<StartedRun> RerunTranscript(ServiceContext& context, const std::string& transcript_id);
+
 // The meeting with this id, created (on platform "local", in the named room if any) when new.
 Status EnsureMeeting(ServiceContext& context, const std::string& meeting_id, const std::string& room_name);
 

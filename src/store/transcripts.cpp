@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "store/event_notifications.hpp"
 #include "store/search_text.hpp"
 #include "store/sql.hpp"
 #include "store/transcript_rows.hpp"
@@ -112,6 +113,15 @@ Result<std::int64_t> AppendIn(Session& session, std::string_view transcript_id, 
             "INSERT INTO transcript_events (transcript_id, seq, event, data, created_at) "
             "VALUES (:transcript_id, :seq, :event, :data, :created_at)",
             sql::Params().Text(id).Integer(seq).Text(std::string(event)).JsonText(data).Real(now));
+  if (session.dialect() == Dialect::kPostgres) {
+    // Delivered at commit to every listener (see event_notifications.hpp).
+    std::int64_t one = 0;
+    sql::Row notified("pg_notify");
+    notified.Integer(&one);
+    REFLECTOR_TRY(sql::QueryOne(
+        session, "SELECT 1 FROM (SELECT pg_notify(:channel, :payload)) AS n",
+        sql::Params().Text(std::string(kEventsChannel)).Text(id + " " + std::to_string(seq)), notified));
+  }
   return seq;
 }
 
@@ -376,6 +386,11 @@ Status Transcripts::SetCurrentStep(std::string_view id, std::optional<std::strin
 Status Transcripts::SetWorkflow(std::string_view id, std::string workflow_id, std::string engine) {
   return UpdateById(executor_, clock_, "set workflow", id, "workflow_id = :workflow_id, engine = :engine",
                     sql::Params().Text(std::move(workflow_id)).Text(std::move(engine)));
+}
+
+Status Transcripts::SetRecording(std::string_view id, std::string recording_id) {
+  return UpdateById(executor_, clock_, "set recording", id, "recording_id = :recording_id",
+                    sql::Params().Text(std::move(recording_id)));
 }
 
 Status Transcripts::ResetForRerun(std::string_view id) {

@@ -228,6 +228,8 @@ class Transcripts {
   Status SetFailure(std::string_view id, std::string failed_step, std::string reason);
   Status SetCurrentStep(std::string_view id, std::optional<std::string> step);
   Status SetWorkflow(std::string_view id, std::string workflow_id, std::string engine);
+  // Links the transcript to the recording its tracks belong to.
+  Status SetRecording(std::string_view id, std::string recording_id);
 
   // Prepares a re-run, atomically: deletes the events and clears topics, participants, webvtt,
   // summaries, search_text, current/failed step and failure reason, and the title unless it was

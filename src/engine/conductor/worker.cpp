@@ -140,6 +140,7 @@ Status ConductorWorker::Run(std::stop_token stop) {
 
   std::jthread lease_keeper([&s](std::stop_token lease_stop) { s.lease_keeper.Run(lease_stop); });
   std::vector<std::jthread> executors;
+  executors.reserve(static_cast<std::size_t>(s.options.concurrency));
   for (int i = 0; i < s.options.concurrency; ++i)
     executors.emplace_back([&s] { s.ExecuteUntilClosed(); });
 

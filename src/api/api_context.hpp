@@ -1,0 +1,76 @@
+#pragma once
+// What the handlers of Reflector's API borrow from the composition root (src/app/serve), and
+// the request-level helpers every handler uses: who is calling and what they may do.
+//
+// Access follows Reflector (reflector-api.md "Transcript access rules"): a missing or deleted
+// transcript is 404; an anonymous one (no user_id) is readable by anyone; `private` only by its
+// owner, `semi-private` by any signed-in user, `public` by everyone; changes are the owner's
+// only. With AUTH_BACKEND=none every request is the local owner, who owns everything.
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/result.hpp"
+#include "events/events.hpp"
+#include "http/message.hpp"
+#include "net/http_client.hpp"
+#include "service/service_context.hpp"
+#include "store/transcripts.hpp"
+
+namespace reflector::api {
+
+struct User {
+  std::string id;
+  std::optional<std::string> email;
+};
+
+// Resolves the caller: nullopt for an anonymous request; an Error for credentials that were
+// given and are wrong (answered 401).
+using Authenticate = std::function<Result<std::optional<User>>(const http::Request&)>;
+
+// Hooks the server's observers give the handlers (each may be empty).
+struct ApiHooks {
+  // {status, connected, error?} of the Conductor server; status "disabled" without one.
+  std::function<Json()> conductor_health;
+  // The Prometheus text of /metrics.
+  std::function<std::string()> metrics_text;
+  // The latest DAG_STATUS data of a transcript's workflow, or null.
+  std::function<Json(const store::Transcript&)> dag_status;
+  // A user-level event (TRANSCRIPT_CREATED, _DELETED, _RESTORED) for the owner's sockets.
+  std::function<void(const std::optional<std::string>& user_id, const std::string& event, const Json& data)>
+      user_event;
+};
+
+struct ApiContext {
+  service::ServiceContext* service = nullptr;
+  events::EventLog* events = nullptr;  // the runtime's log (appends are published on `bus`)
+  events::EventBus* bus = nullptr;
+  net::HttpClient* http = nullptr;  // outgoing calls (webhook test)
+  Authenticate authenticate;
+  bool everyone_is_owner = false;      // AUTH_BACKEND=none
+  std::filesystem::path scratch_dir;   // uploads are spooled here before they go to storage
+  std::uint64_t max_upload_bytes = 0;  // MAX_UPLOAD_MB
+  ApiHooks hooks;
+};
+
+enum class Access { kRead, kChange };
+
+// The caller, or the 401 answer for bad credentials.
+Result<std::optional<User>> Caller(ApiContext& api, const http::Request& request);
+
+// The transcript the request names ({id}), if the caller may `access` it; otherwise the answer
+// to send (401/403/404). Soft-deleted transcripts are 404 unless `allow_deleted`.
+struct TranscriptAccess {
+  std::optional<store::Transcript> transcript;
+  std::optional<User> user;
+  std::optional<http::Response> refusal;
+};
+TranscriptAccess LoadTranscript(ApiContext& api, http::Request& request, Access access,
+                                bool allow_deleted = false);
+
+// A 401 with WWW-Authenticate: Bearer.
+http::Response Unauthorized(std::string_view detail);
+
+}  // namespace reflector::api

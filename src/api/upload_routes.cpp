@@ -1,0 +1,198 @@
+// POST /v1/transcripts/{id}/tracks (multitrack: one file part per participant, named after
+// them) and POST /v1/transcripts/{id}/record/upload (Reflector's chunked single-file upload).
+// Parts are spooled to scratch files piece by piece, then streamed to object storage; nothing
+// is held whole in memory.
+
+#include <fstream>
+#include <set>
+
+#include "api/multipart.hpp"
+#include "api/request_helpers.hpp"
+#include "api/routes.hpp"
+#include "core/ids.hpp"
+#include "core/log.hpp"
+#include "media/audio.hpp"
+#include "service/processing.hpp"
+
+namespace reflector::api {
+namespace {
+
+namespace fs = std::filesystem;
+using http::Request;
+using http::Response;
+
+// Scratch files that go away with the request.
+class Spool {
+ public:
+  explicit Spool(fs::path dir) : dir_(std::move(dir)) {}
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+  ~Spool() {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+  const fs::path& dir() const { return dir_; }
+
+ private:
+  fs::path dir_;
+};
+
+// Copies the current part into `file`.
+Status SpoolPart(MultipartReader& reader, const fs::path& file, const std::string& part_name) {
+  std::ofstream out(file, std::ios::binary);
+  if (!out) return Error::Terminal(ErrorKind::kIo, "cannot write the upload's scratch file");
+  std::vector<char> piece(1 << 16);
+  std::uint64_t total = 0;
+  while (true) {
+    auto got = reader.Read(piece.data(), piece.size());
+    if (!got) return got.error().WithContext("part " + part_name);
+    if (*got == 0) break;
+    out.write(piece.data(), static_cast<std::streamsize>(*got));
+    total += *got;
+  }
+  out.close();
+  if (!out) return Error::Terminal(ErrorKind::kIo, "cannot write the upload's scratch file");
+  if (total == 0) return Error::InvalidInput("part " + part_name + ": the file is empty");
+  return Ok();
+}
+
+// A safe file name for a key: letters, digits, '-', '_' and '.', at most 60 characters.
+std::string KeyName(std::string_view text) {
+  std::string name;
+  for (char c : text) {
+    const bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    if (name.size() < 60) name += plain ? c : '_';
+  }
+  return name.empty() ? "track" : name;
+}
+
+Result<std::vector<service::StoredTrack>> PutTracks(
+    ApiContext& api, const std::string& recording_id,
+    const std::vector<std::pair<std::string, fs::path>>& files) {
+  REFLECTOR_ASSIGN_OR_RETURN(auto bucket, api.service->storage->ForBucket(api.service->bucket));
+  std::vector<service::StoredTrack> stored;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& [name, file] = files[i];
+    std::string key = "uploads/" + recording_id + "/" + std::to_string(i) + "-" + KeyName(name);
+    if (auto put = bucket->PutFile(key, file); !put.ok()) return put.error().WithContext("track " + name);
+    stored.push_back({name, key});
+  }
+  return stored;
+}
+
+// Every part: a non-empty, unique participant name and a file that holds audio.
+Result<std::vector<std::pair<std::string, fs::path>>> ReadTrackParts(Request& request, const fs::path& dir) {
+  auto content_type = request.headers.Get("Content-Type");
+  REFLECTOR_ASSIGN_OR_RETURN(MultipartReader reader,
+                             MultipartReader::Open(content_type.value_or(""), *request.body));
+  std::vector<std::pair<std::string, fs::path>> files;
+  std::set<std::string> names;
+  while (true) {
+    REFLECTOR_ASSIGN_OR_RETURN(auto part, reader.NextPart());
+    if (!part) break;
+    if (part->name.empty())
+      return Error::InvalidInput("a part has no name: name each part after its participant");
+    if (!part->filename)
+      return Error::InvalidInput("part " + part->name + " has no file (send it as -F 'NAME=@file')");
+    if (!names.insert(part->name).second) return Error::InvalidInput("two parts are named " + part->name);
+    fs::path file = dir / (std::to_string(files.size()) + ".upload");
+    REFLECTOR_TRY(SpoolPart(reader, file, part->name));
+    if (auto probe = media::Probe(file); !probe) {
+      return Error::InvalidInput("part " + part->name + " (" + *part->filename +
+                                 "): no audio stream could be read");
+    }
+    files.emplace_back(part->name, std::move(file));
+  }
+  if (files.empty()) return Error::InvalidInput("no tracks: send one file part per participant");
+  return files;
+}
+
+Result<Response> UploadTracks(ApiContext& api, Request& request) {
+  auto access = LoadTranscript(api, request, Access::kChange);
+  if (access.refusal) return std::move(*access.refusal);
+  const store::Transcript& t = *access.transcript;
+  if (t.locked) return http::ErrorResponse(400, "Recording is locked");
+  if (t.status == store::TranscriptStatus::kProcessing) {
+    return http::ErrorResponse(400, "The transcript is already processing");
+  }
+  Spool spool(api.scratch_dir / ("upload-" + NewUuid4()));
+  fs::create_directories(spool.dir());
+  REFLECTOR_ASSIGN_OR_RETURN(auto files, ReadTrackParts(request, spool.dir()));
+  const std::string recording_id = api.service->ids->NewId();
+  REFLECTOR_ASSIGN_OR_RETURN(auto tracks, PutTracks(api, recording_id, files));
+  auto started = service::ProcessStoredTracks(*api.service, t.id, recording_id, tracks);
+  if (!started) {
+    if (started.error().kind == ErrorKind::kConflict)
+      return http::ErrorResponse(400, started.error().message);
+    return started.error();
+  }
+  Json names = Json::array();
+  for (const auto& track : tracks)
+    names.push_back(track.name);
+  return http::JsonResponse(202, Json{{"status", "ok"},
+                                      {"transcript_id", t.id},
+                                      {"workflow_id", started->workflow_id},
+                                      {"engine", started->engine},
+                                      {"tracks", names}});
+}
+
+// Chunks are appended to <scratch>/record-<id>/upload in order; the last starts the pipeline.
+Result<Response> RecordUpload(ApiContext& api, Request& request) {
+  auto access = LoadTranscript(api, request, Access::kChange);
+  if (access.refusal) return std::move(*access.refusal);
+  const store::Transcript& t = *access.transcript;
+  if (t.locked) return http::ErrorResponse(400, "Recording is locked");
+  if (t.status == store::TranscriptStatus::kProcessing || t.status == store::TranscriptStatus::kUploaded) {
+    return http::ErrorResponse(400, "An upload is already in progress");
+  }
+  REFLECTOR_ASSIGN_OR_RETURN(std::int64_t total, IntQuery(request, "total_chunks", 0, 1, 100000));
+  REFLECTOR_ASSIGN_OR_RETURN(std::int64_t number, IntQuery(request, "chunk_number", -1, 0, total - 1));
+  if (number < 0) return Error::InvalidInput("chunk_number: required");
+  const fs::path dir = api.scratch_dir / ("record-" + t.id);
+  const fs::path assembled = dir / "upload";
+  fs::create_directories(dir);
+  if (number == 0) fs::remove(assembled);
+  auto content_type = request.headers.Get("Content-Type");
+  REFLECTOR_ASSIGN_OR_RETURN(MultipartReader reader,
+                             MultipartReader::Open(content_type.value_or(""), *request.body));
+  bool got_chunk = false;
+  while (true) {
+    REFLECTOR_ASSIGN_OR_RETURN(auto part, reader.NextPart());
+    if (!part) break;
+    if (part->name != "chunk") continue;
+    const fs::path piece = dir / ("chunk-" + std::to_string(number));
+    REFLECTOR_TRY(SpoolPart(reader, piece, "chunk"));
+    std::ofstream out(assembled, std::ios::binary | std::ios::app);
+    std::ifstream in(piece, std::ios::binary);
+    out << in.rdbuf();
+    fs::remove(piece);
+    got_chunk = true;
+  }
+  if (!got_chunk) return Error::InvalidInput("chunk: the multipart body has no part named chunk");
+  if (number + 1 < total) return http::JsonResponse(200, Json{{"status", "ok"}});
+
+  Spool spool(dir);  // the assembled file goes once it is stored
+  if (auto probe = media::Probe(assembled); !probe) {
+    return http::ErrorResponse(400, "The uploaded file has no audio stream that can be read");
+  }
+  const std::string recording_id = api.service->ids->NewId();
+  const std::string participant = t.name.empty() ? "Speaker 0" : t.name;
+  REFLECTOR_ASSIGN_OR_RETURN(auto tracks, PutTracks(api, recording_id, {{participant, assembled}}));
+  store::Transcripts transcripts(*api.service->database, *api.service->clock);
+  if (auto uploaded = transcripts.SetStatus(t.id, store::TranscriptStatus::kUploaded); !uploaded) {
+    return uploaded.error();
+  }
+  auto started = service::ProcessStoredTracks(*api.service, t.id, recording_id, tracks);
+  if (!started) return started.error();
+  return http::JsonResponse(200, Json{{"status", "ok"}});
+}
+
+}  // namespace
+
+void AddUploadRoutes(http::Router& router, ApiContext& api) {
+  ApiContext* a = &api;
+  router.Add("POST /v1/transcripts/{id}/tracks", [a](Request& r) { return UploadTracks(*a, r); });
+  router.Add("POST /v1/transcripts/{id}/record/upload", [a](Request& r) { return RecordUpload(*a, r); });
+}
+
+}  // namespace reflector::api

@@ -1,0 +1,148 @@
+#include "app/serve_support.hpp"
+
+#include <filesystem>
+
+#include "api/routes.hpp"
+#include "core/log.hpp"
+
+namespace reflector::app {
+namespace {
+
+bool IsLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
+}
+
+std::vector<std::string> SplitOrigins(const std::string& text) {
+  std::vector<std::string> origins;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (!item.empty() && item.front() == ' ')
+      item.erase(0, 1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '/'))
+      item.pop_back();
+    if (!item.empty()) origins.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return origins;
+}
+
+}  // namespace
+
+Status CheckServeSettings(const Settings& settings, const std::string& host) {
+  if (settings.auth_backend == "none" && !IsLoopback(host)) {
+    return Error::InvalidInput(
+        "--host " + host +
+        ": with AUTH_BACKEND=none every request is the local owner, so serve listens on a "
+        "loopback address only (127.0.0.1 or ::1); set AUTH_BACKEND=jwt to serve a network");
+  }
+  if (settings.auth_backend == "jwt") {
+    return Error::InvalidInput(
+        "AUTH_BACKEND=jwt is not available in serve yet; use AUTH_BACKEND=none on 127.0.0.1");
+  }
+  return Ok();
+}
+
+Json ServeParts::ConductorHealth() {
+  if (runtime_.engine().Name() != "conductor" || !health_client_) {
+    return Json{{"status", "disabled"}, {"connected", false}};
+  }
+  auto healthy = health_client_->Health();
+  if (healthy.ok()) return Json{{"status", "healthy"}, {"connected", true}};
+  return Json{{"status", "unhealthy"}, {"connected", false}, {"error", healthy.error().message}};
+}
+
+Status ServeParts::Build() {
+  const Settings& settings = runtime_.settings();
+  if (runtime_.engine().Name() == "conductor") {
+    engine::ConductorClientOptions options;
+    options.base_url = settings.conductor_server_url;
+    options.health_timeout = std::chrono::milliseconds(2500);
+    health_client_ = std::make_unique<engine::ConductorClient>(runtime_.http(), options);
+  }
+  workflow_metrics_ = std::make_unique<metrics::WorkflowMetrics>(registry_, runtime_.clock());
+  api::EventHubOptions hub_options;
+  hub_options.snapshot_observer = [this](const engine::WorkflowSnapshot& snapshot) {
+    workflow_metrics_->Observe(snapshot);
+  };
+  hub_ = std::make_unique<api::EventHub>(runtime_.service(), runtime_.events(), hub_options);
+  REFLECTOR_TRY(ListenForOtherProcesses());
+  api_.service = &runtime_.service();
+  api_.events = &runtime_.events();
+  api_.bus = &runtime_.bus();
+  api_.http = &runtime_.http();
+  api_.everyone_is_owner = settings.auth_backend == "none";
+  api_.authenticate = [](const http::Request&) -> Result<std::optional<api::User>> {
+    return std::optional<api::User>(api::User{"local", std::nullopt});
+  };
+  api_.scratch_dir = std::filesystem::path(settings.data_dir) / "scratch" / "api";
+  std::error_code ec;
+  std::filesystem::create_directories(api_.scratch_dir, ec);
+  if (ec)
+    return Error::Terminal(ErrorKind::kIo,
+                           "cannot create " + api_.scratch_dir.string() + ": " + ec.message());
+  api_.max_upload_bytes = static_cast<std::uint64_t>(settings.max_upload_mb) << 20;
+  api_.hooks.conductor_health = [this] { return ConductorHealth(); };
+  api_.hooks.dag_status = [this](const store::Transcript& t) { return hub_->DagStatus(t.id, t.workflow_id); };
+  api_.hooks.user_event = [this](const std::optional<std::string>& user_id, const std::string& event,
+                                 const Json& data) { hub_->PublishUserEvent(user_id, event, data); };
+  router_ = std::make_unique<http::Router>(http::CorsOptions{SplitOrigins(settings.cors_origin)});
+  AddHttpMetrics();
+  api::AddAllRoutes(*router_, api_, *hub_);
+  return Ok();
+}
+
+void ServeParts::AddHttpMetrics() {
+  auto& requests = registry_.AddCounter("reflector_http_requests_total",
+                                        "HTTP requests answered, by route and status", {"route", "code"});
+  auto& durations = registry_.AddHistogram("reflector_http_request_duration_seconds",
+                                           "time handlers took to answer, by route", {"route"},
+                                           {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
+  websocket_clients_ = &registry_.AddGauge("reflector_websocket_clients", "WebSocket clients connected");
+  connections_ = &registry_.AddGauge("reflector_http_connections", "HTTP connections open");
+  router_->SetObserver(
+      [&requests, &durations](std::string_view route, int status, std::chrono::duration<double> took) {
+        const std::string name = route.empty() ? "unmatched" : std::string(route);
+        requests.With({name, std::to_string(status)}).Increment();
+        durations.With({name}).Observe(took.count());
+      });
+  api_.hooks.metrics_text = [this] {
+    if (server_ != nullptr) {
+      const http::ServerCounters counters = server_->counters();
+      websocket_clients_->With({}).Set(static_cast<double>(counters.websockets));
+      connections_->With({}).Set(static_cast<double>(counters.connections));
+    }
+    return registry_.Render();
+  };
+}
+
+Status ServeParts::ListenForOtherProcesses() {
+  auto target = store::ParseDatabaseUrl(runtime_.settings().EffectiveDatabaseUrl());
+  if (!target || target->dialect != store::Dialect::kPostgres) return Ok();  // one process: the bus is enough
+  listener_ = std::make_unique<store::EventNotificationListener>(
+      target->conninfo, [this](const store::EventNotification& notification) {
+        hub_->Notify(notification.transcript_id, notification.seq);
+      });
+  return listener_->Start();
+}
+
+void ServeParts::ResumeInterruptedRuns() {
+  engine::EngineStore* store = runtime_.engine_store();
+  if (store == nullptr || runtime_.engine().Name() != "in_process") return;
+  auto running = store->ListWorkflowIds(engine::WorkflowStatus::kRunning);
+  if (!running) {
+    log::Warn("cannot list interrupted workflows", {{"error", running.error().Describe()}});
+    return;
+  }
+  for (const std::string& id : *running) {
+    if (auto resumed = runtime_.engine().Resume(id); !resumed.ok()) {
+      log::Warn("cannot resume a workflow", {{"workflow_id", id}, {"error", resumed.error().Describe()}});
+    } else {
+      log::Info("resumed an interrupted workflow", {{"workflow_id", id}});
+    }
+  }
+}
+
+}  // namespace reflector::app
