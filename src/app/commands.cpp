@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "app/apikeys_command.hpp"
 #include "app/audio_command.hpp"
 #include "app/conductor_command.hpp"
 #include "app/process_command.hpp"
@@ -52,6 +53,7 @@ void RegisterCommands(CLI::App& cli, CommandRegistry& registry) {
   RegisterWorkerCommand(cli, registry);
   RegisterRoomsCommands(cli, registry);
   RegisterServeCommand(cli, registry);
+  RegisterApiKeysCommands(cli, registry);
 }
 
 }  // namespace reflector::app

@@ -70,4 +70,16 @@ std::unique_ptr<notify::ZulipClient> MakeZulipClient(const Settings& settings, n
   return std::make_unique<notify::ZulipClient>(options, http);
 }
 
+Result<std::unique_ptr<auth::Authenticator>> MakeAuthenticator(const Settings& settings,
+                                                               store::Database& database,
+                                                               const Clock& clock) {
+  REFLECTOR_ASSIGN_OR_RETURN(auth::AuthBackend backend, auth::ParseAuthBackend(settings.auth_backend));
+  auth::AuthenticatorOptions options;
+  options.backend = backend;
+  options.jwt_public_key_file = settings.auth_jwt_public_key;
+  options.jwt_audience = settings.auth_jwt_audience;
+  options.secret_key = settings.secret_key;
+  return auth::Authenticator::Create(std::move(options), database, clock);
+}
+
 }  // namespace reflector::app

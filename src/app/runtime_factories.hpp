@@ -1,15 +1,17 @@
 #pragma once
 // One small factory per seam: the backend the settings choose, built and checked. Used by the
-// composition root (runtime.cpp) only.
+// composition root (runtime.cpp) and, for the API's authentication, by the server command.
 
 #include <memory>
 
+#include "auth/authenticator.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "llm/summarizer.hpp"
 #include "net/http_client.hpp"
 #include "notify/zulip.hpp"
 #include "platform/daily/daily_client.hpp"
+#include "store/database.hpp"
 #include "stt/speech_to_text.hpp"
 
 namespace reflector::app {
@@ -29,5 +31,12 @@ std::unique_ptr<platform::DailyClient> MakeDailyClient(const Settings& settings,
 
 // ZULIP_REALM, ZULIP_BOT_EMAIL and ZULIP_API_KEY set: the Zulip client; otherwise nullptr.
 std::unique_ptr<notify::ZulipClient> MakeZulipClient(const Settings& settings, net::HttpClient& http);
+
+// AUTH_BACKEND: none (every request is the local owner) or jwt (RS256 tokens checked against the
+// PEM file AUTH_JWT_PUBLIC_KEY for AUTH_JWT_AUDIENCE; API keys looked up in `database` by their
+// HMAC under SECRET_KEY). A jwt backend without a readable key, an audience or SECRET_KEY is
+// kInvalidInput naming each setting. `database` and `clock` must outlive the result.
+Result<std::unique_ptr<auth::Authenticator>> MakeAuthenticator(const Settings& settings,
+                                                               store::Database& database, const Clock& clock);
 
 }  // namespace reflector::app

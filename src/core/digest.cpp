@@ -1,8 +1,10 @@
 #include "core/digest.hpp"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <unistd.h>
 
@@ -42,6 +44,16 @@ std::string_view Chars(const unsigned char* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 
+// The 6-bit value of a URL-safe Base64 character, or -1.
+int Base64UrlValue(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '-') return 62;
+  if (c == '_') return 63;
+  return -1;
+}
+
 }  // namespace
 
 std::string HexEncode(std::string_view bytes) {
@@ -76,6 +88,58 @@ std::string Base64Encode(std::string_view bytes) {
     out += kAlphabet[(v >> 12) & 63];
     out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
     out += '=';
+  }
+  return out;
+}
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string out = Base64Encode(bytes);
+  while (!out.empty() && out.back() == '=')
+    out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
+Result<std::string> Base64UrlDecode(std::string_view text) {
+  if (text.size() % 4 == 0) {
+    // Padding is optional, but when present it must complete the last group.
+    std::size_t padding = 0;
+    while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=')
+      ++padding;
+    text.remove_suffix(padding);
+  }
+  if (text.size() % 4 == 1) return Error::InvalidInput("base64url text has an impossible length");
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  unsigned buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    int value = Base64UrlValue(c);
+    if (value < 0) return Error::InvalidInput("base64url text has a character outside its alphabet");
+    buffer = (buffer << 6) | static_cast<unsigned>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  // Leftover bits must be zero, or two different texts would decode to the same bytes.
+  if ((buffer & ((1U << bits) - 1)) != 0)
+    return Error::InvalidInput("base64url text has non-zero padding bits");
+  return out;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Result<std::string> RandomBytes(std::size_t size) {
+  std::string out(size, '\0');
+  if (size > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(size)) != 1) {
+    return Error::Internal("the random number generator (RAND_bytes) failed");
   }
   return out;
 }

@@ -1,8 +1,10 @@
 #pragma once
 // Digests (OpenSSL) and their text forms: SHA-256 of bytes or of a file, HMAC-SHA256, lower-case
-// hex and standard Base64. The one place for hashing: S3 signing, webhook signatures, cache keys
-// and Basic auth all use these. All functions are pure and thread-safe.
+// hex, standard and URL-safe Base64, a constant-time comparison and random bytes from the
+// operating system's CSPRNG. The one place for hashing: S3 signing, webhook signatures, cache keys,
+// Basic auth and the API's tokens and keys all use these. All functions are thread-safe.
 
+#include <cstddef>
 #include <filesystem>
 #include <stop_token>
 #include <string>
@@ -27,5 +29,21 @@ std::string HexEncode(std::string_view bytes);
 
 // Standard Base64 (RFC 4648 §4, alphabet "A-Za-z0-9+/", '=' padding): "Man" -> "TWFu".
 std::string Base64Encode(std::string_view bytes);
+
+// URL-safe Base64 without padding (RFC 4648 §5, alphabet "A-Za-z0-9-_"), as JWTs use:
+// "\xfb\xff" -> "-_8".
+std::string Base64UrlEncode(std::string_view bytes);
+
+// Decodes URL-safe Base64. Padding is optional ('=' only at the end, to a multiple of 4); any
+// other character, or a length no encoding produces, is kInvalidInput. The message never
+// contains the input (it may be a credential).
+Result<std::string> Base64UrlDecode(std::string_view text);
+
+// Whether `a` and `b` are equal, in time that depends on their lengths only (CRYPTO_memcmp):
+// for comparing signatures and hashes.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+// `size` bytes from OpenSSL's CSPRNG (RAND_bytes). kInternal if it cannot produce them.
+Result<std::string> RandomBytes(std::size_t size);
 
 }  // namespace reflector

@@ -20,6 +20,8 @@ std::string_view ToString(ErrorKind kind) {
       return "io";
     case ErrorKind::kExternal:
       return "external";
+    case ErrorKind::kUnauthorized:
+      return "unauthorized";
     case ErrorKind::kInternal:
       return "internal";
   }

@@ -19,6 +19,7 @@ enum class ErrorKind {
   kCancelled,     // the stop token was triggered
   kIo,            // local file system or database failure
   kExternal,      // a remote service refused the request (4xx other than 404/429)
+  kUnauthorized,  // a credential is invalid (bad signature, expired, unknown key): HTTP 401
   kInternal,      // a bug: an invariant did not hold
 };
 

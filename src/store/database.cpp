@@ -173,10 +173,17 @@ struct Classified {
 };
 
 // The error text without SOCI's context, which repeats the statement and the bound values
-// (these may hold secrets such as a webhook secret, or megabytes of JSON).
+// (these may hold secrets such as a webhook secret, or megabytes of JSON), and without
+// PostgreSQL's DETAIL line, which quotes them too ("Key (key_hash)=(...) already exists",
+// "Failing row contains (...)").
 std::string ErrorText(const std::exception& e) {
   if (const auto* soci_error = dynamic_cast<const soci::soci_error*>(&e)) {
-    return OneLine(soci_error->get_error_message());
+    std::string text = soci_error->get_error_message();
+    if (dynamic_cast<const soci::postgresql_soci_error*>(&e) != nullptr) {
+      const std::size_t detail = text.find("DETAIL:");
+      if (detail != std::string::npos) text.erase(detail);
+    }
+    return OneLine(text);
   }
   return OneLine(e.what());
 }

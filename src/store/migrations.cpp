@@ -199,6 +199,19 @@ const std::vector<Migration>& Migrations() {
            "CREATE INDEX idx_rooms_is_shared ON rooms (is_shared)",
            "CREATE INDEX idx_rooms_user_created_at ON rooms (user_id, created_at)",
        }},
+      {5,
+       "api keys",
+       {
+           // Keys of the HTTP API's users, by keyed hash (see ApiKeys); never the key itself.
+           R"sql(CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  name TEXT,
+  key_hash TEXT NOT NULL UNIQUE,
+  created_at DOUBLE PRECISION NOT NULL
+))sql",
+           "CREATE INDEX idx_api_keys_user ON api_keys (user_id, created_at)",
+       }},
   };
   return kMigrations;
 }

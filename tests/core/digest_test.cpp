@@ -76,5 +76,52 @@ TEST(Base64EncodeTest, Rfc4648Vectors) {
   EXPECT_EQ(Base64Encode("bot@example.com:key"), "Ym90QGV4YW1wbGUuY29tOmtleQ==");
 }
 
+TEST(Base64UrlTest, EncodesWithoutPaddingInTheUrlAlphabet) {
+  EXPECT_EQ(Base64UrlEncode(""), "");
+  EXPECT_EQ(Base64UrlEncode("f"), "Zg");
+  EXPECT_EQ(Base64UrlEncode("fo"), "Zm8");
+  EXPECT_EQ(Base64UrlEncode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64UrlEncode(std::string("\xfb\xff", 2)), "-_8");
+  EXPECT_EQ(Base64UrlEncode(R"({"alg":"RS256","typ":"JWT"})"), "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9");
+}
+
+TEST(Base64UrlTest, DecodesWhatItEncodesWithOrWithoutPadding) {
+  for (std::size_t size = 0; size < 40; ++size) {
+    const std::string bytes = RandomBytes(size, static_cast<unsigned>(size));
+    auto decoded = Base64UrlDecode(Base64UrlEncode(bytes));
+    ASSERT_TRUE(decoded.ok()) << size << ": " << decoded.error().message;
+    EXPECT_EQ(*decoded, bytes) << size;
+  }
+  EXPECT_EQ(*Base64UrlDecode("Zm8="), "fo");
+  EXPECT_EQ(*Base64UrlDecode("Zg=="), "f");
+  EXPECT_EQ(*Base64UrlDecode("-_8"), std::string("\xfb\xff", 2));
+}
+
+TEST(Base64UrlTest, RefusesTextNoEncoderWrites) {
+  // Standard-alphabet characters, stray padding, impossible lengths, non-zero padding bits.
+  for (const char* text : {"+/8", "Zm8=Zm8=", "Z===", "Zm9vY", "Zh", "Zm9", "ab cd", "Zg=", "eyJ\n"}) {
+    auto decoded = Base64UrlDecode(text);
+    ASSERT_FALSE(decoded.ok()) << text;
+    EXPECT_EQ(decoded.error().kind, ErrorKind::kInvalidInput) << text;
+    EXPECT_EQ(decoded.error().message.find(text), std::string::npos) << "the input is never echoed";
+  }
+}
+
+TEST(ConstantTimeEqualsTest, ComparesContentAndLength) {
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
+}
+
+TEST(RandomBytesTest, GivesTheRequestedSizeAndDiffers) {
+  auto a = reflector::RandomBytes(32);
+  auto b = reflector::RandomBytes(32);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->size(), 32u);
+  EXPECT_NE(*a, *b);
+  EXPECT_EQ(reflector::RandomBytes(0)->size(), 0u);
+}
+
 }  // namespace
 }  // namespace reflector

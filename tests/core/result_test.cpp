@@ -52,6 +52,8 @@ TEST(ResultTest, ContextAndDescription) {
   EXPECT_EQ(error.message, "a/b.webm: no such key");
   EXPECT_EQ(error.Describe(), "not_found: a/b.webm: no such key");
   EXPECT_EQ(Error::Cancelled().Describe(), "cancelled (retryable): cancelled");
+  EXPECT_EQ(Error::Terminal(ErrorKind::kUnauthorized, "token expired").Describe(),
+            "unauthorized: token expired");
 }
 
 TEST(ResultTest, ValueOr) {
