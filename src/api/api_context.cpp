@@ -37,9 +37,10 @@ std::optional<http::Response> Refusal(const ApiContext& api, const std::optional
 
 }  // namespace
 
-TranscriptAccess LoadTranscript(ApiContext& api, http::Request& request, Access access, bool allow_deleted) {
+TranscriptAccess LoadTranscript(ApiContext& api, http::Request& request, Access access, bool allow_deleted,
+                                const std::optional<User>* caller) {
   TranscriptAccess result;
-  auto user = Caller(api, request);
+  auto user = caller != nullptr ? Result<std::optional<User>>(*caller) : Caller(api, request);
   if (!user) {
     result.refusal = Unauthorized(user.error().message);
     return result;

@@ -32,6 +32,9 @@ using Authenticate = std::function<Result<std::optional<User>>(const http::Reque
 
 // Hooks the server's observers give the handlers (each may be empty).
 struct ApiHooks {
+  // The user a `?token=` of the audio link stands for (a bearer token, or the server's own
+  // link token for that transcript); an Error when it is not valid.
+  std::function<Result<User>(const std::string& token, const std::string& transcript_id)> audio_token;
   // {status, connected, error?} of the Conductor server; status "disabled" without one.
   std::function<Json()> conductor_health;
   // The Prometheus text of /metrics.
@@ -50,6 +53,7 @@ struct ApiContext {
   net::HttpClient* http = nullptr;  // outgoing calls (webhook test)
   Authenticate authenticate;
   bool everyone_is_owner = false;      // AUTH_BACKEND=none
+  std::string secret_key;              // SECRET_KEY: keys the stored API-key hashes
   std::filesystem::path scratch_dir;   // uploads are spooled here before they go to storage
   std::uint64_t max_upload_bytes = 0;  // MAX_UPLOAD_MB
   ApiHooks hooks;
@@ -67,8 +71,9 @@ struct TranscriptAccess {
   std::optional<User> user;
   std::optional<http::Response> refusal;
 };
+// `caller` replaces the request's own credentials (the audio link's ?token=).
 TranscriptAccess LoadTranscript(ApiContext& api, http::Request& request, Access access,
-                                bool allow_deleted = false);
+                                bool allow_deleted = false, const std::optional<User>* caller = nullptr);
 
 // A 401 with WWW-Authenticate: Bearer.
 http::Response Unauthorized(std::string_view detail);

@@ -75,7 +75,15 @@ Result<std::shared_ptr<ScratchFile>> Download(ApiContext& api, const std::string
 }
 
 Result<Response> Mp3(ApiContext& api, Request& request) {
-  auto access = LoadTranscript(api, request, Access::kRead);
+  std::optional<User> link_user;
+  const std::optional<User>* caller = nullptr;
+  if (auto token = request.Query("token"); token && api.hooks.audio_token) {
+    auto user = api.hooks.audio_token(*token, request.Param("id"));
+    if (!user) return Unauthorized("The audio link is not valid");
+    link_user = *user;
+    caller = &link_user;
+  }
+  auto access = LoadTranscript(api, request, Access::kRead, false, caller);
   if (access.refusal) return std::move(*access.refusal);
   const store::Transcript& t = *access.transcript;
   if (t.audio_deleted.value_or(false)) return http::ErrorResponse(404, "Audio was deleted");

@@ -19,6 +19,8 @@ void AddMediaRoutes(http::Router& router, ApiContext& api);
 void AddUploadRoutes(http::Router& router, ApiContext& api);
 // Rooms, webhook test, meeting consent.
 void AddRoomRoutes(http::Router& router, ApiContext& api);
+// /v1/user/api-keys.
+void AddUserRoutes(http::Router& router, ApiContext& api);
 // /health, /v1/conductor/health, /metrics, /v1/config, /v1/me.
 void AddSystemRoutes(http::Router& router, ApiContext& api);
 // WS /v1/transcripts/{id}/events and WS /v1/events.

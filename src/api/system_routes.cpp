@@ -49,6 +49,7 @@ void AddAllRoutes(http::Router& router, ApiContext& api, EventHub& hub) {
   AddMediaRoutes(router, api);
   AddUploadRoutes(router, api);
   AddRoomRoutes(router, api);
+  AddUserRoutes(router, api);
   AddEventSockets(router, api, hub);
 }
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "api/routes.hpp"
+#include "app/runtime_factories.hpp"
 #include "core/log.hpp"
 
 namespace reflector::app {
@@ -38,11 +39,24 @@ Status CheckServeSettings(const Settings& settings, const std::string& host) {
         ": with AUTH_BACKEND=none every request is the local owner, so serve listens on a "
         "loopback address only (127.0.0.1 or ::1); set AUTH_BACKEND=jwt to serve a network");
   }
-  if (settings.auth_backend == "jwt") {
-    return Error::InvalidInput(
-        "AUTH_BACKEND=jwt is not available in serve yet; use AUTH_BACKEND=none on 127.0.0.1");
-  }
   return Ok();
+}
+
+Result<std::optional<api::User>> ServeParts::Authenticate(const http::Request& request) const {
+  auth::Credentials credentials;
+  if (auto header = request.headers.Get("Authorization")) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (header->size() > kBearer.size() && header->substr(0, kBearer.size()) == kBearer) {
+      credentials.bearer_token = std::string(header->substr(kBearer.size()));
+    } else {
+      return Error::Terminal(ErrorKind::kUnauthorized, "Authorization: only Bearer tokens are accepted");
+    }
+  }
+  if (auto key = request.headers.Get("X-API-Key")) credentials.api_key = std::string(*key);
+  REFLECTOR_ASSIGN_OR_RETURN(std::optional<auth::Principal> principal,
+                             authenticator_->Authenticate(credentials));
+  if (!principal) return std::optional<api::User>();
+  return std::optional<api::User>(api::User{principal->user_id, principal->email});
 }
 
 Json ServeParts::ConductorHealth() {
@@ -74,8 +88,15 @@ Status ServeParts::Build() {
   api_.bus = &runtime_.bus();
   api_.http = &runtime_.http();
   api_.everyone_is_owner = settings.auth_backend == "none";
-  api_.authenticate = [](const http::Request&) -> Result<std::optional<api::User>> {
-    return std::optional<api::User>(api::User{"local", std::nullopt});
+  REFLECTOR_ASSIGN_OR_RETURN(authenticator_,
+                             MakeAuthenticator(settings, runtime_.database(), runtime_.clock()));
+  api_.secret_key = settings.secret_key;
+  api_.authenticate = [this](const http::Request& request) { return Authenticate(request); };
+  api_.hooks.audio_token = [this](const std::string& token,
+                                  const std::string& transcript_id) -> Result<api::User> {
+    REFLECTOR_ASSIGN_OR_RETURN(auth::Principal principal,
+                               authenticator_->AuthenticateAudioToken(token, transcript_id));
+    return api::User{principal.user_id, principal.email};
   };
   api_.scratch_dir = std::filesystem::path(settings.data_dir) / "scratch" / "api";
   std::error_code ec;

@@ -8,6 +8,7 @@
 #include "api/api_context.hpp"
 #include "api/event_hub.hpp"
 #include "app/runtime.hpp"
+#include "auth/authenticator.hpp"
 #include "engine/conductor/conductor_client.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -38,11 +39,13 @@ class ServeParts {
 
  private:
   Json ConductorHealth();
+  Result<std::optional<api::User>> Authenticate(const http::Request& request) const;
   void AddHttpMetrics();
   Status ListenForOtherProcesses();
 
   Runtime& runtime_;
   std::unique_ptr<engine::ConductorClient> health_client_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
   metrics::Registry registry_;
   std::unique_ptr<metrics::WorkflowMetrics> workflow_metrics_;
   metrics::GaugeFamily* websocket_clients_ = nullptr;

@@ -87,6 +87,8 @@ int StatusFor(const Error& error) {
       return 400;
     case ErrorKind::kNotFound:
       return 404;
+    case ErrorKind::kUnauthorized:
+      return 401;
     case ErrorKind::kConflict:
       return 409;
     case ErrorKind::kUnavailable:
