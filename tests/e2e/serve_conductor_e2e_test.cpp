@@ -1,0 +1,86 @@
+// `reflector serve` with CONDUCTOR_ENABLED=true: the server starts the workflow on Conductor and
+// two `reflector worker` processes run the tasks, so every event a WebSocket client sees was
+// written by another process and reached the server through PostgreSQL LISTEN/NOTIFY.
+
+#include <gtest/gtest.h>
+
+#include "serve_fixture.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_env.hpp"
+
+namespace reflector::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ServeConductorEndToEndTest, EventsFromTwoWorkersReachTheWebSocketLive) {
+  std::map<std::string, std::string> needed = {
+      {"REFLECTOR_TEST_DATABASE_URL", "PostgreSQL"},     {"REFLECTOR_TEST_S3_ENDPOINT", "an S3 server"},
+      {"REFLECTOR_TEST_S3_BUCKET", "an S3 server"},      {"REFLECTOR_TEST_S3_REGION", "an S3 server"},
+      {"REFLECTOR_TEST_S3_ACCESS_KEY", "an S3 server"},  {"REFLECTOR_TEST_S3_SECRET_KEY", "an S3 server"},
+      {"CONDUCTOR_SERVER_URL", "a Conductor OSS server"}};
+  std::map<std::string, std::string> values;
+  for (const auto& [name, what] : needed) {
+    values[name] = RequireServiceVariable(name, what);
+    ASSERT_FALSE(values[name].empty()) << "see the message above";
+  }
+  TempDir dir("reflector-serve-conductor-e2e");
+  std::map<std::string, std::string> env = {
+      {"DATABASE_URL", values["REFLECTOR_TEST_DATABASE_URL"]},
+      {"TRANSCRIPT_STORAGE_BACKEND", "s3"},
+      {"TRANSCRIPT_STORAGE_AWS_BUCKET_NAME", values["REFLECTOR_TEST_S3_BUCKET"]},
+      {"TRANSCRIPT_STORAGE_AWS_REGION", values["REFLECTOR_TEST_S3_REGION"]},
+      {"TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID", values["REFLECTOR_TEST_S3_ACCESS_KEY"]},
+      {"TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY", values["REFLECTOR_TEST_S3_SECRET_KEY"]},
+      {"TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL", values["REFLECTOR_TEST_S3_ENDPOINT"]},
+      {"CONDUCTOR_SERVER_URL", values["CONDUCTOR_SERVER_URL"]},
+      {"CONDUCTOR_ENABLED", "true"},
+      {"LOG_LEVEL", "info"},
+      {"LLM_URL", ""}};
+  const std::string reflector = BuiltBinary("reflector").string();
+  std::vector<std::unique_ptr<BackgroundCommand>> workers;
+  for (const char* name : {"worker-a", "worker-b"}) {
+    auto worker_env = env;
+    worker_env["DATA_DIR"] = (dir / name).string();
+    workers.push_back(std::make_unique<BackgroundCommand>(
+        std::vector<std::string>{reflector, "worker", "--concurrency", "2", "--shutdown-timeout", "5"},
+        worker_env));
+  }
+  auto server_env = env;
+  server_env["DATA_DIR"] = (dir / "server").string();
+  ServeProcess server(reflector, server_env);
+  ASSERT_TRUE(server.Ready()) << server.command().ErrorsSoFar();
+
+  std::filesystem::create_directories(dir / "tracks");
+  std::vector<SpokenTrack> tracks =
+      SynthesiseMeeting({{"Rosa",
+                          "awb",
+                          0.0,
+                          "The library roof leaks again after the storm on Tuesday night.",
+                          {"library", "roof", "leaks", "storm", "tuesday", "night"}},
+                         {"Theo",
+                          "kal16",
+                          1.0,
+                          "I will phone the builder and ask for a ladder and a new gutter.",
+                          {"phone", "builder", "ladder", "gutter"}}},
+                        dir / "tracks");
+  net::HttpClient http;
+  net::HttpRequest health;
+  health.url = server.Url("/v1/conductor/health");
+  auto healthy = http.Send(health);
+  ASSERT_TRUE(healthy.ok());
+  EXPECT_NE(healthy->body.find("\"healthy\""), std::string::npos) << healthy->body;
+
+  const std::string id = CreateTranscript(http, server, "library roof");
+  ASSERT_FALSE(id.empty());
+  auto socket = WebSocketClient::Connect("127.0.0.1", server.port(), "/v1/transcripts/" + id + "/events");
+  ASSERT_TRUE(socket.ok()) << socket.error().message;
+  net::HttpResponse accepted = UploadTracks(http, server, id, tracks);
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  EXPECT_NE(accepted.body.find("\"conductor\""), std::string::npos) << accepted.body;
+  WatchedRun run = WatchUntilEnd(**socket, 900s);
+  ExpectWatchedMeeting(http, server, id, run, tracks);
+}
+
+}  // namespace
+}  // namespace reflector::testing
