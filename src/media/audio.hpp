@@ -98,6 +98,13 @@ Result<MixdownResult> Mixdown(const std::vector<std::filesystem::path>& tracks,
 Result<std::vector<double>> Waveform(const std::filesystem::path& audio, int points, std::stop_token stop,
                                      ProgressSink& progress);
 
+// Whether `audio` holds any signal: decodes it until the first frame with a non-zero sample
+// (true) or to its end (false: digital silence, which Waveform shows as all zeros). Stops early,
+// so a track with sound costs the decoding up to its first sound, not the whole file; memory
+// does not grow with the length. Errors as Waveform's (kInvalidInput naming the file for an
+// unreadable or audio-less file, kCancelled when `stop` is requested).
+Result<bool> HasSignal(const std::filesystem::path& audio, std::stop_token stop, ProgressSink& progress);
+
 // Pure helpers, exposed for tests.
 
 // Milliseconds of silence to prepend for a track starting at `start_time` seconds:
