@@ -39,21 +39,44 @@ struct AudioProbe {
 // Opens `file` and describes its best audio stream.
 Result<AudioProbe> Probe(const std::filesystem::path& file);
 
+// How PadTrack put a track on the timeline.
+enum class PadMethod {
+  kNone,        // not padded: the track already starts at 0
+  kPackets,     // its Opus packets copied behind silent Opus packets (no decoding)
+  kReencoding,  // decoded, delayed and encoded again
+};
+
 struct PadResult {
-  bool padded = false;       // false: start_time <= 0, nothing written; use the input as it is
+  bool padded = false;  // false: start_time <= 0, nothing written; use the input as it is
+  PadMethod method = PadMethod::kNone;
   double start_time = 0;     // the input's start_time (see AudioProbe)
   double delay_seconds = 0;  // silence put in front: floor(start_time * 1000) ms; 0 if not padded
   double duration = 0;       // of the output when padded (counted samples), else the input's
   std::uint64_t size = 0;    // bytes of the output when padded, else of the input
 };
 
-// Puts the track on the meeting timeline. When its start_time is positive, decodes it, prepends
-// floor(start_time * 1000) ms of silence and fills timestamp gaps (muted microphone) with
-// silence, and writes WebM/Opus (48 kHz, 64 kb/s, the input's channel count, at most 2) to
-// `output_webm`. The output lasts delay + input length. When start_time <= 0 the input is
-// already aligned: nothing is decoded or written and `padded` is false.
+// Puts the track on the meeting timeline. When its start_time is positive, writes WebM/Opus to
+// `output_webm` in which the input's first sample is decoded at floor(start_time * 1000) ms after
+// silence, and timestamp gaps (muted microphone) are silence. The output lasts delay + input
+// length. When start_time <= 0 the input is already aligned: nothing is decoded or written and
+// `padded` is false.
+//
+// Opus in WebM/Matroska or Ogg (mono or stereo) is padded by packets (PadMethod::kPackets): the
+// input's packets are copied unchanged (its bit rate and channels) behind 20 ms silent Opus
+// packets, the output pre-skip placing the first sample to the exact sample; a gap is filled with
+// silent packets rounded to whole 20 ms frames, so audio after it is within 10 ms of its time.
+// Nothing is decoded and memory does not grow with the length. Any other input is padded as
+// PadTrackByReencoding does. The output bytes depend only on the input.
 Result<PadResult> PadTrack(const std::filesystem::path& input, const std::filesystem::path& output_webm,
                            std::stop_token stop, ProgressSink& progress);
+
+// PadTrack by decoding whatever the input is (PadMethod::kReencoding): decodes it, prepends
+// floor(start_time * 1000) ms of silence, fills timestamp gaps with silence and encodes
+// WebM/Opus (48 kHz, 64 kb/s, the input's channel count, at most 2). PadTrack falls back to it
+// by itself; it is public for comparisons (tests, benchmarks).
+Result<PadResult> PadTrackByReencoding(const std::filesystem::path& input,
+                                       const std::filesystem::path& output_webm, std::stop_token stop,
+                                       ProgressSink& progress);
 
 struct MixdownResult {
   double duration = 0;     // seconds of mixed audio (counted samples)
@@ -74,6 +97,13 @@ Result<MixdownResult> Mixdown(const std::vector<std::filesystem::path>& tracks,
 // decimals. All zeros for digital silence. `points` must be positive (the pipeline uses 255).
 Result<std::vector<double>> Waveform(const std::filesystem::path& audio, int points, std::stop_token stop,
                                      ProgressSink& progress);
+
+// Whether `audio` holds any signal: decodes it until the first frame with a non-zero sample
+// (true) or to its end (false: digital silence, which Waveform shows as all zeros). Stops early,
+// so a track with sound costs the decoding up to its first sound, not the whole file; memory
+// does not grow with the length. Errors as Waveform's (kInvalidInput naming the file for an
+// unreadable or audio-less file, kCancelled when `stop` is requested).
+Result<bool> HasSignal(const std::filesystem::path& audio, std::stop_token stop, ProgressSink& progress);
 
 // Pure helpers, exposed for tests.
 

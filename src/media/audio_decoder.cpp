@@ -105,4 +105,15 @@ Result<bool> AudioDecoder::Next(AVFrame* frame) {
   return false;
 }
 
+Result<bool> AudioDecoder::NextPacket(AVPacket* packet) {
+  av_packet_unref(packet);
+  while (true) {
+    int rc = av_read_frame(format_.get(), packet);
+    if (rc == AVERROR_EOF) return false;
+    if (rc < 0) return FfmpegError(ErrorKind::kInvalidInput, rc, file_, "cannot read");
+    if (packet->stream_index == stream_index_) return true;
+    av_packet_unref(packet);
+  }
+}
+
 }  // namespace reflector::media

@@ -24,6 +24,11 @@ class AudioDecoder {
   // channel count.
   Result<bool> Next(AVFrame* frame);
 
+  // Reads the next packet of the audio stream into `packet` (its previous content is released)
+  // without decoding it, for copying. Returns false at the end of the file; a read error gives
+  // a kInvalidInput error naming the file. Do not mix with Next on the same decoder.
+  Result<bool> NextPacket(AVPacket* packet);
+
   [[nodiscard]] AVFormatContext* format() const { return format_.get(); }
   [[nodiscard]] AVStream* stream() const { return format_->streams[stream_index_]; }
   [[nodiscard]] AVCodecContext* codec() const { return codec_.get(); }

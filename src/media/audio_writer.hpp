@@ -7,6 +7,7 @@
 
 #include "core/result.hpp"
 #include "media/ffmpeg_handles.hpp"
+#include "media/muxer_output.hpp"
 
 namespace reflector::media {
 
@@ -24,7 +25,7 @@ class AudioWriter {
   static Result<std::unique_ptr<AudioWriter>> Open(const std::filesystem::path& output,
                                                    const EncoderSettings& settings, AVFilterContext* sink);
   // Removes the temporary file unless Commit succeeded.
-  ~AudioWriter();
+  ~AudioWriter() = default;
   AudioWriter(const AudioWriter&) = delete;
   AudioWriter& operator=(const AudioWriter&) = delete;
 
@@ -44,16 +45,14 @@ class AudioWriter {
   Status Encode(AVFrame* frame);  // nullptr flushes
 
   std::filesystem::path output_;
-  std::filesystem::path temp_;
   AVFilterContext* sink_ = nullptr;
-  OutputFormatPtr format_;
+  std::unique_ptr<MuxerOutput> muxer_;
   CodecContextPtr encoder_;
   AVStream* stream_ = nullptr;
   FramePtr frame_;
   PacketPtr packet_;
   std::int64_t samples_written_ = 0;
   bool sink_done_ = false;
-  bool committed_ = false;
 };
 
 }  // namespace reflector::media

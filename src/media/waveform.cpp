@@ -2,6 +2,8 @@
 //
 // Decoding keeps one peak per block of kBlockFrames samples (5.3 ms at 48 kHz; 2.7 MB for an
 // hour), so the slices can be cut exactly once the length is known, whatever the container says.
+//
+// HasSignal: the same decoding, stopped at the first frame with a non-zero sample.
 
 extern "C" {
 #include <libavutil/samplefmt.h>
@@ -22,6 +24,50 @@ namespace reflector::media {
 namespace {
 
 constexpr int kBlockFrames = 256;
+
+template <typename T>
+float Peak(const std::uint8_t* data, std::size_t first, std::size_t n, double scale, double offset) {
+  const T* samples = reinterpret_cast<const T*>(data) + first;  // NOLINT: FFmpeg sample planes
+  double peak = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double value = std::fabs((static_cast<double>(samples[i]) - offset) * scale);
+    if (value > peak) peak = value;  // NaN never wins
+  }
+  return static_cast<float>(peak);
+}
+
+// Peak absolute value (full scale = 1) of samples [first, first + n) of one sample plane.
+float PlanePeak(AVSampleFormat format, const std::uint8_t* data, std::size_t first, std::size_t n) {
+  switch (av_get_packed_sample_fmt(format)) {
+    case AV_SAMPLE_FMT_U8:
+      return Peak<std::uint8_t>(data, first, n, 1.0 / 128, 128);
+    case AV_SAMPLE_FMT_S16:
+      return Peak<std::int16_t>(data, first, n, 1.0 / 32768, 0);
+    case AV_SAMPLE_FMT_S32:
+      return Peak<std::int32_t>(data, first, n, 1.0 / 2147483648.0, 0);
+    case AV_SAMPLE_FMT_S64:
+      return Peak<std::int64_t>(data, first, n, 1.0 / 9223372036854775808.0, 0);
+    case AV_SAMPLE_FMT_FLT:
+      return Peak<float>(data, first, n, 1.0, 0);
+    case AV_SAMPLE_FMT_DBL:
+      return Peak<double>(data, first, n, 1.0, 0);
+    default:
+      return 0;
+  }
+}
+
+// Peak absolute sample of a whole frame, over every channel.
+float FramePeak(const AVFrame* frame) {
+  const auto format = static_cast<AVSampleFormat>(frame->format);
+  const bool planar = av_sample_fmt_is_planar(format) != 0;
+  const int channels = frame->ch_layout.nb_channels;
+  // Packed: one plane, channels interleaved; planar: one plane per channel.
+  const auto per_plane = static_cast<std::size_t>(frame->nb_samples) * (planar ? 1 : channels);
+  float peak = 0;
+  for (int c = 0; c < (planar ? channels : 1); ++c)
+    peak = std::max(peak, PlanePeak(format, frame->extended_data[c], 0, per_plane));
+  return peak;
+}
 
 // Collects the peak absolute sample (over all channels) of each consecutive block of frames.
 class BlockPeaks {
@@ -53,36 +99,6 @@ class BlockPeaks {
   }
 
  private:
-  template <typename T>
-  static float Peak(const std::uint8_t* data, std::size_t first, std::size_t n, double scale, double offset) {
-    const T* samples = reinterpret_cast<const T*>(data) + first;  // NOLINT: FFmpeg sample planes
-    double peak = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      double value = std::fabs((static_cast<double>(samples[i]) - offset) * scale);
-      if (value > peak) peak = value;  // NaN never wins
-    }
-    return static_cast<float>(peak);
-  }
-
-  static float PlanePeak(AVSampleFormat format, const std::uint8_t* data, std::size_t first, std::size_t n) {
-    switch (av_get_packed_sample_fmt(format)) {
-      case AV_SAMPLE_FMT_U8:
-        return Peak<std::uint8_t>(data, first, n, 1.0 / 128, 128);
-      case AV_SAMPLE_FMT_S16:
-        return Peak<std::int16_t>(data, first, n, 1.0 / 32768, 0);
-      case AV_SAMPLE_FMT_S32:
-        return Peak<std::int32_t>(data, first, n, 1.0 / 2147483648.0, 0);
-      case AV_SAMPLE_FMT_S64:
-        return Peak<std::int64_t>(data, first, n, 1.0 / 9223372036854775808.0, 0);
-      case AV_SAMPLE_FMT_FLT:
-        return Peak<float>(data, first, n, 1.0, 0);
-      case AV_SAMPLE_FMT_DBL:
-        return Peak<double>(data, first, n, 1.0, 0);
-      default:
-        return 0;
-    }
-  }
-
   void Close() {
     peaks_.push_back(peak_);
     peak_ = 0;
@@ -95,6 +111,38 @@ class BlockPeaks {
 };
 
 }  // namespace
+
+Result<bool> HasSignal(const std::filesystem::path& audio, std::stop_token stop, ProgressSink& progress) {
+  auto cancelled = [&audio] {
+    return Error::Cancelled(audio.filename().string() + ": signal check cancelled");
+  };
+  if (stop.stop_requested()) return cancelled();
+  REFLECTOR_ASSIGN_OR_RETURN(AudioDecoder decoder, AudioDecoder::Open(audio));
+  FramePtr frame = MakeFrame();
+  if (!frame) return Error::Internal("out of memory");
+
+  const AVFormatContext* format = decoder.format();
+  const double stated =
+      format->duration != AV_NOPTS_VALUE ? static_cast<double>(format->duration) / AV_TIME_BASE : 0;
+  ProgressThrottle throttle(progress, "signal check of " + audio.filename().string(), stated);
+  throttle.Start();
+  std::int64_t samples = 0;
+  const double rate = decoder.codec()->sample_rate;
+  while (true) {
+    if (stop.stop_requested()) return cancelled();
+    REFLECTOR_ASSIGN_OR_RETURN(bool more, decoder.Next(frame.get()));
+    if (!more) break;
+    if (FramePeak(frame.get()) > 0) {
+      throttle.Finish();
+      return true;
+    }
+    samples += frame->nb_samples;
+    throttle.Update(static_cast<double>(samples) / rate);
+  }
+  if (decoder.frames_decoded() == 0) return InputError(audio, "no decodable audio");
+  throttle.Finish();
+  return false;
+}
 
 std::vector<double> ReduceWaveform(std::span<const float> block_peaks, int points) {
   std::vector<double> values(static_cast<std::size_t>(std::max(points, 0)), 0.0);

@@ -32,6 +32,20 @@ bool MakeToneTrack(const std::filesystem::path& file, const ToneSpec& spec) {
   return RunFfmpegTool(arguments.str());
 }
 
+bool RequireFliteTool() {
+  if (std::system("flite -lv 2>/dev/null | grep -q kal16") == 0) return true;
+  ADD_FAILURE() << "the flite speech synthesiser with its kal16 voice is needed to make test speech: install "
+                   "the Debian package `flite` (scripts/setup does)";
+  return false;
+}
+
+bool MakeSpeech(const std::filesystem::path& wav, const std::string& text) {
+  std::string command = "flite -voice kal16 -t \"" + text + "\" -o " + ShellQuoted(wav);
+  int status = std::system(command.c_str());
+  if (status != 0) ADD_FAILURE() << "command failed (" << status << "): " << command;
+  return status == 0;
+}
+
 void WriteGarbage(const std::filesystem::path& file, std::size_t bytes) {
   std::ofstream out(file, std::ios::binary);
   std::uint32_t state = 12345;

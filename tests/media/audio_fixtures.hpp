@@ -26,6 +26,12 @@ struct ToneSpec {
 // A WebM/Opus track (48 kHz, 64 kb/s) holding a sine tone, like a Daily participant track.
 bool MakeToneTrack(const std::filesystem::path& file, const ToneSpec& spec);
 
+// Records a test failure with an install hint when flite (with its kal16 voice) cannot run.
+bool RequireFliteTool();
+
+// Speaks `text` with flite's kal16 voice into a 16 kHz mono WAV.
+bool MakeSpeech(const std::filesystem::path& wav, const std::string& text);
+
 // Writes `bytes` bytes of a fixed pseudo-random pattern (not a media file).
 void WriteGarbage(const std::filesystem::path& file, std::size_t bytes);
 

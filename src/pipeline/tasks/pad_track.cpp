@@ -1,8 +1,6 @@
 // pad_track: puts one track on the meeting timeline (PIPELINE.md "Padding"). A track already
 // starting at 0 is used as it is. A silent or undecodable track is a terminal error naming it.
 
-#include <algorithm>
-
 #include "media/audio.hpp"
 #include "pipeline/tasks.hpp"
 
@@ -19,13 +17,12 @@ Result<Json> PadTrack(TaskContext& context) {
 
   auto source = context.Download(bucket, key, "source");
   if (!source) return source.error().WithContext(track);
-  // A digitally silent track has nothing to transcribe: refuse it clearly.
+  // A digitally silent track has nothing to transcribe: refuse it clearly. The check decodes
+  // only up to the first sound, not the whole track.
   NullProgressSink quiet;
-  auto levels = media::Waveform(*source, 16, context.stop(), quiet);
-  if (!levels) return levels.error().WithContext(track);
-  if (std::all_of(levels->begin(), levels->end(), [](double v) { return v == 0.0; })) {
-    return Error::InvalidInput(track + ": the track is silent (no audio signal)");
-  }
+  auto signal = media::HasSignal(*source, context.stop(), quiet);
+  if (!signal) return signal.error().WithContext(track);
+  if (!*signal) return Error::InvalidInput(track + ": the track is silent (no audio signal)");
   REFLECTOR_ASSIGN_OR_RETURN(auto dir, context.ScratchDir());
   auto padded_file = dir / "padded.webm";
   auto padded = media::PadTrack(*source, padded_file, context.stop(), context.progress());
