@@ -43,6 +43,23 @@ Result<std::vector<StoredTrack>> StoreTracks(ServiceContext& context, const std:
   return stored;
 }
 
+// The recording of tracks stored under uploads/<recording_id>/.
+Status CreateRecording(ServiceContext& context, const std::string& recording_id,
+                       const std::vector<StoredTrack>& tracks, const std::optional<std::string>& meeting_id) {
+  store::Recording recording;
+  recording.id = recording_id;
+  recording.bucket_name = context.bucket;
+  recording.object_key = "uploads/" + recording_id;
+  recording.recorded_at = NowSeconds(*context.clock);
+  recording.track_keys = Json::array();
+  for (const auto& track : tracks)
+    recording.track_keys->push_back(track.key);
+  recording.meeting_id = meeting_id;
+  store::Recordings recordings(*context.database, *context.clock);
+  if (auto created = recordings.Create(recording); !created) return created.error();
+  return Ok();
+}
+
 }  // namespace
 
 Status EnsureMeeting(ServiceContext& context, const std::string& meeting_id, const std::string& room_name) {
@@ -73,17 +90,9 @@ Result<StartedRun> ProcessFiles(ServiceContext& context, const ProcessRequest& r
   REFLECTOR_ASSIGN_OR_RETURN(std::vector<StoredTrack> tracks,
                              StoreTracks(context, recording_id, request.tracks));
 
-  store::Recording recording;
-  recording.id = recording_id;
-  recording.bucket_name = context.bucket;
-  recording.object_key = "uploads/" + recording_id;
-  recording.recorded_at = NowSeconds(*context.clock);
-  recording.track_keys = Json::array();
-  for (const auto& track : tracks)
-    recording.track_keys->push_back(track.key);
-  if (!request.meeting_id.empty()) recording.meeting_id = request.meeting_id;
-  store::Recordings recordings(*context.database, *context.clock);
-  if (auto created = recordings.Create(recording); !created) return created.error();
+  REFLECTOR_TRY(
+      CreateRecording(context, recording_id, tracks,
+                      request.meeting_id.empty() ? std::nullopt : std::optional(request.meeting_id)));
 
   store::Transcript transcript;
   transcript.id = context.ids->NewId();
@@ -108,17 +117,7 @@ Result<StartedRun> ProcessStoredTracks(ServiceContext& context, const std::strin
   if (transcript.status == store::TranscriptStatus::kProcessing) {
     return Error::Terminal(ErrorKind::kConflict, "transcript " + transcript_id + " is already processing");
   }
-  store::Recording recording;
-  recording.id = recording_id;
-  recording.bucket_name = context.bucket;
-  recording.object_key = "uploads/" + recording_id;
-  recording.recorded_at = NowSeconds(*context.clock);
-  recording.track_keys = Json::array();
-  for (const auto& track : tracks)
-    recording.track_keys->push_back(track.key);
-  if (transcript.meeting_id) recording.meeting_id = transcript.meeting_id;
-  store::Recordings recordings(*context.database, *context.clock);
-  if (auto created = recordings.Create(recording); !created) return created.error();
+  REFLECTOR_TRY(CreateRecording(context, recording_id, tracks, transcript.meeting_id));
   REFLECTOR_TRY(transcripts.SetRecording(transcript_id, recording_id));
   transcript.recording_id = recording_id;
   return StartPipeline(context, transcript, tracks, "local");
