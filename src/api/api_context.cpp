@@ -23,7 +23,8 @@ bool IsOwner(const ApiContext& api, const std::optional<User>& user, const store
 std::optional<http::Response> Refusal(const ApiContext& api, const std::optional<User>& user,
                                       const store::Transcript& transcript, Access access) {
   if (IsOwner(api, user, transcript)) return std::nullopt;
-  if (access == Access::kChange) {
+  if (access == Access::kEditSpeakers && !transcript.user_id) return std::nullopt;
+  if (access != Access::kRead) {
     if (!user) return Unauthorized("Not authenticated");
     return http::ErrorResponse(403, "Only the owner of this transcript may change it");
   }

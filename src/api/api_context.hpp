@@ -5,7 +5,8 @@
 // Access follows Reflector (reflector-api.md "Transcript access rules"): a missing or deleted
 // transcript is 404; an anonymous one (no user_id) is readable by anyone; `private` only by its
 // owner, `semi-private` by any signed-in user, `public` by everyone; changes are the owner's
-// only. With AUTH_BACKEND=none every request is the local owner, who owns everything.
+// only, except participant and speaker edits of an anonymous transcript, which anyone may make.
+// With AUTH_BACKEND=none every request is the local owner, who owns everything.
 
 #include <filesystem>
 #include <functional>
@@ -59,7 +60,9 @@ struct ApiContext {
   ApiHooks hooks;
 };
 
-enum class Access { kRead, kChange };
+// kEditSpeakers: participants and speaker assignment, which Reflector also lets anyone do on
+// an anonymous transcript.
+enum class Access { kRead, kChange, kEditSpeakers };
 
 // The caller, or the 401 answer for bad credentials.
 Result<std::optional<User>> Caller(ApiContext& api, const http::Request& request);

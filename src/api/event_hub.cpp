@@ -80,21 +80,35 @@ void EventHub::Dispatch(const events::Event& event) {
     watcher->last_seq = event.seq;
     watcher->sink(message);
   }
-  std::optional<std::string> user_id;
   {
     std::lock_guard lock(mutex_);
     TranscriptState& state = transcripts_[event.transcript_id];
     state.last_seq = std::max(state.last_seq, event.seq);
     state.active = true;
-    user_id = state.user_id;
   }
-  DispatchUser(event, user_id);
+  DispatchUser(event);
 }
 
-void EventHub::DispatchUser(const events::Event& event, const std::optional<std::string>& user_id) {
+void EventHub::DispatchUser(const events::Event& event) {
   const Json message = UserLevelMessage(event);
   if (message.is_null()) return;
-  PublishUserEvent(user_id, message["event"].get<std::string>(), message["data"]);
+  PublishUserEvent(OwnerOf(event.transcript_id), message["event"].get<std::string>(), message["data"]);
+}
+
+std::optional<std::string> EventHub::OwnerOf(const std::string& transcript_id) {
+  {
+    std::lock_guard lock(mutex_);
+    const TranscriptState& state = transcripts_[transcript_id];
+    if (state.user_known) return state.user_id;
+  }
+  store::Transcripts transcripts(*context_.database, *context_.clock);
+  auto transcript = transcripts.Get(transcript_id);
+  if (!transcript) return std::nullopt;
+  std::lock_guard lock(mutex_);
+  TranscriptState& state = transcripts_[transcript_id];
+  state.user_id = transcript->user_id;
+  state.user_known = true;
+  return state.user_id;
 }
 
 void EventHub::PublishUserEvent(const std::optional<std::string>& user_id, const std::string& event,
@@ -188,6 +202,11 @@ std::unique_ptr<EventHub::Watch> EventHub::WatchTranscript(const std::string& tr
       if (event.type == events::EventType::kTranscript || event.type == events::EventType::kStatus) continue;
       watcher->sink(EventMessage(event));
     }
+    // Nothing dispatched for the transcript yet: new events start after the replayed ones (a
+    // notification may cover several events from another process).
+    std::lock_guard lock(mutex_);
+    TranscriptState& state = transcripts_[transcript_id];
+    if (state.last_seq < 0) state.last_seq = watcher->last_seq;
   }
   store::Transcripts transcripts(*context_.database, *context_.clock);
   if (auto transcript = transcripts.Get(transcript_id)) {
@@ -247,6 +266,7 @@ void EventHub::RefreshDag(const std::string& transcript_id) {
     std::lock_guard lock(mutex_);
     TranscriptState& state = transcripts_[transcript_id];
     state.user_id = transcript->user_id;
+    state.user_known = true;
     state.active = !engine::IsTerminal(snapshot->workflow.status);
     if (state.dag_message == message && state.workflow_id == transcript->workflow_id) return;
     state.dag_message = message;

@@ -84,8 +84,9 @@ class EventHub {
     MessageSink sink;
   };
   struct TranscriptState {
-    std::int64_t last_seq = -1;  // highest seq dispatched; -1 unknown
-    std::optional<std::string> user_id;
+    std::int64_t last_seq = -1;          // highest seq dispatched; -1 unknown
+    std::optional<std::string> user_id;  // the owner, once `user_known`
+    bool user_known = false;
     std::optional<std::string> workflow_id;
     std::string dag_message;  // the last DAG_STATUS sent
     bool active = true;       // refresh its DAG on the poll
@@ -95,7 +96,10 @@ class EventHub {
   // Dispatches every stored event of the transcript after the last dispatched one.
   void CatchUp(const std::string& transcript_id, std::int64_t up_to);
   void Dispatch(const events::Event& event);
-  void DispatchUser(const events::Event& event, const std::optional<std::string>& user_id);
+  // The user-level event mirrored from `event` (if any) for the transcript owner's sockets.
+  void DispatchUser(const events::Event& event);
+  // The transcript's owner (read from the database the first time).
+  std::optional<std::string> OwnerOf(const std::string& transcript_id);
   void RefreshDag(const std::string& transcript_id);
   void PollLoop(std::stop_token stop);
   void Unwatch(std::uint64_t id);

@@ -69,7 +69,7 @@ Result<Response> ListParticipants(ApiContext& api, Request& request) {
 }
 
 Result<Response> AddParticipant(ApiContext& api, Request& request) {
-  auto access = LoadTranscript(api, request, Access::kChange);
+  auto access = LoadTranscript(api, request, Access::kEditSpeakers);
   if (access.refusal) return std::move(*access.refusal);
   REFLECTOR_ASSIGN_OR_RETURN(Json body, JsonObjectBody(request));
   REFLECTOR_ASSIGN_OR_RETURN(auto name, OptionalString(body, "name"));
@@ -88,7 +88,7 @@ Result<Response> AddParticipant(ApiContext& api, Request& request) {
 
 Result<Response> ChangeParticipant(ApiContext& api, Request& request, bool remove) {
   const bool reading = request.method == "GET";
-  auto access = LoadTranscript(api, request, reading ? Access::kRead : Access::kChange);
+  auto access = LoadTranscript(api, request, reading ? Access::kRead : Access::kEditSpeakers);
   if (access.refusal) return std::move(*access.refusal);
   Json participants =
       access.transcript->participants.is_array() ? access.transcript->participants : Json::array();
@@ -127,7 +127,7 @@ Json AssignWords(Json topics, std::int64_t speaker, double from, double to) {
 }
 
 Result<Response> AssignSpeaker(ApiContext& api, Request& request) {
-  auto access = LoadTranscript(api, request, Access::kChange);
+  auto access = LoadTranscript(api, request, Access::kEditSpeakers);
   if (access.refusal) return std::move(*access.refusal);
   REFLECTOR_ASSIGN_OR_RETURN(Json body, JsonObjectBody(request));
   REFLECTOR_ASSIGN_OR_RETURN(auto speaker, OptionalInt(body, "speaker"));
@@ -162,7 +162,7 @@ Result<Response> AssignSpeaker(ApiContext& api, Request& request) {
 }
 
 Result<Response> MergeSpeakers(ApiContext& api, Request& request) {
-  auto access = LoadTranscript(api, request, Access::kChange);
+  auto access = LoadTranscript(api, request, Access::kEditSpeakers);
   if (access.refusal) return std::move(*access.refusal);
   REFLECTOR_ASSIGN_OR_RETURN(Json body, JsonObjectBody(request));
   REFLECTOR_ASSIGN_OR_RETURN(auto from, OptionalInt(body, "speaker_from"));

@@ -139,12 +139,13 @@ Result<Response> GetTranscript(ApiContext& api, Request& request) {
   const store::Transcript& t = *access.transcript;
   Json json = TranscriptWithParticipantsJson(t, RoomName(api, t.room_id));
   auto format_name = request.Query("transcript_format");
-  REFLECTOR_ASSIGN_OR_RETURN(auto format, pipeline::ParseTranscriptFormat(format_name.value_or("text")));
+  auto format = pipeline::ParseTranscriptFormat(format_name.value_or("text"));
+  if (!format) return Error::InvalidInput("transcript_format: " + format.error().message);
   const auto segments = pipeline::NamedSegments(TranscriptWords(t), pipeline::SpeakerNamesOf(t.participants));
-  json["transcript_format"] = std::string(pipeline::ToString(format));
-  json["transcript"] = format == pipeline::TranscriptFormat::kJson
+  json["transcript_format"] = std::string(pipeline::ToString(*format));
+  json["transcript"] = *format == pipeline::TranscriptFormat::kJson
                            ? pipeline::TranscriptSegmentsJson(segments)
-                           : Json(pipeline::FormatTranscript(format, segments));
+                           : Json(pipeline::FormatTranscript(*format, segments));
   if (api.hooks.dag_status) json["dag_status"] = api.hooks.dag_status(t);
   return http::JsonResponse(200, json);
 }

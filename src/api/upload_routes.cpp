@@ -11,6 +11,7 @@
 #include "api/routes.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "events/events.hpp"
 #include "media/audio.hpp"
 #include "service/processing.hpp"
 
@@ -80,6 +81,19 @@ Result<std::vector<service::StoredTrack>> PutTracks(
   return stored;
 }
 
+// Sets the status and publishes its STATUS event on the bus, as the pipeline's tasks do, so
+// that the sockets watching the transcript (and its owner's) get it at once.
+Result<store::StatusChange> SetStatusLive(ApiContext& api, const std::string& id,
+                                          store::TranscriptStatus status) {
+  store::Transcripts transcripts(*api.service->database, *api.service->clock);
+  REFLECTOR_ASSIGN_OR_RETURN(store::StatusChange change, transcripts.SetStatus(id, status));
+  if (change.changed && api.bus != nullptr) {
+    api.bus->Publish(events::Event{id, change.event_seq, events::EventType::kStatus,
+                                   events::StatusData(store::ToString(status)), api.service->clock->Now()});
+  }
+  return change;
+}
+
 // Every part: a non-empty, unique participant name and a file that holds audio.
 Result<std::vector<std::pair<std::string, fs::path>>> ReadTrackParts(Request& request, const fs::path& dir) {
   auto content_type = request.headers.Get("Content-Type");
@@ -112,7 +126,8 @@ Result<Response> UploadTracks(ApiContext& api, Request& request) {
   if (access.refusal) return std::move(*access.refusal);
   const store::Transcript& t = *access.transcript;
   if (t.locked) return http::ErrorResponse(400, "Recording is locked");
-  if (t.status == store::TranscriptStatus::kProcessing) {
+  // `uploaded`: an upload started a workflow whose first task has not set `processing` yet.
+  if (t.status == store::TranscriptStatus::kProcessing || t.status == store::TranscriptStatus::kUploaded) {
     return http::ErrorResponse(400, "The transcript is already processing");
   }
   Spool spool(api.scratch_dir / ("upload-" + NewUuid4()));
@@ -120,6 +135,10 @@ Result<Response> UploadTracks(ApiContext& api, Request& request) {
   REFLECTOR_ASSIGN_OR_RETURN(auto files, ReadTrackParts(request, spool.dir()));
   const std::string recording_id = api.service->ids->NewId();
   REFLECTOR_ASSIGN_OR_RETURN(auto tracks, PutTracks(api, recording_id, files));
+  // Of two uploads racing for the transcript, only the one that changes the status starts.
+  REFLECTOR_ASSIGN_OR_RETURN(store::StatusChange claimed,
+                             SetStatusLive(api, t.id, store::TranscriptStatus::kUploaded));
+  if (!claimed.changed) return http::ErrorResponse(400, "The transcript is already processing");
   auto started = service::ProcessStoredTracks(*api.service, t.id, recording_id, tracks);
   if (!started) {
     if (started.error().kind == ErrorKind::kConflict)
@@ -145,6 +164,7 @@ Result<Response> RecordUpload(ApiContext& api, Request& request) {
   if (t.status == store::TranscriptStatus::kProcessing || t.status == store::TranscriptStatus::kUploaded) {
     return http::ErrorResponse(400, "An upload is already in progress");
   }
+  if (!request.Query("total_chunks")) return Error::InvalidInput("total_chunks: required");
   REFLECTOR_ASSIGN_OR_RETURN(std::int64_t total, IntQuery(request, "total_chunks", 0, 1, 100000));
   REFLECTOR_ASSIGN_OR_RETURN(std::int64_t number, IntQuery(request, "chunk_number", -1, 0, total - 1));
   if (number < 0) return Error::InvalidInput("chunk_number: required");
@@ -178,8 +198,7 @@ Result<Response> RecordUpload(ApiContext& api, Request& request) {
   const std::string recording_id = api.service->ids->NewId();
   const std::string participant = t.name.empty() ? "Speaker 0" : t.name;
   REFLECTOR_ASSIGN_OR_RETURN(auto tracks, PutTracks(api, recording_id, {{participant, assembled}}));
-  store::Transcripts transcripts(*api.service->database, *api.service->clock);
-  if (auto uploaded = transcripts.SetStatus(t.id, store::TranscriptStatus::kUploaded); !uploaded) {
+  if (auto uploaded = SetStatusLive(api, t.id, store::TranscriptStatus::kUploaded); !uploaded) {
     return uploaded.error();
   }
   auto started = service::ProcessStoredTracks(*api.service, t.id, recording_id, tracks);

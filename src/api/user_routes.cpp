@@ -62,13 +62,20 @@ Result<Response> DeleteKey(ApiContext& api, Request& request) {
   return http::JsonResponse(200, Json{{"status", "ok"}});
 }
 
+// A refused caller's 401 carries WWW-Authenticate, like every other 401 of the API.
+Result<Response> WithChallenge(Result<Response> answer) {
+  if (!answer && answer.error().kind == ErrorKind::kUnauthorized) return Unauthorized(answer.error().message);
+  return answer;
+}
+
 }  // namespace
 
 void AddUserRoutes(http::Router& router, ApiContext& api) {
   ApiContext* a = &api;
-  router.Add("POST /v1/user/api-keys", [a](Request& r) { return CreateKey(*a, r); });
-  router.Add("GET /v1/user/api-keys", [a](Request& r) { return ListKeys(*a, r); });
-  router.Add("DELETE /v1/user/api-keys/{key_id}", [a](Request& r) { return DeleteKey(*a, r); });
+  router.Add("POST /v1/user/api-keys", [a](Request& r) { return WithChallenge(CreateKey(*a, r)); });
+  router.Add("GET /v1/user/api-keys", [a](Request& r) { return WithChallenge(ListKeys(*a, r)); });
+  router.Add("DELETE /v1/user/api-keys/{key_id}",
+             [a](Request& r) { return WithChallenge(DeleteKey(*a, r)); });
 }
 
 }  // namespace reflector::api

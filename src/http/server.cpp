@@ -198,6 +198,9 @@ bool Connection::ServeOne() {
     server_.router.AddCorsHeaders(request, response);
   }
   bool keep_alive = parser_->get().keep_alive() && !server_.stopping && !body_too_large_ && !body_failed_;
+  // A client that waits for 100 Continue sends its body only when asked: the handler did not
+  // ask, so answer at once and close instead of waiting for a body nobody reads.
+  if (expects_continue_ && !parser_->is_done()) keep_alive = false;
   if (keep_alive && !parser_->is_done()) {
     // Drain a small unread body; a large one is not worth reading, the connection closes.
     expects_continue_ = false;

@@ -1,6 +1,8 @@
 #pragma once
 // A fake of the Engine seam whose answers the test sets: Start records the call (or refuses
-// with `refuse_start`), Get reports `status` and `reason`, Resume records the id.
+// with `refuse_start`) and answers "wf-N" for the N-th start, Get reports `status`, `reason`
+// and `tasks` (with the name, input and correlation id of a workflow it started), Resume
+// records the id.
 
 #include <mutex>
 #include <optional>
@@ -27,6 +29,13 @@ class ScriptedEngine final : public engine::Engine {
     snapshot.workflow.id = workflow_id;
     snapshot.workflow.status = status;
     snapshot.workflow.reason = reason;
+    for (std::size_t i = 0; i < started.size(); ++i) {
+      if (workflow_id != "wf-" + std::to_string(i + 1)) continue;
+      snapshot.workflow.name = started[i].workflow;
+      snapshot.workflow.input = started[i].input;
+      snapshot.workflow.correlation_id = started[i].correlation_id;
+    }
+    snapshot.tasks = tasks;
     return snapshot;
   }
   Status Terminate(const std::string&, const std::string&) override { return Ok(); }
@@ -48,6 +57,7 @@ class ScriptedEngine final : public engine::Engine {
   std::vector<std::string> resumed;
   engine::WorkflowStatus status = engine::WorkflowStatus::kRunning;
   std::string reason;
+  std::vector<engine::TaskRun> tasks;
 };
 
 }  // namespace reflector::testing

@@ -173,6 +173,28 @@ TEST_F(ServerTest, MalformedRequestsGet400AndTheServerCarriesOn) {
   EXPECT_EQ(Send(Req("GET", Url("/ok"))).status, 200);
 }
 
+TEST_F(ServerTest, AnAnswerWithoutReadingTheBodyDoesNotWaitForIt) {
+  // A refusal (401, 404...) from a handler that never reads the body: a client waiting for
+  // 100 Continue (curl's PATCH, large POSTs) gets the answer at once, not after its own timeout.
+  router_.Add("PATCH /refuse",
+              [](Request&) -> Result<Response> { return ErrorResponse(404, "nothing here"); });
+  Start();
+  const int fd = RawConnect();
+  const std::string request =
+      "PATCH /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n";
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  const auto started = std::chrono::steady_clock::now();
+  const std::string answer = ReadAll(fd, std::chrono::seconds(10));
+  ::close(fd);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 404", 0), 0U) << answer.substr(0, 40);
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  net::HttpRequest patch = Req("PATCH", Url("/refuse"), "{}");
+  const auto sent = std::chrono::steady_clock::now();
+  EXPECT_EQ(Send(patch).status, 404);
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::milliseconds(900));
+}
+
 TEST_F(ServerTest, ASlowClientIsDisconnected) {
   router_.Add("GET /ok", [](Request&) -> Result<Response> { return JsonResponse(200, Json::object()); });
   ServerOptions options;
