@@ -99,7 +99,7 @@ void LocalEngine::RunQueued(std::stop_token pool_stop) {
   }
 }
 
-void LocalEngine::RunOne(const std::string& workflow_id, std::stop_source run) {
+void LocalEngine::RunOne(const std::string& workflow_id, const std::stop_source& run) {
   if (!TakeLease(workflow_id, run)) return;
   auto status = RunHeld(workflow_id, run);
   if (!status.ok() && status.error().kind != ErrorKind::kCancelled) {

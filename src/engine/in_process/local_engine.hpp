@@ -64,7 +64,7 @@ class LocalEngine final : public Engine {
   void RunQueued(std::stop_token pool_stop);
   // Runs the workflow under its lease (when there are leases); a workflow whose lease is not
   // free waits instead (TakeLease).
-  void RunOne(const std::string& workflow_id, std::stop_source run);
+  void RunOne(const std::string& workflow_id, const std::stop_source& run);
   // Runs a workflow whose lease is held (or without leases), and then its failure workflow, if
   // it failed, under that workflow's own lease.
   Result<WorkflowStatus> RunHeld(const std::string& workflow_id, const std::stop_source& run);
