@@ -148,7 +148,12 @@ Status Runtime::MakeEngine(const RuntimeOptions& options) {
     engine_options.max_parallel_tasks = options.max_parallel_tasks;
     in_process_ = std::make_unique<engine::InProcessEngine>(registry_, *engine_store_, tasks_, clock_, ids_,
                                                             engine_options);
-    engine_ = std::make_unique<engine::LocalEngine>(*in_process_);
+    // Every in-process run holds its workflow's lease, so `serve` processes (and a `process`
+    // run) sharing the database never run the same workflow twice.
+    workflow_leases_ = std::make_unique<store::WorkflowLeases>(*database_, clock_);
+    lease_keeper_ = std::make_unique<engine::WorkflowLeaseKeeper>(*workflow_leases_, clock_);
+    engine_ = std::make_unique<engine::LocalEngine>(*in_process_, engine::LocalEngineOptions{},
+                                                    lease_keeper_.get());
   }
   service_.database = database_.get();
   service_.clock = &clock_;

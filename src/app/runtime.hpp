@@ -14,6 +14,7 @@
 #include "engine/engine.hpp"
 #include "engine/in_process/database_engine_store.hpp"
 #include "engine/in_process/in_process_engine.hpp"
+#include "engine/in_process/workflow_lease_keeper.hpp"
 #include "events/store_event_log.hpp"
 #include "llm/summarizer.hpp"
 #include "net/http_client.hpp"
@@ -27,6 +28,7 @@
 #include "service/service_context.hpp"
 #include "storage/object_store.hpp"
 #include "store/database.hpp"
+#include "store/workflow_leases.hpp"
 #include "stt/speech_to_text.hpp"
 
 namespace reflector::app {
@@ -118,6 +120,8 @@ class Runtime {
   // The engine, last: destroyed first, so no task runs while the rest goes.
   std::unique_ptr<engine::DatabaseEngineStore> engine_store_;
   std::unique_ptr<engine::InProcessEngine> in_process_;
+  std::unique_ptr<store::WorkflowLeases> workflow_leases_;
+  std::unique_ptr<engine::WorkflowLeaseKeeper> lease_keeper_;
   std::unique_ptr<engine::ConductorClient> conductor_client_;
   std::unique_ptr<engine::Engine> engine_;
   service::ServiceContext service_;

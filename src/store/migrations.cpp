@@ -212,6 +212,16 @@ const std::vector<Migration>& Migrations() {
 ))sql",
            "CREATE INDEX idx_api_keys_user ON api_keys (user_id, created_at)",
        }},
+      {6,
+       "workflow leases",
+       {
+           // Which process runs a workflow of the in-process engine (see WorkflowLeases).
+           R"sql(CREATE TABLE workflow_leases (
+  workflow_id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  expires_at DOUBLE PRECISION NOT NULL
+))sql",
+       }},
   };
   return kMigrations;
 }

@@ -32,6 +32,34 @@ class HeartbeatSink final : public ProgressSink {
   std::function<void()> on_beat_;
 };
 
+// The failure workflow's input: the failed workflow's input plus what Conductor passes about
+// the failure.
+Json FailureWorkflowInput(const WorkflowSnapshot& failed) {
+  Json input = failed.workflow.input;
+  Json failed_json = ToJson(failed.workflow);
+  Json failed_refs = Json::array();
+  Json failed_names = Json::array();
+  std::string failure_task_id;
+  for (const auto& task : failed.tasks) {
+    if (!task.retried &&
+        (task.status == TaskStatus::kFailed || task.status == TaskStatus::kFailedWithTerminalError ||
+         task.status == TaskStatus::kTimedOut)) {
+      failed_refs.push_back(task.reference_name);
+      if (std::find(failed_names.begin(), failed_names.end(), task.task_name) == failed_names.end())
+        failed_names.push_back(task.task_name);
+      if (failure_task_id.empty()) failure_task_id = task.id;
+    }
+  }
+  failed_json["failedReferenceTaskNames"] = failed_refs;
+  failed_json["failedTaskNames"] = failed_names;  // definition names, as Conductor's set
+  input["workflowId"] = failed.workflow.id;
+  input["reason"] = failed.workflow.reason;
+  input["failureStatus"] = ToString(failed.workflow.status);
+  input["failureTaskId"] = failure_task_id;
+  input["failedWorkflow"] = failed_json;
+  return input;
+}
+
 }  // namespace
 
 // The loop of one Run call: owns the in-flight executions of one workflow.
@@ -349,51 +377,42 @@ Result<WorkflowSnapshot> InProcessEngine::Get(const std::string& workflow_id) {
   return snapshot;
 }
 
-Result<WorkflowStatus> InProcessEngine::Run(const std::string& workflow_id, std::stop_token stop) {
+Result<WorkflowStatus> InProcessEngine::RunWorkflow(const std::string& workflow_id, std::stop_token stop) {
   REFLECTOR_ASSIGN_OR_RETURN(WorkflowSnapshot state, Get(workflow_id));
   Runner runner(*this, std::move(state));
-  REFLECTOR_ASSIGN_OR_RETURN(WorkflowStatus status, runner.Run(stop));
-  if (status != WorkflowStatus::kFailed && status != WorkflowStatus::kTimedOut) return status;
+  return runner.Run(stop);
+}
 
-  // As on Conductor, a failed or timed-out workflow starts its failure workflow.
+Result<std::optional<std::string>> InProcessEngine::FailureWorkflowToRun(const std::string& workflow_id) {
   REFLECTOR_ASSIGN_OR_RETURN(WorkflowSnapshot failed, Get(workflow_id));
+  if (failed.workflow.status != WorkflowStatus::kFailed &&
+      failed.workflow.status != WorkflowStatus::kTimedOut)
+    return std::optional<std::string>();
   const WorkflowDef* def = definitions_.FindWorkflow(failed.workflow.name);
-  if (def == nullptr || def->failure_workflow.empty()) return status;
+  if (def == nullptr || def->failure_workflow.empty()) return std::optional<std::string>();
   if (failed.workflow.failure_workflow_id.empty()) {
-    Json input = failed.workflow.input;
-    Json failed_json = ToJson(failed.workflow);
-    Json failed_refs = Json::array();
-    Json failed_names = Json::array();
-    std::string failure_task_id;
-    for (const auto& task : failed.tasks) {
-      if (!task.retried &&
-          (task.status == TaskStatus::kFailed || task.status == TaskStatus::kFailedWithTerminalError ||
-           task.status == TaskStatus::kTimedOut)) {
-        failed_refs.push_back(task.reference_name);
-        if (std::find(failed_names.begin(), failed_names.end(), task.task_name) == failed_names.end())
-          failed_names.push_back(task.task_name);
-        if (failure_task_id.empty()) failure_task_id = task.id;
-      }
-    }
-    failed_json["failedReferenceTaskNames"] = failed_refs;
-    failed_json["failedTaskNames"] = failed_names;  // definition names, as Conductor's set
-    input["workflowId"] = failed.workflow.id;
-    input["reason"] = failed.workflow.reason;
-    input["failureStatus"] = ToString(failed.workflow.status);
-    input["failureTaskId"] = failure_task_id;
-    input["failedWorkflow"] = failed_json;
-    REFLECTOR_ASSIGN_OR_RETURN(std::string failure_id,
-                               Start(def->failure_workflow, input, failed.workflow.correlation_id));
+    REFLECTOR_ASSIGN_OR_RETURN(
+        std::string failure_id,
+        Start(def->failure_workflow, FailureWorkflowInput(failed), failed.workflow.correlation_id));
     failed.workflow.failure_workflow_id = failure_id;
     failed.workflow.output["conductor.failure_workflow"] = failure_id;
     REFLECTOR_TRY(store_.UpdateWorkflow(failed.workflow));
   }
   REFLECTOR_ASSIGN_OR_RETURN(WorkflowSnapshot failure, Get(failed.workflow.failure_workflow_id));
-  if (!IsTerminal(failure.workflow.status)) {
-    auto failure_status = Run(failure.workflow.id, stop);
+  if (IsTerminal(failure.workflow.status)) return std::optional<std::string>();
+  return std::optional<std::string>(failure.workflow.id);
+}
+
+Result<WorkflowStatus> InProcessEngine::Run(const std::string& workflow_id, std::stop_token stop) {
+  REFLECTOR_ASSIGN_OR_RETURN(WorkflowStatus status, RunWorkflow(workflow_id, stop));
+  if (status != WorkflowStatus::kFailed && status != WorkflowStatus::kTimedOut) return status;
+  // As on Conductor, a failed or timed-out workflow starts its failure workflow.
+  REFLECTOR_ASSIGN_OR_RETURN(std::optional<std::string> failure_id, FailureWorkflowToRun(workflow_id));
+  if (failure_id) {
+    auto failure_status = Run(*failure_id, stop);
     if (!failure_status.ok()) {
       log::Error("failure workflow did not finish",
-                 {{"workflow_id", failure.workflow.id}, {"error", failure_status.error().message}});
+                 {{"workflow_id", *failure_id}, {"error", failure_status.error().message}});
     }
   }
   return status;

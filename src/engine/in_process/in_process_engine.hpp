@@ -39,7 +39,15 @@ class InProcessEngine {
   Result<WorkflowSnapshot> Get(const std::string& workflow_id);
   // Runs the workflow until it ends (and then its failure workflow, if it failed) or `stop` is
   // requested (then running tasks are stopped and left to run again on the next Run).
+  // RunWorkflow and FailureWorkflowToRun are its two halves, for a caller (LocalEngine) that
+  // runs the failure workflow itself.
   Result<WorkflowStatus> Run(const std::string& workflow_id, std::stop_token stop);
+  // Runs the workflow until it ends or `stop` is requested, without its failure workflow.
+  Result<WorkflowStatus> RunWorkflow(const std::string& workflow_id, std::stop_token stop);
+  // For a FAILED or TIMED_OUT workflow whose definition names a failure workflow: starts the
+  // failure workflow unless it was started (its id is recorded on the failed workflow) and
+  // returns its id while it has not ended. nullopt for any other workflow.
+  Result<std::optional<std::string>> FailureWorkflowToRun(const std::string& workflow_id);
   Status Retry(const std::string& workflow_id);
   Status Terminate(const std::string& workflow_id, const std::string& reason);
 
