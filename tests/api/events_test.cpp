@@ -48,6 +48,7 @@ TEST_F(EventsTest, ReplaysStoredEventsThenDeliversNewOnesInOrder) {
                                                          Message("TOPIC", {{"id", "t1"}, {"title", "Intro"}}),
                                                          Message("FINAL_TITLE", {{"title", "Kick-off"}})}));
   ASSERT_TRUE(WaitForWatchers(1));
+  EXPECT_TRUE(client->Send("{\"event\": \"ignored\"}").ok());  // what clients send is ignored
 
   Append(id, EventType::kFinalLongSummary, events::FinalLongSummaryData("Long."));
   Append(id, EventType::kStatus, events::StatusData("ended"));
@@ -147,6 +148,12 @@ TEST_F(EventsTest, SocketsFollowTheTranscriptAccessRules) {
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().message.find("HTTP 404"), std::string::npos) << unknown.error().message;
   EXPECT_EQ(hub_->watchers(), 0U);
+
+  const std::string trashed = CreateTranscript("ana");
+  ASSERT_EQ(Send("DELETE", "/v1/transcripts/" + trashed, {}, "ana").status, 200);
+  auto deleted = ConnectSocket("/v1/transcripts/" + trashed + "/events", "ana");
+  ASSERT_FALSE(deleted.ok());
+  EXPECT_NE(deleted.error().message.find("HTTP 404"), std::string::npos) << deleted.error().message;
 
   SetShareMode(id, "public");
   auto anonymous = Connect(path, "");

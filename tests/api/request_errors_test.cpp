@@ -60,6 +60,10 @@ TEST_F(RequestErrorsTest, BadQueryParametersNameTheParameter) {
   ExpectFieldError(Get("/v1/transcripts/search?q=x&from=2026-03-12T00:00:00Z&to=2026-03-11T00:00:00Z", "ana"),
                    "from");
   ExpectFieldError(Get("/v1/transcripts/search?q=x&include_deleted=maybe", "ana"), "include_deleted");
+  std::string many_words = "w";
+  for (int i = 0; i < 30; ++i)
+    many_words += "+w" + std::to_string(i);
+  ExpectFieldError(Get("/v1/transcripts/search?q=" + many_words, "ana"), "q");
   ExpectFieldError(Get("/v1/transcripts/" + id + "?transcript_format=pdf", "ana"), "transcript_format");
   ExpectFieldError(Get("/v1/rooms?size=101", "ana"), "size");
   // The trash is a signed-in user's own.
