@@ -54,7 +54,8 @@ http::WebSocketDecision TranscriptEvents(ApiContext& api, EventHub& hub, Request
   if (access.refusal) return std::move(*access.refusal);
   http::WebSocketAcceptance acceptance;
   if (BearerProtocolToken(request)) acceptance.subprotocol = "bearer";
-  acceptance.open = [&hub, id = access.transcript->id](std::shared_ptr<http::WebSocketChannel> channel) {
+  acceptance.open = [&hub,
+                     id = access.transcript->id](const std::shared_ptr<http::WebSocketChannel>& channel) {
     auto watch = hub.WatchTranscript(id, [channel](const std::string& message) { channel->Send(message); });
     return std::make_unique<Session>(std::move(watch));
   };
@@ -69,8 +70,8 @@ http::WebSocketDecision UserEvents(ApiContext& api, EventHub& hub, Request& requ
   const bool allowed = user && (api.everyone_is_owner || (offered_bearer && user->has_value()));
   if (!allowed) {
     // As Reflector: accept, then close with 4401.
-    acceptance.open =
-        [](std::shared_ptr<http::WebSocketChannel> channel) -> std::unique_ptr<http::WebSocketSession> {
+    acceptance.open = [](const std::shared_ptr<http::WebSocketChannel>& channel)
+        -> std::unique_ptr<http::WebSocketSession> {
       channel->Close(4401, "Not authenticated");
       return nullptr;
     };
@@ -78,7 +79,7 @@ http::WebSocketDecision UserEvents(ApiContext& api, EventHub& hub, Request& requ
   }
   std::optional<std::string> user_id;
   if (!api.everyone_is_owner) user_id = (*user)->id;
-  acceptance.open = [&hub, user_id](std::shared_ptr<http::WebSocketChannel> channel) {
+  acceptance.open = [&hub, user_id](const std::shared_ptr<http::WebSocketChannel>& channel) {
     auto watch = hub.WatchUser(user_id, [channel](const std::string& message) { channel->Send(message); });
     return std::make_unique<Session>(std::move(watch));
   };

@@ -49,14 +49,17 @@ std::optional<double> ParseIsoTime(std::string_view text) {
   } else if (at + 6 == text.size() && (text[at] == '+' || text[at] == '-') && text[at + 3] == ':') {
     unsigned oh = 0, om = 0;
     if (!number(at + 1, 2, oh) || !number(at + 4, 2, om)) return std::nullopt;
-    offset = (text[at] == '+' ? 1 : -1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
+    offset = (text[at] == '+' ? 1 : -1) *
+             (static_cast<std::int64_t>(oh) * 3600 + static_cast<std::int64_t>(om) * 60);
     at += 6;
   } else {
     return std::nullopt;  // a zone is required
   }
   if (at != text.size()) return std::nullopt;
   const std::int64_t days = DaysFromCivil(year, month, day);
-  return static_cast<double>(days * 86400 + hour * 3600 + minute * 60 + second - offset) + fraction;
+  const std::int64_t seconds_of_day =
+      (static_cast<std::int64_t>(hour) * 3600) + (static_cast<std::int64_t>(minute) * 60) + second;
+  return static_cast<double>((days * 86400) + seconds_of_day - offset) + fraction;
 }
 
 }  // namespace

@@ -101,9 +101,10 @@ Status ServeParts::Build() {
   api_.scratch_dir = std::filesystem::path(settings.data_dir) / "scratch" / "api";
   std::error_code ec;
   std::filesystem::create_directories(api_.scratch_dir, ec);
-  if (ec)
+  if (ec) {
     return Error::Terminal(ErrorKind::kIo,
                            "cannot create " + api_.scratch_dir.string() + ": " + ec.message());
+  }
   api_.max_upload_bytes = static_cast<std::uint64_t>(settings.max_upload_mb) << 20;
   api_.hooks.conductor_health = [this] { return ConductorHealth(); };
   api_.hooks.dag_status = [this](const store::Transcript& t) { return hub_->DagStatus(t.id, t.workflow_id); };

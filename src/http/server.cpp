@@ -8,8 +8,8 @@
 namespace reflector::http {
 namespace {
 
-constexpr std::size_t kStreamPiece = 64 * 1024;
-constexpr std::size_t kHeaderLimit = 32 * 1024;
+constexpr std::size_t kStreamPiece = std::size_t{64} * 1024;
+constexpr std::size_t kHeaderLimit = std::size_t{32} * 1024;
 // Unread request bodies up to this size are drained so the connection can be kept alive.
 constexpr std::size_t kDrainLimit = 1 << 20;
 
@@ -357,8 +357,10 @@ void Server::Stop() {
     if (state->acceptor) state->acceptor->close(ignored);
   });
   std::lock_guard lock(s.mutex);
-  for (auto& [id, connection] : s.connections)
+  for (auto& entry : s.connections) {
+    auto connection = entry.second;
     asio::post(connection->context(), [connection] { connection->OnServerStop(); });
+  }
 }
 
 ServerCounters Server::counters() const {
