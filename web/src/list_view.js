@@ -1,0 +1,143 @@
+// The meetings list (#/): newest first, or the API's search; status kept live by the user
+// events socket (WS /v1/events); a failed meeting shows its failed step and a retry button.
+
+import {get, openEvents, transcriptPath} from './api.js';
+import {h, notice, replace} from './dom.js';
+import {clock, dateTime} from './format.js';
+import {failureText, loadFailure, retryButton, statusBadge} from './status.js';
+
+const kPageSize = 20;
+
+export function showList(main) {
+  const state = {query: '', items: new Map(), next: null};
+  const list = h('ul', {class: 'meetings', 'aria-label': 'Meetings'});
+  const status = h('div', {role: 'status', class: 'list-status'});
+  const more = h('button', {type: 'button', class: 'button button-quiet', hidden: true}, 'Show more');
+  const search = h('input', {type: 'search', id: 'search', name: 'q', autocomplete: 'off', placeholder: 'Words in titles, summaries or transcripts'});
+  const form = h('form', {role: 'search', class: 'search'},
+    h('label', {for: 'search'}, 'Search meetings'),
+    h('div', {class: 'search-row'}, search, h('button', {type: 'submit', class: 'button'}, 'Search')));
+
+  const load = async (append) => {
+    if (!append) state.items.clear();
+    try {
+      const page = await fetchPage(state.query, append ? state.next : null);
+      state.next = page.next;
+      if (!append) replace(list);
+      for (const item of page.items) {
+        state.items.set(item.id, item);
+        list.append(renderItem(item, () => refreshItem(item.id)));
+      }
+      more.hidden = !state.next;
+      status.textContent = state.items.size === 0
+        ? (state.query ? `No meeting matches “${state.query}”.` : 'No meetings yet.')
+        : (state.query ? `${page.total} meeting${page.total === 1 ? '' : 's'} match “${state.query}”.` : '');
+      page.items.forEach((item) => decorate(item.id));
+    } catch (error) {
+      replace(status, notice('error', `The meetings could not be loaded: ${error.message}`));
+    }
+  };
+
+  // Participants, and the failed step of a failed meeting, come from per-meeting endpoints.
+  const decorate = async (id) => {
+    const item = state.items.get(id);
+    if (!item) return;
+    try {
+      item.participants = await get(transcriptPath(id, '/participants'));
+      item.failure = item.status === 'error' ? await loadFailure(id) : null;
+    } catch {
+      return;
+    }
+    redraw(id);
+  };
+  const redraw = (id) => {
+    const item = state.items.get(id);
+    const old = list.querySelector(`li[data-id="${CSS.escape(id)}"]`);
+    if (!item || !old) return;
+    const hadFocus = old.contains(document.activeElement);
+    const fresh = renderItem(item, () => refreshItem(id));
+    old.replaceWith(fresh);
+    if (hadFocus) fresh.querySelector('a')?.focus();
+  };
+  const refreshItem = async (id) => {
+    try {
+      const t = await get(transcriptPath(id));
+      Object.assign(state.items.get(id) ?? {}, summaryOf(t));
+      decorate(id);
+    } catch {
+      load(false);
+    }
+  };
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.query = search.value.trim();
+    load(false);
+  });
+  more.addEventListener('click', () => load(true));
+
+  let reloadTimer = null;
+  const events = openEvents('/v1/events', {
+    onMessage({event, data}) {
+      const item = data && state.items.get(data.id);
+      if (event === 'TRANSCRIPT_STATUS' && item) {
+        item.status = data.value;
+        item.failure = null;
+        redraw(data.id);
+        if (data.value === 'error' || data.value === 'ended') decorate(data.id);
+      } else if (event === 'TRANSCRIPT_FINAL_TITLE' && item) {
+        item.title = data.title;
+        redraw(data.id);
+      } else if (event === 'TRANSCRIPT_DURATION' && item) {
+        item.duration = data.duration;
+        redraw(data.id);
+      } else if (['TRANSCRIPT_CREATED', 'TRANSCRIPT_DELETED', 'TRANSCRIPT_RESTORED'].includes(event)) {
+        clearTimeout(reloadTimer);
+        reloadTimer = setTimeout(() => load(false), 300);
+      }
+    },
+  });
+
+  replace(main,
+    h('div', {class: 'page-head'}, h('h1', {}, 'Meetings'), h('a', {class: 'button', href: '#/new'}, 'New meeting')),
+    form, status, list, more);
+  load(false);
+  return () => {
+    events.close();
+    clearTimeout(reloadTimer);
+  };
+}
+
+function summaryOf(t) {
+  return {id: t.id, title: t.title, name: t.name, created_at: t.created_at, status: t.status, duration: t.duration};
+}
+
+// Without a query: GET /v1/transcripts (newest first). With one: GET /v1/transcripts/search.
+async function fetchPage(query, next) {
+  if (!query) {
+    const page = next ?? 1;
+    const answer = await get(`/v1/transcripts?page=${page}&size=${kPageSize}`);
+    return {items: answer.items.map(summaryOf), total: answer.total, next: page < answer.pages ? page + 1 : null};
+  }
+  const offset = next ?? 0;
+  const answer = await get(`/v1/transcripts/search?q=${encodeURIComponent(query)}&limit=${kPageSize}&offset=${offset}`);
+  const items = answer.results.map((r) => ({...summaryOf(r), snippets: r.search_snippets}));
+  return {items, total: answer.total, next: offset + items.length < answer.total ? offset + items.length : null};
+}
+
+function renderItem(item, onRetried) {
+  const title = item.title || item.name || 'Untitled meeting';
+  const names = (item.participants ?? []).map((p) => p.name).filter(Boolean);
+  const details = [dateTime(item.created_at)];
+  if (item.duration) details.push(clock(item.duration / 1000));
+  return h('li', {class: 'meeting', dataset: {id: item.id, status: item.status}},
+    h('div', {class: 'meeting-line'},
+      h('a', {class: 'meeting-title', href: `#/meetings/${encodeURIComponent(item.id)}`}, title),
+      statusBadge(item.status)),
+    h('p', {class: 'meeting-meta'}, details.filter(Boolean).join(' · ')),
+    names.length ? h('p', {class: 'meeting-people'}, h('span', {class: 'visually-hidden'}, 'Participants: '), names.join(', ')) : null,
+    (item.snippets ?? []).slice(0, 2).map((s) => h('p', {class: 'snippet'}, `…${s}…`)),
+    item.status === 'error'
+      ? h('div', {class: 'meeting-failure'}, h('p', {}, failureText(item.failure)), retryButton(item.id, onRetried))
+      : null);
+}

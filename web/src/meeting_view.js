@@ -1,0 +1,216 @@
+// A meeting (#/meetings/ID): while processing, the step graph updated live from the events
+// socket (WS /v1/transcripts/{id}/events; DAG_STATUS, STATUS, FINAL_TITLE, DURATION); a
+// failure shows the failed step, its reason and a retry; when done, the title (editable),
+// summaries, waveform and player, topics, the transcript by speaker and downloads.
+
+import {get, openEvents, patch, transcriptPath} from './api.js';
+import {announce, h, notice, replace} from './dom.js';
+import {clock, dateTime} from './format.js';
+import {renderMarkdown} from './markdown.js';
+import {pipelineSummary, renderPipeline} from './pipeline_view.js';
+import {downloadButtons} from './downloads.js';
+import {createPlayer} from './player_view.js';
+import {failedStep, failureText, retryButton, statusBadge} from './status.js';
+import {renderTranscript} from './transcript_view.js';
+
+const kPollSeconds = 5;
+
+export async function showMeeting(main, [id]) {
+  const state = {transcript: null, dag: null, player: null};
+  const titleSlot = h('div', {class: 'title-slot'});
+  const meta = h('p', {class: 'meeting-meta'});
+  const failureSlot = h('div');
+  const live = h('p', {class: 'live-state', role: 'status'});
+  const pipelineSummaryLine = h('p', {class: 'pipeline-summary'});
+  const pipelineSlot = h('div', {class: 'pipeline-slot'});
+  const processing = h('section', {class: 'card processing', 'aria-labelledby': 'steps-heading'},
+    h('h2', {id: 'steps-heading'}, 'Processing'), pipelineSummaryLine, live, pipelineSlot);
+  const content = h('div', {class: 'meeting-content'});
+
+  replace(main, h('p', {class: 'back'}, h('a', {href: '#/'}, '← All meetings')),
+    titleSlot, meta, failureSlot, processing, content);
+
+  try {
+    state.transcript = await get(transcriptPath(id));
+  } catch (error) {
+    replace(main, h('h1', {}, 'Meeting not available'), notice('error', error.message),
+      h('p', {}, h('a', {href: '#/'}, 'Back to the meetings')));
+    return undefined;
+  }
+  state.dag = state.transcript.dag_status ?? null;
+
+  const drawHeader = () => {
+    const t = state.transcript;
+    if (!titleSlot.querySelector('form')) replace(titleSlot, titleView(t, state, drawHeader));
+    const people = (t.participants ?? []).map((p) => p.name).filter(Boolean);
+    replace(meta, statusBadge(t.status), ` ${dateTime(t.created_at)}`,
+      t.duration ? ` · ${clock(t.duration / 1000)}` : '', people.length ? ` · ${people.join(', ')}` : '');
+  };
+  const drawPipeline = () => {
+    replace(pipelineSlot, renderPipeline(state.dag));
+    pipelineSummaryLine.textContent = pipelineSummary(state.dag);
+    const failure = state.transcript.status === 'error' ? failedStep(state.dag) : null;
+    replace(failureSlot, state.transcript.status === 'error'
+      ? notice('error', h('p', {class: 'failure-text'}, failureText(failure)), retryButton(id, () => setStatus('processing')))
+      : null);
+    processing.hidden = state.transcript.status === 'ended' && !!state.dag;
+  };
+  const loadContent = async () => {
+    if (state.transcript.status !== 'ended') {
+      replace(content);
+      return;
+    }
+    state.player?.close();
+    state.player = null;
+    replace(content, await finishedView(id, state, (people) => {
+      state.transcript.participants = people;
+      drawHeader();
+    }));
+  };
+  const setStatus = async (value) => {
+    const before = state.transcript.status;
+    state.transcript.status = value;
+    if (value !== before) announce(`Status: ${value}`);
+    if (value === 'ended' || (value === 'error' && before !== 'error')) {
+      try {
+        state.transcript = await get(transcriptPath(id));
+        state.dag = state.transcript.dag_status ?? state.dag;
+      } catch { /* keep what is shown */ }
+    }
+    drawHeader();
+    drawPipeline();
+    if (value === 'ended' && before !== 'ended') await loadContent();
+    if (value !== 'ended') replace(content);
+  };
+
+  let poll = null;
+  const refresh = async () => {
+    try {
+      const t = await get(transcriptPath(id));
+      state.dag = t.dag_status ?? state.dag;
+      if (t.title) state.transcript.title = t.title;
+      await setStatus(t.status);
+    } catch { /* the next poll tries again */ }
+  };
+  const events = openEvents(transcriptPath(id, '/events'), {
+    onMessage({event, data}) {
+      if (event === 'DAG_STATUS') {
+        state.dag = data;
+        drawPipeline();
+      } else if (event === 'STATUS') {
+        setStatus(data.value);
+      } else if (event === 'FINAL_TITLE') {
+        state.transcript.title = data.title;
+        drawHeader();
+      } else if (event === 'DURATION') {
+        state.transcript.duration = data.duration;
+        drawHeader();
+      }
+    },
+    onState(socketState) {
+      live.textContent = socketState === 'open' ? 'Updates live.' : 'Reconnecting…';
+      clearInterval(poll);
+      poll = null;
+      if (socketState !== 'open') poll = setInterval(refresh, kPollSeconds * 1000);
+    },
+  });
+
+  drawHeader();
+  drawPipeline();
+  await loadContent();
+  return () => {
+    events.close();
+    clearInterval(poll);
+    state.player?.close();
+  };
+}
+
+function titleView(t, state, redraw) {
+  const title = t.title || t.name || 'Untitled meeting';
+  const edit = h('button', {type: 'button', class: 'button button-quiet button-small'}, 'Edit title');
+  const heading = h('div', {class: 'title-row'}, h('h1', {}, title), edit);
+  edit.addEventListener('click', () => {
+    const input = h('input', {id: 'title-input', value: title, required: true, autocomplete: 'off'});
+    const message = h('div');
+    const cancel = () => { replace(heading.parentElement, titleView(t, state, redraw)); };
+    const form = h('form', {class: 'inline-form title-form'},
+      h('label', {for: 'title-input'}, 'Title'), input,
+      h('button', {type: 'submit', class: 'button button-small'}, 'Save'),
+      h('button', {type: 'button', class: 'button button-quiet button-small', onclick: cancel}, 'Cancel'), message);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        const saved = await patch(transcriptPath(t.id), {title: input.value.trim()});
+        state.transcript.title = saved.title;
+        const slot = form.parentElement;
+        replace(slot, titleView(state.transcript, state, redraw));
+        slot.querySelector('button')?.focus();
+        announce('Title saved');
+      } catch (error) {
+        replace(message, notice('error', error.message));
+      }
+    });
+    heading.replaceWith(form);
+    input.focus();
+  });
+  return heading;
+}
+
+// Everything a finished meeting shows.
+// onParticipants(participants) is told after a speaker is renamed or assigned.
+async function finishedView(id, state, onParticipants) {
+  const t = state.transcript;
+  const [topics, participants, waveform] = await Promise.all([
+    get(transcriptPath(id, '/topics/with-words')),
+    get(transcriptPath(id, '/participants')),
+    get(transcriptPath(id, '/audio/waveform')).catch(() => ({data: []})),
+  ]);
+  const wordsOf = (list) => list.flatMap((topic) => topic.words ?? []).sort((a, b) => a.start - b.start);
+  const audioMissing = t.audio_deleted === true;
+  const player = audioMissing ? null : createPlayer(id, {waveform: waveform.data, duration: t.duration / 1000});
+  state.player = player;
+
+  const transcriptSlot = h('div');
+  let stopFollowing = null;
+  const follow = (listener) => { stopFollowing = player?.onTime(listener); };
+  const drawTranscript = (withTopics, people) => {
+    stopFollowing?.();
+    const hadFocus = transcriptSlot.contains(document.activeElement);
+    replace(transcriptSlot, renderTranscript({id, words: wordsOf(withTopics), participants: people, follow, seek: player?.seek,
+      onChanged: async () => {
+        const [fresh, freshPeople] = await Promise.all([get(transcriptPath(id, '/topics/with-words')), get(transcriptPath(id, '/participants'))]);
+        drawTranscript(fresh, freshPeople);
+        onParticipants(freshPeople);
+      }}));
+    if (hadFocus) transcriptSlot.querySelector('button')?.focus();
+  };
+  drawTranscript(topics, participants);
+
+  const summary = h('section', {class: 'card summary', 'aria-labelledby': 'summary-heading'},
+    h('h2', {id: 'summary-heading'}, 'Summary'),
+    t.short_summary ? h('p', {class: 'short-summary'}, t.short_summary) : null);
+  if (t.long_summary) {
+    const long = h('div', {class: 'long-summary'});
+    long.innerHTML = renderMarkdown(t.long_summary, 2); // escaped by renderMarkdown
+    summary.append(h('details', {class: 'long-details', open: true}, h('summary', {}, 'Full summary'), long));
+  }
+
+  const topicList = h('ol', {class: 'topics'}, topics.map((topic) => h('li', {class: 'topic'},
+    h('button', {type: 'button', class: 'topic-button', onclick: () => player?.seek(topic.timestamp)},
+      h('span', {class: 'topic-time'}, clock(topic.timestamp)), ' ', h('span', {class: 'topic-title'}, topic.title)),
+    topic.summary ? h('p', {class: 'topic-summary'}, topic.summary) : null)));
+
+  return h('div', {class: 'finished'},
+    h('section', {class: 'card player-card', 'aria-labelledby': 'player-heading'},
+      h('h2', {id: 'player-heading', class: 'visually-hidden'}, 'Recording'),
+      player ? player.element : h('p', {}, 'The audio of this meeting was deleted.'),
+      downloadButtons(id, t, !audioMissing)),
+    h('div', {class: 'columns'},
+      h('div', {class: 'column-side'},
+        summary,
+        h('section', {class: 'card', 'aria-labelledby': 'topics-heading'},
+          h('h2', {id: 'topics-heading'}, 'Topics'),
+          topics.length ? topicList : h('p', {}, 'No topics.'))),
+      h('section', {class: 'card column-main', 'aria-labelledby': 'transcript-heading'},
+        h('h2', {id: 'transcript-heading'}, 'Transcript'), transcriptSlot)));
+}
