@@ -78,6 +78,10 @@ export function showList(main) {
 
   let reloadTimer = null;
   const events = openEvents('/v1/events', {
+    // User events are not replayed: what changed before the socket opened is read again.
+    onState(socketState) {
+      if (socketState === 'open') load(false);
+    },
     onMessage({event, data}) {
       const item = data && state.items.get(data.id);
       if (event === 'TRANSCRIPT_STATUS' && item) {

@@ -16,15 +16,16 @@ import {renderTranscript} from './transcript_view.js';
 const kPollSeconds = 5;
 
 export async function showMeeting(main, [id]) {
-  const state = {transcript: null, dag: null, player: null};
+  const state = {transcript: null, dag: null, player: null, shownEnded: null};
   const titleSlot = h('div', {class: 'title-slot'});
   const meta = h('p', {class: 'meeting-meta'});
   const failureSlot = h('div');
   const live = h('p', {class: 'live-state', role: 'status'});
   const pipelineSummaryLine = h('p', {class: 'pipeline-summary'});
   const pipelineSlot = h('div', {class: 'pipeline-slot'});
-  const processing = h('section', {class: 'card processing', 'aria-labelledby': 'steps-heading'},
-    h('h2', {id: 'steps-heading'}, 'Processing'), pipelineSummaryLine, live, pipelineSlot);
+  // Open while the meeting is processing or failed; folded away (still there) once it is done.
+  const processing = h('details', {class: 'card processing', open: true},
+    h('summary', {}, h('h2', {id: 'steps-heading'}, 'Processing steps')), pipelineSummaryLine, live, pipelineSlot);
   const content = h('div', {class: 'meeting-content'});
 
   replace(main, h('p', {class: 'back'}, h('a', {href: '#/'}, '← All meetings')),
@@ -53,7 +54,9 @@ export async function showMeeting(main, [id]) {
     replace(failureSlot, state.transcript.status === 'error'
       ? notice('error', h('p', {class: 'failure-text'}, failureText(failure)), retryButton(id, () => setStatus('processing')))
       : null);
-    processing.hidden = state.transcript.status === 'ended' && !!state.dag;
+    const ended = state.transcript.status === 'ended';
+    if (ended !== state.shownEnded) processing.open = !ended;
+    state.shownEnded = ended;
   };
   const loadContent = async () => {
     if (state.transcript.status !== 'ended') {
@@ -97,6 +100,11 @@ export async function showMeeting(main, [id]) {
       if (event === 'DAG_STATUS') {
         state.dag = data;
         drawPipeline();
+        // STATUS is not replayed on connect: a run that ended or failed before the socket
+        // opened shows here first.
+        const tasks = data.tasks ?? [];
+        const over = tasks.some((t) => t.status === 'failed') || (tasks.length && tasks.every((t) => t.status === 'completed'));
+        if (over && !['ended', 'error'].includes(state.transcript.status)) refresh();
       } else if (event === 'STATUS') {
         setStatus(data.value);
       } else if (event === 'FINAL_TITLE') {
@@ -112,6 +120,7 @@ export async function showMeeting(main, [id]) {
       clearInterval(poll);
       poll = null;
       if (socketState !== 'open') poll = setInterval(refresh, kPollSeconds * 1000);
+      else refresh(); // what changed before the socket opened
     },
   });
 

@@ -111,7 +111,6 @@ async function checkFinishedPage(page, api, id, shots) {
   assert.deepEqual(topicTitles, topics.map((t) => t.title));
   assert.ok(topicTitles.length >= 1, 'the meeting has topics');
   assert.ok((await page.locator('.long-summary').textContent()).length > 20, 'the long summary is shown');
-  await page.screenshot({path: shots('meeting.png'), fullPage: true});
 
   // The player: seek by clicking the waveform, then a topic jumps back to its start.
   const audio = page.locator('audio');
@@ -126,7 +125,20 @@ async function checkFinishedPage(page, api, id, shots) {
   await page.locator('.topic-button').last().click();
   const afterTopic = await audio.evaluate((a) => a.currentTime);
   assert.ok(Math.abs(afterTopic - last.timestamp) < 0.3, `the topic at ${last.timestamp} s moved the player to ${afterTopic} s`);
-  log(`player: waveform click → ${afterWave.toFixed(2)} s, topic → ${afterTopic.toFixed(2)} s`);
+  await page.locator('.waveform').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  const afterKey = await audio.evaluate((a) => a.currentTime);
+  assert.ok(Math.abs(afterKey - 5) < 0.3, `Home then → on the waveform moved the player to ${afterKey} s`);
+  await page.screenshot({path: shots('meeting.png'), fullPage: true});
+  log(`player: waveform click → ${afterWave.toFixed(2)} s, topic → ${afterTopic.toFixed(2)} s, keys → ${afterKey.toFixed(2)} s`);
+
+  // Edit the title.
+  await page.getByRole('button', {name: 'Edit title'}).click();
+  await page.getByLabel('Title', {exact: true}).fill('Budget review (edited)');
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByRole('heading', {level: 1, name: 'Budget review (edited)'}).waitFor();
+  assert.equal((await api(`/v1/transcripts/${id}`)).title, 'Budget review (edited)');
 
   // Rename a speaker: the transcript and the API follow.
   await page.getByRole('button', {name: 'Rename Bob'}).click();
