@@ -130,6 +130,10 @@ async function checkFinishedPage(page, api, id, shots) {
   await page.keyboard.press('ArrowRight');
   const afterKey = await audio.evaluate((a) => a.currentTime);
   assert.ok(Math.abs(afterKey - 5) < 0.3, `Home then → on the waveform moved the player to ${afterKey} s`);
+  await page.evaluate(() => {
+    document.activeElement?.blur();
+    window.scrollTo(0, 0);
+  });
   await page.screenshot({path: shots('meeting.png'), fullPage: true});
   log(`player: waveform click → ${afterWave.toFixed(2)} s, topic → ${afterTopic.toFixed(2)} s, keys → ${afterKey.toFixed(2)} s`);
 
