@@ -7,7 +7,7 @@ import {get, openEvents, patch, transcriptPath} from './api.js';
 import {announce, h, notice, replace} from './dom.js';
 import {clock, dateTime} from './format.js';
 import {renderMarkdown} from './markdown.js';
-import {pipelineSummary, renderPipeline} from './pipeline_view.js';
+import {pipelineSummary, renderPipeline, RetryCounter} from './pipeline_view.js';
 import {downloadButtons} from './downloads.js';
 import {createPlayer} from './player_view.js';
 import {failedStep, failureText, retryButton, statusBadge} from './status.js';
@@ -16,7 +16,7 @@ import {renderTranscript} from './transcript_view.js';
 const kPollSeconds = 5;
 
 export async function showMeeting(main, [id]) {
-  const state = {transcript: null, dag: null, player: null, shownEnded: null};
+  const state = {transcript: null, dag: null, player: null, shownEnded: null, retries: new RetryCounter()};
   const titleSlot = h('div', {class: 'title-slot'});
   const meta = h('p', {class: 'meeting-meta'});
   const failureSlot = h('div');
@@ -48,7 +48,8 @@ export async function showMeeting(main, [id]) {
       t.duration ? ` · ${clock(t.duration / 1000)}` : '', people.length ? ` · ${people.join(', ')}` : '');
   };
   const drawPipeline = () => {
-    replace(pipelineSlot, renderPipeline(state.dag));
+    state.retries.observe(state.dag);
+    replace(pipelineSlot, renderPipeline(state.dag, state.retries));
     pipelineSummaryLine.textContent = pipelineSummary(state.dag);
     const failure = state.transcript.status === 'error' ? failedStep(state.dag) : null;
     replace(failureSlot, state.transcript.status === 'error'

@@ -2,7 +2,8 @@
 // tasks:[{name, status, started_at, finished_at, duration_seconds, parents, error,
 // children_total, children_completed, progress_pct}]}). Steps are laid out in levels (a step
 // sits one level below its deepest parent); a per-track fork shows how many of its tracks are
-// done. Status is given in words and symbols, never by colour alone.
+// done, and a step seen failing and running again says it was retried. Status is given in words
+// and symbols, never by colour alone.
 
 import {h} from './dom.js';
 import {stepDuration, stepName} from './format.js';
@@ -56,21 +57,52 @@ function forkLine(task) {
     h('span', {class: 'visually-hidden'}, `, ${completed} of ${total} tracks done`));
 }
 
-function stepNode(task) {
+function stepNode(task, retried) {
   const fork = Number.isInteger(task.children_total) && task.children_total > 0;
   return h('li', {class: `step step-${task.status}`, dataset: {step: task.name, status: task.status}},
     h('span', {class: 'step-symbol', 'aria-hidden': 'true'}, kSymbols[task.status] ?? '?'),
     h('span', {class: 'step-body'},
       h('span', {class: 'step-name'}, stepName(task.name)),
       h('span', {class: 'step-state'}, kWords[task.status] ?? task.status,
-        task.duration_seconds !== null && task.duration_seconds !== undefined ? ` · ${stepDuration(task.duration_seconds)}` : ''),
+        task.duration_seconds !== null && task.duration_seconds !== undefined ? ` · ${stepDuration(task.duration_seconds)}` : '',
+        retried ? ` · retried ${retried === 1 ? 'once' : `${retried} times`}` : ''),
       fork ? forkLine(task) : null,
       task.error ? h('span', {class: 'step-error'}, task.error) : null));
 }
 
+// Retries seen while watching: DAG_STATUS carries each step's latest attempt only, so a step
+// that failed and then runs again is counted here (per workflow run; a reload starts over).
+export class RetryCounter {
+  constructor() {
+    this.run = null;
+    this.last = new Map();
+    this.counts = new Map();
+  }
+
+  observe(dag) {
+    if (dag?.workflow_run_id !== this.run) {
+      this.run = dag?.workflow_run_id ?? null;
+      this.last.clear();
+      this.counts.clear();
+    }
+    for (const task of dag?.tasks ?? []) {
+      const before = this.last.get(task.name);
+      if (before === 'failed' && (task.status === 'running' || task.status === 'queued')) {
+        this.counts.set(task.name, (this.counts.get(task.name) ?? 0) + 1);
+      }
+      this.last.set(task.name, task.status);
+    }
+  }
+
+  of(name) {
+    return this.counts.get(name) ?? 0;
+  }
+}
+
 // The graph as an element: levels as rows joined by connectors.
-export function renderPipeline(dag) {
+export function renderPipeline(dag, retries = null) {
   const tasks = dag?.tasks ?? [];
   return h('ol', {class: 'pipeline', 'aria-label': 'Processing steps'},
-    levels(tasks).map((row) => h('li', {class: 'level'}, h('ol', {class: 'level-steps'}, row.map(stepNode)))));
+    levels(tasks).map((row) => h('li', {class: 'level'},
+      h('ol', {class: 'level-steps'}, row.map((task) => stepNode(task, retries?.of(task.name) ?? 0))))));
 }

@@ -40,6 +40,7 @@ async function main() {
     await watchGraph(browser.page, shots('live-graph.png'));
     await checkFinishedPage(browser.page, api, id, shots);
     await checkFailureAndRetry(browser.page, api, server, args.samples, work, shots);
+    await checkRooms(browser.page, api, server.url);
     assert.deepEqual(browser.problems, [], 'the page logged errors');
   } finally {
     clearTimeout(deadline);
@@ -205,6 +206,22 @@ async function checkFailureAndRetry(page, api, server, samples, work, shots) {
   await page.locator(`li.meeting[data-id="${id}"] .meeting-title`).click();
   await page.getByRole('heading', {level: 1, name: retried.title}).waitFor();
   log('the retry ran to the end');
+}
+
+// Rooms: one created, its webhook and consent settings saved and read back through the API.
+async function checkRooms(page, api, url) {
+  await page.goto(`${url}/#/rooms`);
+  await page.getByLabel('New room name').fill('standup');
+  await page.getByRole('button', {name: 'Create room'}).click();
+  const room = page.getByRole('region', {name: 'Room standup'});
+  await room.getByLabel('Webhook URL').fill('http://127.0.0.1:9/hook');
+  await room.getByLabel('Process without asking participants for consent').check();
+  await room.getByRole('button', {name: 'Save'}).click();
+  await room.getByText('Saved.').waitFor({timeout: 10000});
+  const saved = (await api('/v1/rooms')).items.find((r) => r.name === 'standup');
+  assert.equal(saved.webhook_url, 'http://127.0.0.1:9/hook');
+  assert.equal(saved.skip_consent, true);
+  log('room created and saved');
 }
 
 main().then(

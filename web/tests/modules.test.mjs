@@ -1,9 +1,11 @@
-// node --test: the markdown renderer and the formatting helpers (no browser needed).
+// node --test: the pure modules of the page (markdown, formatting, the step graph's layout and
+// retry count); no browser needed.
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import {clock, passages, speakerName, stepDuration, wordAt, baseName} from '../src/format.js';
 import {escapeHtml, renderMarkdown} from '../src/markdown.js';
+import {levels, pipelineSummary, RetryCounter} from '../src/pipeline_view.js';
 
 test('markdown escapes every tag and attribute in the input', () => {
   const html = renderMarkdown('# <img src=x onerror=alert(1)>\n\n<script>alert("x")</script> & *hi*');
@@ -66,4 +68,33 @@ test('wordAt finds the word under the playhead', () => {
   assert.equal(wordAt(words, 2.5), -1);
   assert.equal(wordAt(words, -1), -1);
   assert.equal(wordAt(words, 3.6), 2);
+});
+
+test('the step graph is laid out in levels below each step\'s deepest parent', () => {
+  const tasks = [
+    {name: 'a', parents: []},
+    {name: 'b', parents: ['a']},
+    {name: 'c', parents: ['a']},
+    {name: 'd', parents: ['b', 'c']},
+  ];
+  assert.deepEqual(levels(tasks).map((row) => row.map((t) => t.name)), [['a'], ['b', 'c'], ['d']]);
+});
+
+test('the summary line names the running or failed step', () => {
+  const dag = {tasks: [{name: 'pad_track', status: 'completed'}, {name: 'mixdown_tracks', status: 'running'}]};
+  assert.equal(pipelineSummary(dag), '1 of 2 steps done; now: Mixdown tracks.');
+  assert.equal(pipelineSummary({tasks: [{name: 'pad_track', status: 'failed'}]}), 'Failed at Pad track.');
+  assert.equal(pipelineSummary(null), 'Waiting for the workflow to start.');
+});
+
+test('a step that failed and runs again counts as retried, per workflow run', () => {
+  const retries = new RetryCounter();
+  const dag = (run, status) => ({workflow_run_id: run, tasks: [{name: 'transcribe_track', status}]});
+  retries.observe(dag('w1', 'running'));
+  retries.observe(dag('w1', 'failed'));
+  retries.observe(dag('w1', 'running'));
+  retries.observe(dag('w1', 'completed'));
+  assert.equal(retries.of('transcribe_track'), 1);
+  retries.observe(dag('w2', 'running'));
+  assert.equal(retries.of('transcribe_track'), 0);
 });
