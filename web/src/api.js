@@ -110,10 +110,15 @@ export function upload(path, formData, onProgress) {
 }
 
 // A WebSocket of the API that reconnects with backoff (1 s doubling, at most 30 s) until
-// close() is called. onMessage gets {event, data}; onState gets 'open' | 'closed'.
-// Without a bearer token on a server that needs one, the socket is refused: the caller polls.
+// close() is called. onMessage gets {event, data}; onState gets 'open' | 'closed' | 'unavailable'.
+// The API takes only bearer tokens on sockets: with an API key as the credential no socket is
+// opened and onState('unavailable') tells the caller to poll.
 export function openEvents(path, {onMessage, onState}) {
   const held = credential();
+  if (held && held.kind === 'apikey') {
+    setTimeout(() => onState?.('unavailable'), 0);
+    return {close() {}};
+  }
   const protocols = held && held.kind === 'token' ? ['bearer', held.value] : undefined;
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
   let socket = null;

@@ -7,6 +7,7 @@ import {clock, dateTime} from './format.js';
 import {failureText, loadFailure, retryButton, statusBadge} from './status.js';
 
 const kPageSize = 20;
+const kPollSeconds = 10;
 
 export function showList(main) {
   const state = {query: '', items: new Map(), next: null};
@@ -77,10 +78,12 @@ export function showList(main) {
   more.addEventListener('click', () => load(true));
 
   let reloadTimer = null;
+  let poll = null;
   const events = openEvents('/v1/events', {
     // User events are not replayed: what changed before the socket opened is read again.
     onState(socketState) {
       if (socketState === 'open') load(false);
+      if (socketState === 'unavailable') poll = setInterval(() => load(false), kPollSeconds * 1000);
     },
     onMessage({event, data}) {
       const item = data && state.items.get(data.id);
@@ -109,6 +112,7 @@ export function showList(main) {
   return () => {
     events.close();
     clearTimeout(reloadTimer);
+    clearInterval(poll);
   };
 }
 

@@ -117,7 +117,7 @@ export async function showMeeting(main, [id]) {
       }
     },
     onState(socketState) {
-      live.textContent = socketState === 'open' ? 'Updates live.' : 'Reconnecting…';
+      live.textContent = {open: 'Updates live.', closed: 'Reconnecting…', unavailable: `Updated every ${kPollSeconds} s.`}[socketState];
       clearInterval(poll);
       poll = null;
       if (socketState !== 'open') poll = setInterval(refresh, kPollSeconds * 1000);
