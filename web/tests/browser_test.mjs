@@ -40,6 +40,7 @@ async function main() {
     await watchGraph(browser.page, shots('live-graph.png'));
     await checkFinishedPage(browser.page, api, id, shots);
     await checkFailureAndRetry(browser.page, api, server, args.samples, work, shots);
+    await checkSearch(browser.page, server.url);
     await checkRooms(browser.page, api, server.url);
     assert.deepEqual(browser.problems, [], 'the page logged errors');
   } finally {
@@ -138,6 +139,13 @@ async function checkFinishedPage(page, api, id, shots) {
   await page.screenshot({path: shots('meeting.png'), fullPage: true});
   log(`player: waveform click → ${afterWave.toFixed(2)} s, topic → ${afterTopic.toFixed(2)} s, keys → ${afterKey.toFixed(2)} s`);
 
+  // A download: the WebVTT names the speakers.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', {name: 'WebVTT'}).click()]);
+  const vtt = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(download.suggestedFilename(), /\.vtt$/);
+  assert.match(vtt, /^WEBVTT/);
+  assert.match(vtt, /<v Alice>/);
+
   // Edit the title.
   await page.getByRole('button', {name: 'Edit title'}).click();
   await page.getByLabel('Title', {exact: true}).fill('Budget review (edited)');
@@ -206,6 +214,19 @@ async function checkFailureAndRetry(page, api, server, samples, work, shots) {
   await page.locator(`li.meeting[data-id="${id}"] .meeting-title`).click();
   await page.getByRole('heading', {level: 1, name: retried.title}).waitFor();
   log('the retry ran to the end');
+}
+
+// The list's search box uses the API's search.
+async function checkSearch(page, url) {
+  await page.goto(`${url}/#/`);
+  await page.getByLabel('Search meetings').fill('budget');
+  await page.getByRole('button', {name: 'Search'}).click();
+  await page.getByText('2 meetings match “budget”.').waitFor({timeout: 10000});
+  assert.ok((await page.locator('.snippet').count()) >= 1, 'search results show where the words were found');
+  await page.getByLabel('Search meetings').fill('xylophone');
+  await page.getByRole('button', {name: 'Search'}).click();
+  await page.getByText('No meeting matches “xylophone”.').waitFor({timeout: 10000});
+  log('search finds both meetings and nothing for an absent word');
 }
 
 // Rooms: one created, its webhook and consent settings saved and read back through the API.
