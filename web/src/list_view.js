@@ -10,38 +10,80 @@ const kPageSize = 20;
 const kPollSeconds = 10;
 
 export function showList(main) {
-  const state = {query: '', items: new Map(), next: null};
-  const list = h('ul', {class: 'meetings', 'aria-label': 'Meetings'});
-  const status = h('div', {role: 'status', class: 'list-status'});
-  const more = h('button', {type: 'button', class: 'button button-quiet', hidden: true}, 'Show more');
-  const search = h('input', {type: 'search', id: 'search', name: 'q', autocomplete: 'off', placeholder: 'Words in titles, summaries or transcripts'});
-  const form = h('form', {role: 'search', class: 'search'},
-    h('label', {for: 'search'}, 'Search meetings'),
-    h('div', {class: 'search-row'}, search, h('button', {type: 'submit', class: 'button'}, 'Search')));
+  const page = new ListPage(main);
+  page.open();
+  return () => page.close();
+}
 
-  const load = async (append) => {
-    if (!append) state.items.clear();
+class ListPage {
+  constructor(main) {
+    this.main = main;
+    this.query = '';
+    this.items = new Map();
+    this.next = null;
+    this.list = h('ul', {class: 'meetings', 'aria-label': 'Meetings'});
+    this.status = h('div', {role: 'status', class: 'list-status'});
+    this.more = h('button', {type: 'button', class: 'button button-quiet', hidden: true, onclick: () => this.load(true)}, 'Show more');
+    this.reloadTimer = null;
+    this.poll = null;
+    this.events = null;
+  }
+
+  open() {
+    const search = h('input', {type: 'search', id: 'search', name: 'q', autocomplete: 'off', placeholder: 'Words in titles, summaries or transcripts'});
+    const form = h('form', {role: 'search', class: 'search'},
+      h('label', {for: 'search'}, 'Search meetings'),
+      h('div', {class: 'search-row'}, search, h('button', {type: 'submit', class: 'button'}, 'Search')));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.query = search.value.trim();
+      this.load(false);
+    });
+    replace(this.main,
+      h('div', {class: 'page-head'}, h('h1', {}, 'Meetings'), h('a', {class: 'button', href: '#/new'}, 'New meeting')),
+      form, this.status, this.list, this.more);
+    this.events = openEvents('/v1/events', {
+      // User events are not replayed: what changed before the socket opened is read again.
+      onState: (socketState) => {
+        if (socketState === 'open') this.load(false);
+        if (socketState === 'unavailable') this.poll = setInterval(() => this.load(false), kPollSeconds * 1000);
+      },
+      onMessage: (message) => this.onEvent(message),
+    });
+    this.load(false);
+  }
+
+  close() {
+    this.events?.close();
+    clearTimeout(this.reloadTimer);
+    clearInterval(this.poll);
+  }
+
+  // The first page again, or (append) the next one.
+  async load(append) {
+    if (!append) this.items.clear();
     try {
-      const page = await fetchPage(state.query, append ? state.next : null);
-      state.next = page.next;
-      if (!append) replace(list);
+      const page = await fetchPage(this.query, append ? this.next : null);
+      this.next = page.next;
+      if (!append) replace(this.list);
       for (const item of page.items) {
-        state.items.set(item.id, item);
-        list.append(renderItem(item, () => refreshItem(item.id)));
+        this.items.set(item.id, item);
+        this.list.append(renderItem(item, () => this.refreshItem(item.id)));
       }
-      more.hidden = !state.next;
-      status.textContent = state.items.size === 0
-        ? (state.query ? `No meeting matches “${state.query}”.` : 'No meetings yet.')
-        : (state.query ? `${page.total} meeting${page.total === 1 ? '' : 's'} match “${state.query}”.` : '');
-      page.items.forEach((item) => decorate(item.id));
+      this.more.hidden = !this.next;
+      const {query} = this;
+      this.status.textContent = this.items.size === 0
+        ? (query ? `No meeting matches “${query}”.` : 'No meetings yet.')
+        : (query ? `${page.total} meeting${page.total === 1 ? '' : 's'} match “${query}”.` : '');
+      page.items.forEach((item) => this.decorate(item.id));
     } catch (error) {
-      replace(status, notice('error', `The meetings could not be loaded: ${error.message}`));
+      replace(this.status, notice('error', `The meetings could not be loaded: ${error.message}`));
     }
-  };
+  }
 
   // Participants, and the failed step of a failed meeting, come from per-meeting endpoints.
-  const decorate = async (id) => {
-    const item = state.items.get(id);
+  async decorate(id) {
+    const item = this.items.get(id);
     if (!item) return;
     try {
       item.participants = await get(transcriptPath(id, '/participants'));
@@ -49,71 +91,47 @@ export function showList(main) {
     } catch {
       return;
     }
-    redraw(id);
-  };
-  const redraw = (id) => {
-    const item = state.items.get(id);
-    const old = list.querySelector(`li[data-id="${CSS.escape(id)}"]`);
+    this.redraw(id);
+  }
+
+  redraw(id) {
+    const item = this.items.get(id);
+    const old = this.list.querySelector(`li[data-id="${CSS.escape(id)}"]`);
     if (!item || !old) return;
     const hadFocus = old.contains(document.activeElement);
-    const fresh = renderItem(item, () => refreshItem(id));
+    const fresh = renderItem(item, () => this.refreshItem(id));
     old.replaceWith(fresh);
     if (hadFocus) fresh.querySelector('a')?.focus();
-  };
-  const refreshItem = async (id) => {
+  }
+
+  async refreshItem(id) {
     try {
       const t = await get(transcriptPath(id));
-      Object.assign(state.items.get(id) ?? {}, summaryOf(t));
-      decorate(id);
+      Object.assign(this.items.get(id) ?? {}, summaryOf(t));
+      this.decorate(id);
     } catch {
-      load(false);
+      this.load(false);
     }
-  };
+  }
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    state.query = search.value.trim();
-    load(false);
-  });
-  more.addEventListener('click', () => load(true));
-
-  let reloadTimer = null;
-  let poll = null;
-  const events = openEvents('/v1/events', {
-    // User events are not replayed: what changed before the socket opened is read again.
-    onState(socketState) {
-      if (socketState === 'open') load(false);
-      if (socketState === 'unavailable') poll = setInterval(() => load(false), kPollSeconds * 1000);
-    },
-    onMessage({event, data}) {
-      const item = data && state.items.get(data.id);
-      if (event === 'TRANSCRIPT_STATUS' && item) {
-        item.status = data.value;
-        item.failure = null;
-        redraw(data.id);
-        if (data.value === 'error' || data.value === 'ended') decorate(data.id);
-      } else if (event === 'TRANSCRIPT_FINAL_TITLE' && item) {
-        item.title = data.title;
-        redraw(data.id);
-      } else if (event === 'TRANSCRIPT_DURATION' && item) {
-        item.duration = data.duration;
-        redraw(data.id);
-      } else if (['TRANSCRIPT_CREATED', 'TRANSCRIPT_DELETED', 'TRANSCRIPT_RESTORED'].includes(event)) {
-        clearTimeout(reloadTimer);
-        reloadTimer = setTimeout(() => load(false), 300);
-      }
-    },
-  });
-
-  replace(main,
-    h('div', {class: 'page-head'}, h('h1', {}, 'Meetings'), h('a', {class: 'button', href: '#/new'}, 'New meeting')),
-    form, status, list, more);
-  load(false);
-  return () => {
-    events.close();
-    clearTimeout(reloadTimer);
-    clearInterval(poll);
-  };
+  onEvent({event, data}) {
+    const item = data && this.items.get(data.id);
+    if (event === 'TRANSCRIPT_STATUS' && item) {
+      item.status = data.value;
+      item.failure = null;
+      this.redraw(data.id);
+      if (data.value === 'error' || data.value === 'ended') this.decorate(data.id);
+    } else if (event === 'TRANSCRIPT_FINAL_TITLE' && item) {
+      item.title = data.title;
+      this.redraw(data.id);
+    } else if (event === 'TRANSCRIPT_DURATION' && item) {
+      item.duration = data.duration;
+      this.redraw(data.id);
+    } else if (['TRANSCRIPT_CREATED', 'TRANSCRIPT_DELETED', 'TRANSCRIPT_RESTORED'].includes(event)) {
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => this.load(false), 300);
+    }
+  }
 }
 
 function summaryOf(t) {

@@ -16,133 +16,161 @@ import {renderTranscript} from './transcript_view.js';
 const kPollSeconds = 5;
 
 export async function showMeeting(main, [id]) {
-  const state = {transcript: null, dag: null, player: null, shownEnded: null, retries: new RetryCounter()};
-  const titleSlot = h('div', {class: 'title-slot'});
-  const meta = h('p', {class: 'meeting-meta'});
-  const failureSlot = h('div');
-  const live = h('p', {class: 'live-state', role: 'status'});
-  const pipelineSummaryLine = h('p', {class: 'pipeline-summary'});
-  const pipelineSlot = h('div', {class: 'pipeline-slot'});
-  // Open while the meeting is processing or failed; folded away (still there) once it is done.
-  const processing = h('details', {class: 'card processing', open: true},
-    h('summary', {}, h('h2', {id: 'steps-heading'}, 'Processing steps')), pipelineSummaryLine, live, pipelineSlot);
-  const content = h('div', {class: 'meeting-content'});
+  const page = new MeetingPage(main, id);
+  return (await page.open()) ? () => page.close() : undefined;
+}
 
-  replace(main, h('p', {class: 'back'}, h('a', {href: '#/'}, '← All meetings')),
-    titleSlot, meta, failureSlot, processing, content);
-
-  try {
-    state.transcript = await get(transcriptPath(id));
-  } catch (error) {
-    replace(main, h('h1', {}, 'Meeting not available'), notice('error', error.message),
-      h('p', {}, h('a', {href: '#/'}, 'Back to the meetings')));
-    return undefined;
+class MeetingPage {
+  constructor(main, id) {
+    this.main = main;
+    this.id = id;
+    this.state = {transcript: null, dag: null, player: null, shownEnded: null, retries: new RetryCounter()};
+    this.titleSlot = h('div', {class: 'title-slot'});
+    this.meta = h('p', {class: 'meeting-meta'});
+    this.failureSlot = h('div');
+    this.live = h('p', {class: 'live-state', role: 'status'});
+    this.summaryLine = h('p', {class: 'pipeline-summary'});
+    this.pipelineSlot = h('div', {class: 'pipeline-slot'});
+    // Open while the meeting is processing or failed; folded away (still there) once it is done.
+    this.processing = h('details', {class: 'card processing', open: true},
+      h('summary', {}, h('h2', {id: 'steps-heading'}, 'Processing steps')), this.summaryLine, this.live, this.pipelineSlot);
+    this.content = h('div', {class: 'meeting-content'});
+    this.poll = null;
+    this.events = null;
   }
-  state.dag = state.transcript.dag_status ?? null;
 
-  const drawHeader = () => {
-    const t = state.transcript;
-    if (!titleSlot.querySelector('form')) replace(titleSlot, titleView(t, state, drawHeader));
+  // Renders the meeting and starts following it; false when it cannot be read.
+  async open() {
+    replace(this.main, h('p', {class: 'back'}, h('a', {href: '#/'}, '← All meetings')),
+      this.titleSlot, this.meta, this.failureSlot, this.processing, this.content);
+    try {
+      this.state.transcript = await get(transcriptPath(this.id));
+    } catch (error) {
+      replace(this.main, h('h1', {}, 'Meeting not available'), notice('error', error.message),
+        h('p', {}, h('a', {href: '#/'}, 'Back to the meetings')));
+      return false;
+    }
+    this.state.dag = this.state.transcript.dag_status ?? null;
+    this.events = openEvents(transcriptPath(this.id, '/events'), {
+      onMessage: (message) => this.onEvent(message),
+      onState: (socketState) => this.onSocketState(socketState),
+    });
+    this.drawHeader();
+    this.drawPipeline();
+    await this.loadContent();
+    return true;
+  }
+
+  close() {
+    this.events?.close();
+    clearInterval(this.poll);
+    this.state.player?.close();
+  }
+
+  drawHeader() {
+    const t = this.state.transcript;
+    if (!this.titleSlot.querySelector('form')) replace(this.titleSlot, titleView(t, this.state));
     const people = (t.participants ?? []).map((p) => p.name).filter(Boolean);
-    replace(meta, statusBadge(t.status), ` ${dateTime(t.created_at)}`,
+    replace(this.meta, statusBadge(t.status), ` ${dateTime(t.created_at)}`,
       t.duration ? ` · ${clock(t.duration / 1000)}` : '', people.length ? ` · ${people.join(', ')}` : '');
-  };
-  const drawPipeline = () => {
+  }
+
+  drawPipeline() {
+    const {state} = this;
     state.retries.observe(state.dag);
-    replace(pipelineSlot, renderPipeline(state.dag, state.retries));
-    pipelineSummaryLine.textContent = pipelineSummary(state.dag);
-    const failure = state.transcript.status === 'error' ? failedStep(state.dag) : null;
-    replace(failureSlot, state.transcript.status === 'error'
-      ? notice('error', h('p', {class: 'failure-text'}, failureText(failure)), retryButton(id, () => setStatus('processing')))
+    replace(this.pipelineSlot, renderPipeline(state.dag, state.retries));
+    this.summaryLine.textContent = pipelineSummary(state.dag);
+    const failed = state.transcript.status === 'error';
+    replace(this.failureSlot, failed
+      ? notice('error', h('p', {class: 'failure-text'}, failureText(failedStep(state.dag))), retryButton(this.id, () => this.setStatus('processing')))
       : null);
     const ended = state.transcript.status === 'ended';
-    if (ended !== state.shownEnded) processing.open = !ended;
+    if (ended !== state.shownEnded) this.processing.open = !ended;
     state.shownEnded = ended;
-  };
-  const loadContent = async () => {
-    if (state.transcript.status !== 'ended') {
-      replace(content);
+  }
+
+  async loadContent() {
+    this.state.player?.close();
+    this.state.player = null;
+    if (this.state.transcript.status !== 'ended') {
+      replace(this.content);
       return;
     }
-    state.player?.close();
-    state.player = null;
-    replace(content, await finishedView(id, state, (people) => {
-      state.transcript.participants = people;
-      drawHeader();
+    replace(this.content, await finishedView(this.id, this.state, (people) => {
+      this.state.transcript.participants = people;
+      this.drawHeader();
     }));
-  };
-  const setStatus = async (value) => {
+  }
+
+  async setStatus(value) {
+    const {state} = this;
     const before = state.transcript.status;
     state.transcript.status = value;
     if (value !== before) announce(`Status: ${value}`);
     if (value === 'ended' || (value === 'error' && before !== 'error')) {
       try {
-        state.transcript = await get(transcriptPath(id));
+        state.transcript = await get(transcriptPath(this.id));
         state.dag = state.transcript.dag_status ?? state.dag;
       } catch { /* keep what is shown */ }
     }
-    drawHeader();
-    drawPipeline();
-    if (value === 'ended' && before !== 'ended') await loadContent();
-    if (value !== 'ended') replace(content);
-  };
+    this.drawHeader();
+    this.drawPipeline();
+    if (value !== before && (value === 'ended' || before === 'ended')) await this.loadContent();
+  }
 
-  let poll = null;
-  const refresh = async () => {
+  // Reads the meeting again (polling, and when the socket opens).
+  async refresh() {
     try {
-      const t = await get(transcriptPath(id));
-      state.dag = t.dag_status ?? state.dag;
-      if (t.title) state.transcript.title = t.title;
-      await setStatus(t.status);
+      const t = await get(transcriptPath(this.id));
+      this.state.dag = t.dag_status ?? this.state.dag;
+      if (t.title) this.state.transcript.title = t.title;
+      await this.setStatus(t.status);
     } catch { /* the next poll tries again */ }
-  };
-  const events = openEvents(transcriptPath(id, '/events'), {
-    onMessage({event, data}) {
-      if (event === 'DAG_STATUS') {
-        state.dag = data;
-        drawPipeline();
-        // STATUS is not replayed on connect: a run that ended or failed before the socket
-        // opened shows here first.
-        const tasks = data.tasks ?? [];
-        const over = tasks.some((t) => t.status === 'failed') || (tasks.length && tasks.every((t) => t.status === 'completed'));
-        if (over && !['ended', 'error'].includes(state.transcript.status)) refresh();
-      } else if (event === 'STATUS') {
-        setStatus(data.value);
-      } else if (event === 'FINAL_TITLE') {
-        state.transcript.title = data.title;
-        drawHeader();
-      } else if (event === 'DURATION') {
-        state.transcript.duration = data.duration;
-        drawHeader();
-      }
-    },
-    onState(socketState) {
-      live.textContent = {open: 'Updates live.', closed: 'Reconnecting…', unavailable: `Updated every ${kPollSeconds} s.`}[socketState];
-      clearInterval(poll);
-      poll = null;
-      if (socketState !== 'open') poll = setInterval(refresh, kPollSeconds * 1000);
-      else refresh(); // what changed before the socket opened
-    },
-  });
+  }
 
-  drawHeader();
-  drawPipeline();
-  await loadContent();
-  return () => {
-    events.close();
-    clearInterval(poll);
-    state.player?.close();
-  };
+  onEvent({event, data}) {
+    const {state} = this;
+    if (event === 'DAG_STATUS') {
+      state.dag = data;
+      this.drawPipeline();
+      // STATUS is not replayed on connect: a run that ended or failed before the socket opened
+      // shows here first.
+      const tasks = data.tasks ?? [];
+      const over = tasks.some((t) => t.status === 'failed') || (tasks.length && tasks.every((t) => t.status === 'completed'));
+      if (over && !['ended', 'error'].includes(state.transcript.status)) this.refresh();
+    } else if (event === 'STATUS') {
+      this.setStatus(data.value);
+    } else if (event === 'FINAL_TITLE') {
+      state.transcript.title = data.title;
+      this.drawHeader();
+    } else if (event === 'DURATION') {
+      state.transcript.duration = data.duration;
+      this.drawHeader();
+    }
+  }
+
+  onSocketState(socketState) {
+    this.live.textContent = {open: 'Updates live.', closed: 'Reconnecting…', unavailable: `Updated every ${kPollSeconds} s.`}[socketState];
+    clearInterval(this.poll);
+    this.poll = null;
+    if (socketState === 'open') this.refresh(); // what changed before the socket opened
+    else this.poll = setInterval(() => this.refresh(), kPollSeconds * 1000);
+  }
 }
 
-function titleView(t, state, redraw) {
+// The title with an Edit button that turns into a form (PATCH {title}).
+function titleView(t, state) {
   const title = t.title || t.name || 'Untitled meeting';
   const edit = h('button', {type: 'button', class: 'button button-quiet button-small'}, 'Edit title');
   const heading = h('div', {class: 'title-row'}, h('h1', {}, title), edit);
   edit.addEventListener('click', () => {
     const input = h('input', {id: 'title-input', value: title, required: true, autocomplete: 'off'});
     const message = h('div');
-    const cancel = () => { replace(heading.parentElement, titleView(t, state, redraw)); };
+    const cancel = () => {
+      const slot = form.parentElement;
+      replace(slot, titleView(state.transcript, state));
+      slot.querySelector('button')?.focus();
+    };
     const form = h('form', {class: 'inline-form title-form'},
       h('label', {for: 'title-input'}, 'Title'), input,
       h('button', {type: 'submit', class: 'button button-small'}, 'Save'),
@@ -153,7 +181,7 @@ function titleView(t, state, redraw) {
         const saved = await patch(transcriptPath(t.id), {title: input.value.trim()});
         state.transcript.title = saved.title;
         const slot = form.parentElement;
-        replace(slot, titleView(state.transcript, state, redraw));
+        replace(slot, titleView(state.transcript, state));
         slot.querySelector('button')?.focus();
         announce('Title saved');
       } catch (error) {
