@@ -121,8 +121,12 @@ async function checkFinishedPage(page, api, id, shots) {
   await page.mouse.click(wave.x + wave.width * 0.7, wave.y + wave.height / 2);
   const afterWave = await audio.evaluate((a) => a.currentTime);
   assert.ok(afterWave > transcript.duration / 1000 * 0.5, `clicking the waveform at 70 % seeked to ${afterWave} s`);
-  const current = await page.locator('.word-current').getAttribute('data-start');
-  assert.ok(Number(current) <= afterWave, 'the word under the playhead is highlighted');
+  // A word: clicking it seeks to it, and it is the word highlighted under the playhead.
+  const word = page.locator('.word').nth(12);
+  await word.click();
+  const wordStart = Number(await word.getAttribute('data-start'));
+  assert.ok(Math.abs((await audio.evaluate((a) => a.currentTime)) - wordStart) < 0.05, 'a word seeks to its start');
+  await waitFor('the word under the playhead to be highlighted', () => word.evaluate((w) => w.classList.contains('word-current')), 5000);
   const last = topics[topics.length - 1];
   await page.locator('.topic-button').last().click();
   const afterTopic = await audio.evaluate((a) => a.currentTime);
