@@ -23,7 +23,21 @@ REFLECTOR_BUILD_PACKAGES=(
   libstemmer-dev wordnet-base
   libgtest-dev libgmock-dev libbenchmark-dev
   flite sox time clang-format clang-tidy python3 ccache
+  nodejs chromium
 )
+
+# The web page's test tools (web/package-lock.json: playwright-core, which drives Debian's
+# chromium above and never downloads a browser). npm is a package of its own in Debian and part
+# of nodejs elsewhere (NodeSource), so it is installed only when the command is missing.
+install_web_test_tools() {
+  command -v npm >/dev/null || install_packages npm
+  local web="$REPO_ROOT/web"
+  if [ -f "$web/node_modules/.package-lock.json" ] && [ "$web/node_modules/.package-lock.json" -nt "$web/package-lock.json" ]; then
+    return 0
+  fi
+  say "installing the web test tools (npm ci in web/)"
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
 
 # Installs the packages that are missing (quick when everything is there).
 install_packages() {

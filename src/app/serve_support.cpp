@@ -5,6 +5,7 @@
 #include "api/routes.hpp"
 #include "app/runtime_factories.hpp"
 #include "core/log.hpp"
+#include "web/web_routes.hpp"
 
 namespace reflector::app {
 namespace {
@@ -113,6 +114,7 @@ Status ServeParts::Build() {
   router_ = std::make_unique<http::Router>(http::CorsOptions{SplitOrigins(settings.cors_origin)});
   AddHttpMetrics();
   api::AddAllRoutes(*router_, api_, *hub_);
+  web::AddWebRoutes(*router_);
   return Ok();
 }
 

@@ -1,0 +1,108 @@
+// The workflow as a graph of its steps, from a DAG_STATUS payload ({workflow_run_id,
+// tasks:[{name, status, started_at, finished_at, duration_seconds, parents, error,
+// children_total, children_completed, progress_pct}]}). Steps are laid out in levels (a step
+// sits one level below its deepest parent); a per-track fork shows how many of its tracks are
+// done, and a step seen failing and running again says it was retried. Status is given in words
+// and symbols, never by colour alone.
+
+import {h} from './dom.js';
+import {stepDuration, stepName} from './format.js';
+
+const kSymbols = {queued: '○', running: '◐', completed: '✓', failed: '✕', cancelled: '–'};
+const kWords = {queued: 'queued', running: 'running', completed: 'done', failed: 'failed', cancelled: 'cancelled'};
+
+// Levels of the DAG: [[task, ...], ...] in order.
+export function levels(tasks) {
+  const depth = new Map();
+  const byName = new Map(tasks.map((task) => [task.name, task]));
+  const depthOf = (task, seen = new Set()) => {
+    if (depth.has(task.name)) return depth.get(task.name);
+    if (seen.has(task.name)) return 0;
+    seen.add(task.name);
+    const parents = (task.parents ?? []).map((name) => byName.get(name)).filter(Boolean);
+    const value = parents.length ? 1 + Math.max(...parents.map((p) => depthOf(p, seen))) : 0;
+    depth.set(task.name, value);
+    return value;
+  };
+  const rows = [];
+  for (const task of tasks) {
+    const level = depthOf(task);
+    (rows[level] ??= []).push(task);
+  }
+  return rows.filter(Boolean);
+}
+
+// One-line summary: "Step 7 of 16: transcribe track (running)".
+export function pipelineSummary(dag) {
+  const tasks = dag?.tasks ?? [];
+  if (!tasks.length) return 'Waiting for the workflow to start.';
+  const done = tasks.filter((t) => t.status === 'completed').length;
+  const failed = tasks.find((t) => t.status === 'failed');
+  if (failed) return `Failed at ${stepName(failed.name)}.`;
+  const running = tasks.find((t) => t.status === 'running');
+  if (done === tasks.length) return `All ${tasks.length} steps done.`;
+  return running ? `${done} of ${tasks.length} steps done; now: ${stepName(running.name)}.` : `${done} of ${tasks.length} steps done.`;
+}
+
+function forkLine(task) {
+  const total = task.children_total;
+  const completed = task.children_completed ?? 0;
+  const label = task.status === 'running' || task.status === 'queued'
+    ? `track ${Math.min(completed + 1, total)} of ${total}`
+    : `${completed} of ${total} tracks done`;
+  return h('div', {class: 'fork'},
+    h('span', {class: 'fork-label'}, label),
+    h('span', {class: 'fork-tracks', 'aria-hidden': 'true'},
+      Array.from({length: total}, (_, i) => h('span', {class: i < completed ? 'fork-track fork-done' : 'fork-track'}))),
+    h('span', {class: 'visually-hidden'}, `, ${completed} of ${total} tracks done`));
+}
+
+function stepNode(task, retried) {
+  const fork = Number.isInteger(task.children_total) && task.children_total > 0;
+  return h('li', {class: `step step-${task.status}`, dataset: {step: task.name, status: task.status}},
+    h('span', {class: 'step-symbol', 'aria-hidden': 'true'}, kSymbols[task.status] ?? '?'),
+    h('span', {class: 'step-body'},
+      h('span', {class: 'step-name'}, stepName(task.name)),
+      h('span', {class: 'step-state'}, kWords[task.status] ?? task.status,
+        task.duration_seconds !== null && task.duration_seconds !== undefined ? ` · ${stepDuration(task.duration_seconds)}` : '',
+        retried ? ` · retried ${retried === 1 ? 'once' : `${retried} times`}` : ''),
+      fork ? forkLine(task) : null,
+      task.error ? h('span', {class: 'step-error'}, task.error) : null));
+}
+
+// Retries seen while watching: DAG_STATUS carries each step's latest attempt only, so a step
+// that failed and then runs again is counted here (per workflow run; a reload starts over).
+export class RetryCounter {
+  constructor() {
+    this.run = null;
+    this.last = new Map();
+    this.counts = new Map();
+  }
+
+  observe(dag) {
+    if (dag?.workflow_run_id !== this.run) {
+      this.run = dag?.workflow_run_id ?? null;
+      this.last.clear();
+      this.counts.clear();
+    }
+    for (const task of dag?.tasks ?? []) {
+      const before = this.last.get(task.name);
+      if (before === 'failed' && (task.status === 'running' || task.status === 'queued')) {
+        this.counts.set(task.name, (this.counts.get(task.name) ?? 0) + 1);
+      }
+      this.last.set(task.name, task.status);
+    }
+  }
+
+  of(name) {
+    return this.counts.get(name) ?? 0;
+  }
+}
+
+// The graph as an element: levels as rows joined by connectors.
+export function renderPipeline(dag, retries = null) {
+  const tasks = dag?.tasks ?? [];
+  return h('ol', {class: 'pipeline', 'aria-label': 'Processing steps'},
+    levels(tasks).map((row) => h('li', {class: 'level'},
+      h('ol', {class: 'level-steps'}, row.map((task) => stepNode(task, retries?.of(task.name) ?? 0))))));
+}
