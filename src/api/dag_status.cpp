@@ -38,7 +38,7 @@ struct Entry {
 };
 
 Json EntryJson(const Entry& entry, const Json& parents) {
-  int completed = 0, failed = 0, running = 0, cancelled = 0;
+  int completed = 0, failed = 0, running = 0, cancelled = 0, retries = 0;
   WallTime started{}, finished{};
   std::string error;
   for (const engine::TaskRun* run : entry.runs) {
@@ -47,6 +47,7 @@ Json EntryJson(const Entry& entry, const Json& parents) {
     failed += status == "failed" ? 1 : 0;
     running += status == "running" ? 1 : 0;
     cancelled += status == "cancelled" ? 1 : 0;
+    retries += run->retry_count;
     if (run->start_time != WallTime{} && (started == WallTime{} || run->start_time < started))
       started = run->start_time;
     if (run->end_time > finished) finished = run->end_time;
@@ -70,6 +71,7 @@ Json EntryJson(const Entry& entry, const Json& parents) {
                {"duration_seconds", duration},
                {"parents", parents},
                {"error", error.empty() ? Json(nullptr) : Json(error)},
+               {"retries", retries},
                {"children_total", entry.group ? Json(total) : Json(nullptr)},
                {"children_completed", entry.group ? Json(completed) : Json(nullptr)},
                {"progress_pct", total > 0 ? Json(100.0 * completed / total) : Json(0.0)}};

@@ -1,9 +1,9 @@
 // The workflow as a graph of its steps, from a DAG_STATUS payload ({workflow_run_id,
-// tasks:[{name, status, started_at, finished_at, duration_seconds, parents, error,
+// tasks:[{name, status, started_at, finished_at, duration_seconds, parents, error, retries,
 // children_total, children_completed, progress_pct}]}). Steps are laid out in levels (a step
 // sits one level below its deepest parent); a per-track fork shows how many of its tracks are
-// done, and a step seen failing and running again says it was retried. Status is given in words
-// and symbols, never by colour alone.
+// done, and a retried step says how often (the payload's `retries`, or the failures seen
+// here). Status is given in words and symbols, never by colour alone.
 
 import {h} from './dom.js';
 import {stepDuration, stepName} from './format.js';
@@ -104,5 +104,5 @@ export function renderPipeline(dag, retries = null) {
   const tasks = dag?.tasks ?? [];
   return h('ol', {class: 'pipeline', 'aria-label': 'Processing steps'},
     levels(tasks).map((row) => h('li', {class: 'level'},
-      h('ol', {class: 'level-steps'}, row.map((task) => stepNode(task, retries?.of(task.name) ?? 0))))));
+      h('ol', {class: 'level-steps'}, row.map((task) => stepNode(task, Math.max(task.retries ?? 0, retries?.of(task.name) ?? 0)))))));
 }
