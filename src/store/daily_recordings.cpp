@@ -94,18 +94,19 @@ Result<std::vector<DailyRecordingClaim>> DailyRecordingClaims::ListNeedingRerun(
     DailyRecordingClaim value;
     sql::Row row("daily_recordings");
     BindColumns(row, value);
-    return sql::Query(
-        session,
-        "SELECT " + std::string(kColumns) +
-            " FROM daily_recordings d JOIN transcripts t ON t.id = d.transcript_id WHERE "
-            "d.reprocess_attempts < "
-            ":max_attempts AND t.deleted_at IS NULL AND (t.status = 'error' OR (t.status = 'idle' AND "
-            "t.workflow_id IS NULL AND d.created_at < :stalled_before)) ORDER BY d.created_at, "
-            "d.recording_id",
-        sql::Params().Integer(max_attempts).Real(stalled_before), row, [&]() -> Status {
-          claims.push_back(value);
-          return Ok();
-        });
+    return sql::Query(session,
+                      "SELECT " + std::string(kColumns) +
+                          " FROM daily_recordings d JOIN transcripts t ON t.id = d.transcript_id WHERE "
+                          "d.reprocess_attempts < "
+                          ":max_attempts AND t.deleted_at IS NULL AND ((t.status = 'error' AND t.failed_step "
+                          "IS NOT NULL) OR "
+                          "(t.status = 'idle' AND "
+                          "t.workflow_id IS NULL AND d.created_at < :stalled_before)) ORDER BY d.created_at, "
+                          "d.recording_id",
+                      sql::Params().Integer(max_attempts).Real(stalled_before), row, [&]() -> Status {
+                        claims.push_back(value);
+                        return Ok();
+                      });
   }));
   return claims;
 }

@@ -49,9 +49,9 @@ class DailyRecordingClaims {
   Result<std::optional<DailyRecordingClaim>> FindByTranscript(std::string_view transcript_id);
 
   // Claims with fewer than `max_attempts` automatic re-runs whose transcript (not in the trash)
-  // failed (`error`), or never started: `idle`, without a workflow, claimed before
-  // `stalled_before` (Unix seconds; the process that claimed it died before starting it).
-  // Oldest first.
+  // failed (`error` with its failed step recorded; a re-run being started has none), or never
+  // started: `idle`, without a workflow, claimed before `stalled_before` (Unix seconds; the
+  // process that claimed it died before starting it). Oldest first.
   Result<std::vector<DailyRecordingClaim>> ListNeedingRerun(std::int64_t max_attempts, double stalled_before);
   // Sets the time the next re-run may start, unless one is set already; returns the time set.
   // NotFound naming the recording.

@@ -101,6 +101,8 @@ TEST_P(RepositoryTest, DailyRecordingsNeedingARerunAreFailedOrStalledOnes) {
     t.id = "t-" + n;
     ASSERT_OK(transcripts.Create(t));
     if (with_workflow) ASSERT_OK(transcripts.SetWorkflow(t.id, "wf-" + n, "in_process"));
+    if (status == TranscriptStatus::kError)
+      ASSERT_OK(transcripts.SetFailure(t.id, "pad_track", "no such key"));
     if (status != TranscriptStatus::kIdle) ASSERT_OK(transcripts.SetStatus(t.id, status));
     ASSERT_OK(claims.Claim(ClaimOf("rec-" + n, t.id)));
   };
@@ -112,6 +114,8 @@ TEST_P(RepositoryTest, DailyRecordingsNeedingARerunAreFailedOrStalledOnes) {
   add("fresh", TranscriptStatus::kIdle, false);  // claimed just now: its start may be under way
   add("trashed", TranscriptStatus::kError, true);
   ASSERT_OK(transcripts.SoftDelete("t-trashed"));
+  add("restarting", TranscriptStatus::kError, true);
+  ASSERT_OK(transcripts.ResetForRerun("t-restarting"));  // a re-run is being started
 
   const double stalled_before = sql::ToSeconds(clock_.Now()) - 5;
   ASSERT_OK_AND_ASSIGN(auto due, claims.ListNeedingRerun(3, stalled_before));
