@@ -43,9 +43,10 @@ int RunProcessRecording(const Settings& settings, const ProcessOptions& options)
   }
   std::printf("transcript: %s\n", started->transcript_id.c_str());
   std::fflush(stdout);
-  if (!started->started_here)
+  if (!started->started_here) {
     std::fprintf(stderr, "recording %s was taken in before; following its run\n",
                  options.recording_id.c_str());
+  }
   if (started->start_error) {
     Fail(started->start_error->message);
     return kExitFailed;

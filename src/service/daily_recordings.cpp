@@ -26,6 +26,7 @@ ServiceContext InBucket(const ServiceContext& context, const std::string& bucket
 
 std::vector<StoredTrack> TracksOf(const std::vector<std::string>& keys) {
   std::vector<StoredTrack> tracks;
+  tracks.reserve(keys.size());
   for (const auto& key : keys)
     tracks.push_back({"", key});  // named by get_participants from Daily's participants
   return tracks;
