@@ -8,6 +8,7 @@
 // only, except participant and speaker edits of an anonymous transcript, which anyone may make.
 // With AUTH_BACKEND=none every request is the local owner, who owns everything.
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "events/events.hpp"
 #include "http/message.hpp"
 #include "net/http_client.hpp"
+#include "service/daily_recordings.hpp"
 #include "service/service_context.hpp"
 #include "store/transcripts.hpp"
 
@@ -45,6 +47,18 @@ struct ApiHooks {
   // A user-level event (TRANSCRIPT_CREATED, _DELETED, _RESTORED) for the owner's sockets.
   std::function<void(const std::optional<std::string>& user_id, const std::string& event, const Json& data)>
       user_event;
+  // A Daily.co webhook delivery was answered: `event` is the event type ("recording.started",
+  // ...; "test" for the ping, "other" for a type not handled, "unverified" before the signature
+  // was checked), `outcome` what became of it ("started", "known", "logged", "ignored",
+  // "start_failed", "unauthorized", "stale", "replayed", "invalid", "failed").
+  std::function<void(std::string_view event, std::string_view outcome)> daily_webhook;
+};
+
+// POST /v1/daily/webhook (daily_routes.cpp).
+struct DailyWebhookOptions {
+  std::string secret;                        // DAILY_WEBHOOK_SECRET (base64); empty: every delivery is 401
+  std::chrono::seconds max_clock_skew{300};  // X-Webhook-Timestamp further from now: 401
+  service::DailyOptions recordings;          // Daily's bucket and the re-run settings
 };
 
 struct ApiContext {
@@ -57,6 +71,7 @@ struct ApiContext {
   std::string secret_key;              // SECRET_KEY: keys the stored API-key hashes
   std::filesystem::path scratch_dir;   // uploads are spooled here before they go to storage
   std::uint64_t max_upload_bytes = 0;  // MAX_UPLOAD_MB
+  DailyWebhookOptions daily;
   ApiHooks hooks;
 };
 

@@ -21,6 +21,8 @@ void AddUploadRoutes(http::Router& router, ApiContext& api);
 void AddRoomRoutes(http::Router& router, ApiContext& api);
 // /v1/user/api-keys.
 void AddUserRoutes(http::Router& router, ApiContext& api);
+// POST /v1/daily/webhook: Daily.co's events (signature, freshness, replays; recordings taken in).
+void AddDailyRoutes(http::Router& router, ApiContext& api);
 // /health, /v1/conductor/health, /metrics, /v1/config, /v1/me.
 void AddSystemRoutes(http::Router& router, ApiContext& api);
 // WS /v1/transcripts/{id}/events and WS /v1/events.

@@ -6,6 +6,7 @@
 #include "app/audio_command.hpp"
 #include "app/conductor_command.hpp"
 #include "app/process_command.hpp"
+#include "app/reprocess_command.hpp"
 #include "app/rooms_command.hpp"
 #include "app/serve_command.hpp"
 #include "app/transcripts_command.hpp"
@@ -48,6 +49,7 @@ void RegisterCommands(CLI::App& cli, CommandRegistry& registry) {
   RegisterVersion(cli, registry);
   RegisterAudioCommand(cli, registry);
   RegisterProcessCommands(cli, registry);
+  RegisterReprocessCommand(cli, registry);
   RegisterTranscriptsCommands(cli, registry);
   RegisterConductorCommands(cli, registry);
   RegisterWorkerCommand(cli, registry);

@@ -84,7 +84,7 @@ Status Runtime::OpenStores() {
   auto storage = storage::MakeObjectStoreFactory(settings_.storage_backend, settings_.s3,
                                                  data_dir / "storage", http_, clock_);
   if (!storage) return storage.error().WithContext("TRANSCRIPT_STORAGE_BACKEND");
-  storage_ = std::move(*storage);
+  REFLECTOR_ASSIGN_OR_RETURN(storage_, WithDailyBucket(settings_, std::move(*storage), http_, clock_));
   store_events_ = std::make_unique<events::StoreEventLog>(*database_, clock_);
   events_ = std::make_unique<events::PublishingEventLog>(*store_events_, bus_);
   return Ok();

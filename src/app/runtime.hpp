@@ -84,6 +84,8 @@ class Runtime {
   // Calls the summariser made and answered from the cache, since start.
   pipeline::SummarizerCacheCounts llm_calls() const { return summarizer_->Counts(); }
   net::HttpClient& http() { return http_; }
+  // The Daily.co REST client (null without DAILY_API_KEY).
+  platform::DailyClient* daily_client() { return daily_client_.get(); }
   // The in-process engine's state (null when workflows run on Conductor).
   engine::EngineStore* engine_store() { return engine_store_.get(); }
   // Every pipeline task function by task type (what `reflector worker` serves).

@@ -1,6 +1,8 @@
 #include "app/runtime_factories.hpp"
 
 #include "llm/openai/openai_summarizer.hpp"
+#include "storage/bucket_routing.hpp"
+#include "storage/factory.hpp"
 #include "stt/factory.hpp"
 #include "stt/pocketsphinx/pocketsphinx_speech_to_text.hpp"
 
@@ -58,6 +60,26 @@ std::unique_ptr<platform::DailyClient> MakeDailyClient(const Settings& settings,
   options.api_key = settings.daily_api_key;
   options.base_url = settings.daily_api_url;
   return std::make_unique<platform::DailyClient>(options, http, clock);
+}
+
+Result<std::unique_ptr<storage::ObjectStoreFactory>> WithDailyBucket(
+    const Settings& settings, std::unique_ptr<storage::ObjectStoreFactory> transcripts, net::HttpClient& http,
+    const Clock& clock) {
+  const S3Settings& daily = settings.daily_storage;
+  if (daily.bucket.empty() || daily.access_key_id.empty()) return transcripts;
+  auto daily_factory = storage::MakeObjectStoreFactory(StorageBackend::kS3, daily, {}, http, clock);
+  if (!daily_factory) return daily_factory.error().WithContext("DAILYCO_STORAGE_AWS_*");
+  auto routing = std::make_unique<storage::BucketRoutingStoreFactory>(std::move(transcripts));
+  routing->Route(daily.bucket, std::move(*daily_factory));
+  return std::unique_ptr<storage::ObjectStoreFactory>(std::move(routing));
+}
+
+service::DailyOptions MakeDailyOptions(const Settings& settings) {
+  service::DailyOptions options;
+  options.bucket = settings.daily_storage.bucket;
+  options.reprocess_max_attempts = settings.reprocess_max_attempts;
+  options.reprocess_delay = std::chrono::seconds(settings.reprocess_delay_seconds);
+  return options;
 }
 
 std::unique_ptr<notify::ZulipClient> MakeZulipClient(const Settings& settings, net::HttpClient& http) {

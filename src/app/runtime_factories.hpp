@@ -11,6 +11,8 @@
 #include "net/http_client.hpp"
 #include "notify/zulip.hpp"
 #include "platform/daily/daily_client.hpp"
+#include "service/daily_recordings.hpp"
+#include "storage/object_store.hpp"
 #include "store/database.hpp"
 #include "stt/speech_to_text.hpp"
 
@@ -28,6 +30,19 @@ Result<std::unique_ptr<llm::Summarizer>> MakeLlmSummarizer(const Settings& setti
 // DAILY_API_KEY set: the Daily.co REST client; otherwise nullptr.
 std::unique_ptr<platform::DailyClient> MakeDailyClient(const Settings& settings, net::HttpClient& http,
                                                        Clock& clock);
+
+// The object storage the pipeline uses: `transcripts` (TRANSCRIPT_STORAGE_*), and, when
+// DAILYCO_STORAGE_AWS_BUCKET_NAME and DAILYCO_STORAGE_AWS_ACCESS_KEY_ID are set, Daily.co's
+// bucket opened on S3 with the DAILYCO_STORAGE_AWS_* endpoint, region and credentials
+// (storage::BucketRoutingStoreFactory). Without a Daily access key Daily's bucket is opened like
+// any other, with the transcript storage's backend and credentials. `http` and `clock` must
+// outlive the result.
+Result<std::unique_ptr<storage::ObjectStoreFactory>> WithDailyBucket(
+    const Settings& settings, std::unique_ptr<storage::ObjectStoreFactory> transcripts, net::HttpClient& http,
+    const Clock& clock);
+
+// Daily.co recordings: Daily's bucket and the automatic re-runs (REPROCESS_*).
+service::DailyOptions MakeDailyOptions(const Settings& settings);
 
 // ZULIP_REALM, ZULIP_BOT_EMAIL and ZULIP_API_KEY set: the Zulip client; otherwise nullptr.
 std::unique_ptr<notify::ZulipClient> MakeZulipClient(const Settings& settings, net::HttpClient& http);

@@ -52,6 +52,7 @@ int Serve(const Settings& settings, const ServeOptions& options) {
     return 1;
   }
   parts.ResumeInterruptedRuns();
+  parts.StartDailyLoop();
   StopOnSignal stop;
   std::stop_callback on_stop(stop.token(), [&server] { server.Stop(); });
   std::printf("listening on http://%s:%d\n", options.host.c_str(), *port);

@@ -113,6 +113,7 @@ Status ServeParts::Build() {
                                  const Json& data) { hub_->PublishUserEvent(user_id, event, data); };
   router_ = std::make_unique<http::Router>(http::CorsOptions{SplitOrigins(settings.cors_origin)});
   AddHttpMetrics();
+  daily_ = std::make_unique<DailyServeParts>(runtime_, registry_, api_);
   api::AddAllRoutes(*router_, api_, *hub_);
   web::AddWebRoutes(*router_);
   return Ok();

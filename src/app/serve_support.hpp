@@ -7,6 +7,7 @@
 
 #include "api/api_context.hpp"
 #include "api/event_hub.hpp"
+#include "app/daily_serve.hpp"
 #include "app/runtime.hpp"
 #include "auth/authenticator.hpp"
 #include "engine/conductor/conductor_client.hpp"
@@ -36,6 +37,8 @@ class ServeParts {
   api::EventHub& hub() { return *hub_; }
   // In-process engine: continues every workflow left RUNNING (by a process that was killed).
   void ResumeInterruptedRuns();
+  // Daily.co's poller and automatic re-runs (see DailyServeParts::StartLoop).
+  void StartDailyLoop() { daily_->StartLoop(); }
 
  private:
   Json ConductorHealth();
@@ -54,6 +57,7 @@ class ServeParts {
   std::unique_ptr<api::EventHub> hub_;
   api::ApiContext api_;
   std::unique_ptr<http::Router> router_;
+  std::unique_ptr<DailyServeParts> daily_;  // after registry_: its loop stops before the counters go
   std::unique_ptr<store::EventNotificationListener> listener_;  // last: stopped before the hub goes
 };
 

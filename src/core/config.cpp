@@ -4,6 +4,8 @@
 #include <charconv>
 #include <functional>
 
+#include "core/digest.hpp"
+
 namespace reflector {
 namespace {
 
@@ -111,19 +113,55 @@ Entry Int(std::string name, std::string default_value, std::string description, 
 }
 
 Entry S3Text(std::string name, std::string default_value, std::string description,
-             std::string S3Settings::*field, bool secret = false, bool url = false) {
+             std::string S3Settings::*field, bool secret = false, bool url = false,
+             S3Settings Settings::*group = &Settings::s3) {
   Entry entry;
   entry.description = {std::move(name), std::move(default_value), std::move(description), secret};
-  entry.parse = [field, url](Settings& s, const std::string& value) {
+  entry.parse = [field, url, group](Settings& s, const std::string& value) {
     if (url) {
       std::string problem = CheckHttpUrl(value);
       if (!problem.empty()) return problem;
     }
-    s.s3.*field = value;
+    (s.*group).*field = value;
     return std::string();
   };
-  entry.show = [field](const Settings& s) { return s.s3.*field; };
+  entry.show = [field, group](const Settings& s) { return (s.*group).*field; };
   return entry;
+}
+
+// Daily.co's settings: the webhook, the poller, Daily's bucket of raw tracks, reprocessing.
+void AddDailyEntries(std::vector<Entry>& list) {
+  list.push_back(Text("DAILY_WEBHOOK_SECRET", "",
+                      "base64 secret of the Daily.co webhook (POST /v1/daily/webhook); empty: every "
+                      "delivery is refused",
+                      &Settings::daily_webhook_secret, true));
+  Entry poll = Int("DAILY_POLL_SECONDS", "180 with DAILY_WEBHOOK_SECRET, else 15",
+                   "seconds between two lists of Daily.co recordings (serve, with DAILY_API_KEY)",
+                   &Settings::daily_poll_seconds);
+  poll.show = [](const Settings& s) { return std::to_string(s.EffectiveDailyPollSeconds()); };
+  list.push_back(std::move(poll));
+  constexpr auto kDaily = &Settings::daily_storage;
+  list.push_back(S3Text("DAILYCO_STORAGE_AWS_BUCKET_NAME", "",
+                        "bucket where Daily.co writes raw tracks; empty: Daily recordings are not processed",
+                        &S3Settings::bucket, false, false, kDaily));
+  list.push_back(S3Text("DAILYCO_STORAGE_AWS_REGION", "us-east-1", "region of Daily.co's bucket",
+                        &S3Settings::region, false, false, kDaily));
+  list.push_back(S3Text("DAILYCO_STORAGE_AWS_ACCESS_KEY_ID", "",
+                        "access key id for Daily.co's bucket; empty: the transcript storage's backend "
+                        "and credentials",
+                        &S3Settings::access_key_id, false, false, kDaily));
+  list.push_back(S3Text("DAILYCO_STORAGE_AWS_SECRET_ACCESS_KEY", "",
+                        "secret access key for Daily.co's bucket", &S3Settings::secret_access_key, true,
+                        false, kDaily));
+  list.push_back(S3Text("DAILYCO_STORAGE_AWS_ENDPOINT_URL", "",
+                        "endpoint of Daily.co's bucket on an S3-compatible server; empty for AWS",
+                        &S3Settings::endpoint_url, false, true, kDaily));
+  list.push_back(Int("REPROCESS_MAX_ATTEMPTS", "3",
+                     "automatic re-runs of a Daily recording whose run failed (0: none)",
+                     &Settings::reprocess_max_attempts, /*allow_zero=*/true));
+  list.push_back(Int("REPROCESS_DELAY_SECONDS", "60",
+                     "seconds before the first automatic re-run; doubled for each next one",
+                     &Settings::reprocess_delay_seconds));
 }
 
 Entry OneOf(std::string name, std::string default_value, std::string description,
@@ -216,6 +254,7 @@ const std::vector<Entry>& Entries() {
     list.push_back(Text("DAILY_API_KEY", "", "Daily.co REST API key", &Settings::daily_api_key, true));
     list.push_back(Text("DAILY_API_URL", "https://api.daily.co/v1", "Daily.co REST API base",
                         &Settings::daily_api_url, false, true));
+    AddDailyEntries(list);
     list.push_back(
         Text("ZULIP_REALM", "", "Zulip server host name (or full http(s) URL)", &Settings::zulip_realm));
     list.push_back(Text("ZULIP_API_KEY", "", "Zulip bot API key", &Settings::zulip_api_key, true));
@@ -318,11 +357,34 @@ std::vector<std::string> UnknownSettingProblems(const std::map<std::string, std:
   return problems;
 }
 
+// A Daily.co entry that cannot work: the pipeline asks Daily's API for the recording and its
+// participants and reads the tracks from Daily's bucket.
+void AddDailyProblems(const Settings& settings, std::vector<std::string>& problems) {
+  if (!settings.daily_webhook_secret.empty()) {
+    if (!Base64Decode(settings.daily_webhook_secret).ok())
+      problems.push_back("DAILY_WEBHOOK_SECRET must be standard base64 with padding (as Daily.co requires)");
+    if (settings.daily_api_key.empty())
+      problems.push_back("DAILY_WEBHOOK_SECRET needs DAILY_API_KEY (recordings and participant names)");
+    if (settings.daily_storage.bucket.empty())
+      problems.push_back("DAILY_WEBHOOK_SECRET needs DAILYCO_STORAGE_AWS_BUCKET_NAME (the raw tracks)");
+  }
+  const S3Settings& daily = settings.daily_storage;
+  if (!daily.access_key_id.empty() && daily.secret_access_key.empty())
+    problems.push_back("DAILYCO_STORAGE_AWS_ACCESS_KEY_ID needs DAILYCO_STORAGE_AWS_SECRET_ACCESS_KEY");
+  if (!daily.access_key_id.empty() && daily.region.empty())
+    problems.push_back("DAILYCO_STORAGE_AWS_REGION is required for Daily.co's bucket");
+}
+
 }  // namespace
 
 std::string Settings::EffectiveDatabaseUrl() const {
   if (!database_url.empty()) return database_url;
   return "sqlite://" + data_dir + "/reflector.sqlite3";
+}
+
+int Settings::EffectiveDailyPollSeconds() const {
+  if (daily_poll_seconds > 0) return daily_poll_seconds;
+  return daily_webhook_secret.empty() ? 15 : 180;
 }
 
 const std::vector<SettingDescription>& SettingCatalogue() {
@@ -389,6 +451,7 @@ Result<Settings> ParseSettings(const std::map<std::string, std::string>& variabl
       problems.push_back("TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY is required for S3 storage");
     }
   }
+  AddDailyProblems(settings, problems);
   if (settings.conductor_shadow_mode && !settings.conductor_enabled) {
     problems.push_back("CONDUCTOR_SHADOW_MODE=true needs CONDUCTOR_ENABLED=true");
   }

@@ -51,6 +51,14 @@ struct Settings {
 
   std::string daily_api_key;
   std::string daily_api_url = "https://api.daily.co/v1";
+  std::string daily_webhook_secret;  // base64, as given to Daily.co as the webhook's `hmac`
+  int daily_poll_seconds = 0;        // 0: the default, see EffectiveDailyPollSeconds
+  // Daily.co's bucket of raw tracks. An empty access key: opened with the transcript storage's
+  // backend and credentials.
+  S3Settings daily_storage{
+      .bucket = "", .region = "us-east-1", .access_key_id = "", .secret_access_key = "", .endpoint_url = ""};
+  int reprocess_max_attempts = 3;    // automatic re-runs of a failed Daily recording's transcript
+  int reprocess_delay_seconds = 60;  // before the first one; doubled for each next one
 
   std::string zulip_realm;
   std::string zulip_api_key;
@@ -68,6 +76,9 @@ struct Settings {
 
   // The database URL after defaults: "sqlite://<data_dir>/reflector.sqlite3" when unset.
   [[nodiscard]] std::string EffectiveDatabaseUrl() const;
+  // DAILY_POLL_SECONDS after defaults: 180 when DAILY_WEBHOOK_SECRET is set (the poller only
+  // catches lost webhooks), else 15 (it is the only way recordings arrive), as Reflector.
+  [[nodiscard]] int EffectiveDailyPollSeconds() const;
 };
 
 struct SettingDescription {

@@ -44,14 +44,40 @@ std::string_view Chars(const unsigned char* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 
-// The 6-bit value of a URL-safe Base64 character, or -1.
-int Base64UrlValue(char c) {
+// The 6-bit value of a Base64 character in the alphabet whose last two characters are
+// `c62` and `c63`, or -1.
+int Base64Value(char c, char c62, char c63) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
   if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
+  if (c == c62) return 62;
+  if (c == c63) return 63;
   return -1;
+}
+
+// Decodes `text` (without its padding) in the alphabet ending in `c62`, `c63`; errors name
+// `what` ("base64", "base64url") and never the input.
+Result<std::string> DecodeBase64Groups(std::string_view text, char c62, char c63, std::string_view what) {
+  if (text.size() % 4 == 1) return Error::InvalidInput(std::string(what) + " text has an impossible length");
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  unsigned buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    int value = Base64Value(c, c62, c63);
+    if (value < 0)
+      return Error::InvalidInput(std::string(what) + " text has a character outside its alphabet");
+    buffer = (buffer << 6) | static_cast<unsigned>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  // Leftover bits must be zero, or two different texts would decode to the same bytes.
+  if ((buffer & ((1U << bits) - 1)) != 0)
+    return Error::InvalidInput(std::string(what) + " text has non-zero padding bits");
+  return out;
 }
 
 }  // namespace
@@ -111,25 +137,16 @@ Result<std::string> Base64UrlDecode(std::string_view text) {
       ++padding;
     text.remove_suffix(padding);
   }
-  if (text.size() % 4 == 1) return Error::InvalidInput("base64url text has an impossible length");
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    int value = Base64UrlValue(c);
-    if (value < 0) return Error::InvalidInput("base64url text has a character outside its alphabet");
-    buffer = (buffer << 6) | static_cast<unsigned>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
-    }
-  }
-  // Leftover bits must be zero, or two different texts would decode to the same bytes.
-  if ((buffer & ((1U << bits) - 1)) != 0)
-    return Error::InvalidInput("base64url text has non-zero padding bits");
-  return out;
+  return DecodeBase64Groups(text, '-', '_', "base64url");
+}
+
+Result<std::string> Base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) return Error::InvalidInput("base64 text is not padded to a multiple of 4");
+  std::size_t padding = 0;
+  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=')
+    ++padding;
+  text.remove_suffix(padding);
+  return DecodeBase64Groups(text, '+', '/', "base64");
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

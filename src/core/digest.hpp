@@ -39,6 +39,10 @@ std::string Base64UrlEncode(std::string_view bytes);
 // contains the input (it may be a credential).
 Result<std::string> Base64UrlDecode(std::string_view text);
 
+// Decodes standard Base64 (the alphabet of Base64Encode) with its '=' padding, as Python's
+// base64.b64decode does: a length that is not a multiple of 4, a character outside the
+// alphabet, or non-zero padding bits is kInvalidInput. The message never contains the input.
+Result<std::string> Base64Decode(std::string_view text);
 // Whether `a` and `b` are equal, in time that depends on their lengths only (CRYPTO_memcmp):
 // for comparing signatures and hashes.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

@@ -140,9 +140,15 @@ Result<StartedRun> RerunTranscript(ServiceContext& context, const std::string& t
   if (tracks.empty())
     return Error::InvalidInput("transcript " + transcript_id + " has no tracks to process again");
   const std::string platform = last.workflow.input.value("platform", "local");
+  // The tracks stay where the last run read them (a Daily recording's are in Daily's bucket).
+  ServiceContext same_bucket = context;
+  if (auto bucket = last.workflow.input.find("bucket_name");
+      bucket != last.workflow.input.end() && bucket->is_string() && !bucket->get<std::string>().empty()) {
+    same_bucket.bucket = bucket->get<std::string>();
+  }
   REFLECTOR_TRY(transcripts.ResetForRerun(transcript_id));
   REFLECTOR_ASSIGN_OR_RETURN(transcript, transcripts.Get(transcript_id));
-  return StartPipeline(context, transcript, tracks, platform);
+  return StartPipeline(same_bucket, transcript, tracks, platform);
 }
 
 Result<StartedRun> StartPipeline(ServiceContext& context, const store::Transcript& transcript,

@@ -222,6 +222,29 @@ const std::vector<Migration>& Migrations() {
   expires_at DOUBLE PRECISION NOT NULL
 ))sql",
        }},
+      {7,
+       "daily recordings",
+       {
+           // One row per Daily.co recording taken in; its key is what makes one recording give
+           // one transcript however often it is announced (see DailyRecordingClaims). No
+           // foreign key: a destroyed transcript must not let the poller take the recording again.
+           R"sql(CREATE TABLE daily_recordings (
+  recording_id TEXT PRIMARY KEY,
+  transcript_id TEXT NOT NULL UNIQUE,
+  room_name TEXT NOT NULL,
+  announced_by TEXT NOT NULL,
+  reprocess_attempts BIGINT NOT NULL DEFAULT 0,
+  reprocess_due_at DOUBLE PRECISION,
+  created_at DOUBLE PRECISION NOT NULL
+))sql",
+           // Ids of the Daily.co webhook events accepted, so a replayed delivery is refused.
+           R"sql(CREATE TABLE daily_webhook_events (
+  event_id TEXT PRIMARY KEY,
+  event_type TEXT NOT NULL,
+  received_at DOUBLE PRECISION NOT NULL
+))sql",
+           "CREATE INDEX idx_daily_webhook_events_received_at ON daily_webhook_events (received_at)",
+       }},
   };
   return kMigrations;
 }

@@ -62,8 +62,8 @@ TEST(ConfigTest, ReportsEveryProblemAtOnce) {
 
 TEST(ConfigTest, PrefixesComeFromTheCatalogue) {
   const auto& prefixes = CheckedSettingPrefixes();
-  for (const char* expected : {"TRANSCRIPT_", "LLM_", "DAILY_", "CONDUCTOR_", "ZULIP_", "DATA_", "DATABASE_",
-                               "LOG_", "POCKETSPHINX_", "UI_"}) {
+  for (const char* expected : {"TRANSCRIPT_", "LLM_", "DAILY_", "DAILYCO_", "REPROCESS_", "CONDUCTOR_",
+                               "ZULIP_", "DATA_", "DATABASE_", "LOG_", "POCKETSPHINX_", "UI_"}) {
     EXPECT_NE(std::find(prefixes.begin(), prefixes.end(), expected), prefixes.end()) << expected;
   }
   for (const auto& setting : SettingCatalogue()) {
@@ -112,8 +112,63 @@ TEST(ConfigTest, ShadowModeNeedsConductor) {
             std::string::npos);
 }
 
+TEST(ConfigTest, DailySettingsAndTheirDefaults) {
+  auto plain = ParseSettings({});
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_EQ(plain->EffectiveDailyPollSeconds(), 15) << "without webhooks the poller is the only way in";
+  EXPECT_EQ(plain->daily_storage.bucket, "");
+  EXPECT_EQ(plain->daily_storage.region, "us-east-1");
+  EXPECT_EQ(plain->reprocess_max_attempts, 3);
+  EXPECT_EQ(plain->reprocess_delay_seconds, 60);
+
+  auto settings = ParseSettings({{"DAILY_API_KEY", "k"},
+                                 {"DAILY_WEBHOOK_SECRET", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="},
+                                 {"DAILYCO_STORAGE_AWS_BUCKET_NAME", "reflector-dailyco"},
+                                 {"DAILYCO_STORAGE_AWS_REGION", "us-west-2"},
+                                 {"DAILYCO_STORAGE_AWS_ACCESS_KEY_ID", "AK"},
+                                 {"DAILYCO_STORAGE_AWS_SECRET_ACCESS_KEY", "SK"},
+                                 {"DAILYCO_STORAGE_AWS_ENDPOINT_URL", "http://127.0.0.1:9000"},
+                                 {"REPROCESS_MAX_ATTEMPTS", "0"},
+                                 {"REPROCESS_DELAY_SECONDS", "5"}});
+  ASSERT_TRUE(settings.ok()) << settings.error().message;
+  EXPECT_EQ(settings->EffectiveDailyPollSeconds(), 180) << "with webhooks the poller only catches losses";
+  EXPECT_EQ(settings->daily_storage.bucket, "reflector-dailyco");
+  EXPECT_EQ(settings->daily_storage.region, "us-west-2");
+  EXPECT_EQ(settings->daily_storage.access_key_id, "AK");
+  EXPECT_EQ(settings->daily_storage.endpoint_url, "http://127.0.0.1:9000");
+  EXPECT_EQ(settings->s3.bucket, "reflector-bucket") << "the transcript storage is untouched";
+  EXPECT_EQ(settings->reprocess_max_attempts, 0);
+  EXPECT_EQ(settings->reprocess_delay_seconds, 5);
+
+  auto polled = ParseSettings({{"DAILY_POLL_SECONDS", "30"}});
+  ASSERT_TRUE(polled.ok());
+  EXPECT_EQ(polled->EffectiveDailyPollSeconds(), 30);
+}
+
+TEST(ConfigTest, DailyWebhookNeedsTheApiKeyTheBucketAndABase64Secret) {
+  auto settings = ParseSettings({{"DAILY_WEBHOOK_SECRET", "not base64!"},
+                                 {"DAILY_POLL_SECONDS", "0"},
+                                 {"DAILYCO_STORAGE_AWS_ACCESS_KEY_ID", "AK"},
+                                 {"DAILYCO_STORAGE_AWS_ENDPOINT_URL", "minio:9000"},
+                                 {"DAILYCO_STORAGE_BUCKET", "b"}});
+  ASSERT_FALSE(settings.ok());
+  const std::string& message = settings.error().message;
+  for (const char* expected :
+       {"DAILY_WEBHOOK_SECRET must be standard base64", "DAILY_WEBHOOK_SECRET needs DAILY_API_KEY",
+        "DAILY_WEBHOOK_SECRET needs DAILYCO_STORAGE_AWS_BUCKET_NAME",
+        "DAILY_POLL_SECONDS must be a positive integer",
+        "DAILYCO_STORAGE_AWS_ACCESS_KEY_ID needs DAILYCO_STORAGE_AWS_SECRET_ACCESS_KEY",
+        "DAILYCO_STORAGE_AWS_ENDPOINT_URL must be an http:// or https:// URL",
+        "DAILYCO_STORAGE_BUCKET is not a setting; did you mean "
+        "DAILYCO_STORAGE_AWS_BUCKET_NAME?"}) {
+    EXPECT_NE(message.find(expected), std::string::npos) << "missing '" << expected << "' in:\n" << message;
+  }
+  EXPECT_EQ(message.find("not base64!"), std::string::npos) << "the secret is never echoed";
+}
+
 TEST(ConfigTest, DescribeRedactsSecrets) {
   auto settings = ParseSettings({{"LLM_API_KEY", "sk-very-secret"},
+                                 {"DAILYCO_STORAGE_AWS_SECRET_ACCESS_KEY", "daily-very-secret"},
                                  {"DATABASE_URL", "postgresql://reflector:hunter2@db:5432/reflector"},
                                  {"ZULIP_BOT_EMAIL", "bot@example.com"}});
   ASSERT_TRUE(settings.ok());
@@ -130,6 +185,7 @@ TEST(ConfigTest, DescribeRedactsSecrets) {
   for (const auto& [name, value] : rows) {
     EXPECT_EQ(value.find("sk-very-secret"), std::string::npos) << name;
     EXPECT_EQ(value.find("hunter2"), std::string::npos) << name;
+    EXPECT_EQ(value.find("daily-very-secret"), std::string::npos) << name;
   }
 }
 

@@ -107,6 +107,35 @@ TEST(Base64UrlTest, RefusesTextNoEncoderWrites) {
   }
 }
 
+TEST(Base64DecodeTest, DecodesWhatBase64EncodeWrites) {
+  for (std::size_t size = 0; size < 40; ++size) {
+    std::string bytes;
+    for (std::size_t i = 0; i < size; ++i)
+      bytes.push_back(static_cast<char>((i * 67 + 251) & 0xFF));
+    auto decoded = Base64Decode(Base64Encode(bytes));
+    ASSERT_TRUE(decoded.ok()) << size << ": " << decoded.error().message;
+    EXPECT_EQ(*decoded, bytes) << size;
+  }
+  EXPECT_EQ(*Base64Decode("Zm9vYmE="), "fooba");
+  EXPECT_EQ(*Base64Decode("+/8="), std::string("\xfb\xff", 2));
+  // The secret of wire-formats.md §2.4: bytes 0x00..0x1f.
+  auto key = Base64Decode("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+  ASSERT_TRUE(key.ok());
+  ASSERT_EQ(key->size(), 32U);
+  for (std::size_t i = 0; i < key->size(); ++i)
+    EXPECT_EQ(static_cast<unsigned char>((*key)[i]), i);
+}
+
+TEST(Base64DecodeTest, RefusesUnpaddedUrlSafeAndMalformedText) {
+  // Missing padding, URL-safe characters, stray padding, non-zero padding bits, whitespace.
+  for (const char* text : {"Zg", "Zm8", "-_8=", "Zm8=Zm8=", "Z===", "Zh==", "ab cd===", "Zm9v\n"}) {
+    auto decoded = Base64Decode(text);
+    ASSERT_FALSE(decoded.ok()) << text;
+    EXPECT_EQ(decoded.error().kind, ErrorKind::kInvalidInput) << text;
+    EXPECT_EQ(decoded.error().message.find(text), std::string::npos) << "the input is never echoed";
+  }
+}
+
 TEST(ConstantTimeEqualsTest, ComparesContentAndLength) {
   EXPECT_TRUE(ConstantTimeEquals("", ""));
   EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
