@@ -50,6 +50,7 @@ void AddAllRoutes(http::Router& router, ApiContext& api, EventHub& hub) {
   AddUploadRoutes(router, api);
   AddRoomRoutes(router, api);
   AddUserRoutes(router, api);
+  AddShadowRoutes(router, api);
   AddEventSockets(router, api, hub);
 }
 

@@ -8,6 +8,7 @@
 #include "app/process_command.hpp"
 #include "app/rooms_command.hpp"
 #include "app/serve_command.hpp"
+#include "app/shadow_command.hpp"
 #include "app/transcripts_command.hpp"
 #include "app/worker_command.hpp"
 
@@ -50,6 +51,7 @@ void RegisterCommands(CLI::App& cli, CommandRegistry& registry) {
   RegisterProcessCommands(cli, registry);
   RegisterTranscriptsCommands(cli, registry);
   RegisterConductorCommands(cli, registry);
+  RegisterShadowCommands(cli, registry);
   RegisterWorkerCommand(cli, registry);
   RegisterRoomsCommands(cli, registry);
   RegisterServeCommand(cli, registry);

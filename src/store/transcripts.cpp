@@ -382,6 +382,10 @@ Status Transcripts::SetFailure(std::string_view id, std::string failed_step, std
                     sql::Params().Text(std::move(failed_step)).Text(std::move(reason)));
 }
 
+Status Transcripts::ClearFailure(std::string_view id) {
+  return UpdateById(executor_, clock_, "clear failure", id, "failed_step = NULL, failure_reason = NULL", {});
+}
+
 Status Transcripts::SetCurrentStep(std::string_view id, std::optional<std::string> step) {
   return UpdateById(executor_, clock_, "set current step", id, "current_step = :step",
                     sql::Params().OptionalText(std::move(step)));

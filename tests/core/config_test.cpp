@@ -112,6 +112,16 @@ TEST(ConfigTest, ShadowModeNeedsConductor) {
             std::string::npos);
 }
 
+TEST(ConfigTest, ShadowWaitIsSecondsAndZeroMeansNoWait) {
+  auto defaults = ParseSettings({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->conductor_shadow_wait_seconds, 900);
+  auto none = ParseSettings({{"CONDUCTOR_SHADOW_WAIT_SECONDS", "0"}});
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_EQ(none->conductor_shadow_wait_seconds, 0);
+  EXPECT_FALSE(ParseSettings({{"CONDUCTOR_SHADOW_WAIT_SECONDS", "-5"}}).ok());
+}
+
 TEST(ConfigTest, DescribeRedactsSecrets) {
   auto settings = ParseSettings({{"LLM_API_KEY", "sk-very-secret"},
                                  {"DATABASE_URL", "postgresql://reflector:hunter2@db:5432/reflector"},
