@@ -81,9 +81,9 @@ std::string ComparisonText(const Json& c) {
   const Json& duration = c["duration"];
   text += "duration:       " + Number(duration["primary"], 2) + " s / " + Number(duration["shadow"], 2) +
           " s (difference " + Number(duration["difference"], 2, true) + " s)\n";
-  text += Left("steps (seconds)", 28) + Right("primary", 10) + Right("shadow", 10) + "\n";
+  text += Left("steps (seconds)", 32) + Right("primary", 10) + Right("shadow", 10) + "\n";
   for (const auto& step : c["steps"]) {
-    text += "  " + Left(Text(step["step"]), 26) + Right(Number(step["primary_seconds"], 2), 10) +
+    text += "  " + Left(Text(step["step"]), 30) + Right(Number(step["primary_seconds"], 2), 10) +
             Right(Number(step["shadow_seconds"], 2), 10) + "\n";
   }
   return text;
@@ -176,7 +176,7 @@ std::string ShadowListLine(const Json& run) {
     wer = Number(c["words"]["word_error_rate"], 3);
     title = Text(c["title"]["primary"], "");
   }
-  return Left(Text(run["recording_id"]), 38) + Left(Text(run["created_at"]).substr(0, 20), 22) +
+  return Left(Text(run["recording_id"]), 38) + Left(Text(run["created_at"]).substr(0, 19) + "Z", 22) +
          Left(Text(run["status"]), 14) + Left(result, 10) + Left(wer, 8) + title;
 }
 
