@@ -11,6 +11,7 @@
 #include "store/recordings.hpp"
 #include "store/transcripts.hpp"
 #include "store_test_env.hpp"
+#include "support/http_test_server.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_env.hpp"
 
@@ -33,7 +34,7 @@ class EngineFallbackTest : public ::testing::Test {
     }
     database_ = store::testing::FreshDatabase::Create(store::testing::Backend::kPostgres);
     ASSERT_NE(database_, nullptr) << "see the failure above";
-    const int closed = ClosedLocalPort();
+    const int closed = UnusedLocalPort();
     ASSERT_GT(closed, 0);
     env_ = {{"DATABASE_URL", database_->url()},
             {"TRANSCRIPT_STORAGE_BACKEND", "s3"},

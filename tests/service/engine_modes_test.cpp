@@ -22,6 +22,7 @@
 #include "store/recordings.hpp"
 #include "store/shadow_runs.hpp"
 #include "support/http_test_helpers.hpp"
+#include "support/http_test_server.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_env.hpp"
 
@@ -223,7 +224,7 @@ class RealConductorFallbackTest : public EngineModesTest {
 };
 
 TEST_F(RealConductorFallbackTest, ConductorStoppedRunsInProcess) {
-  const int port = testing::ClosedLocalPort();
+  const int port = testing::UnusedLocalPort();
   ASSERT_GT(port, 0);
   UseConductorAt("http://127.0.0.1:" + std::to_string(port) + "/api");
   auto started = ProcessFiles(context_, TwoTracks());

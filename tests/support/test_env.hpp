@@ -20,8 +20,4 @@ std::filesystem::path TestDataDir();
 // Path of the `reflector` executable (or another built in src/app), for tests that run the CLI.
 std::filesystem::path BuiltBinary(std::string_view name);
 
-// A TCP port on 127.0.0.1 that nothing listens on (bound once by the system's choice, then
-// released), for "the server is down" tests: connections to it are refused.
-int ClosedLocalPort();
-
 }  // namespace reflector::testing
