@@ -20,8 +20,10 @@ bool IsOwner(const ApiContext& api, const std::optional<User>& user, const store
   return user && transcript.user_id && *transcript.user_id == user->id;
 }
 
-std::optional<http::Response> Refusal(const ApiContext& api, const std::optional<User>& user,
-                                      const store::Transcript& transcript, Access access) {
+}  // namespace
+
+std::optional<http::Response> AccessRefusal(const ApiContext& api, const std::optional<User>& user,
+                                            const store::Transcript& transcript, Access access) {
   if (IsOwner(api, user, transcript)) return std::nullopt;
   if (access == Access::kEditSpeakers && !transcript.user_id) return std::nullopt;
   if (access != Access::kRead) {
@@ -35,8 +37,6 @@ std::optional<http::Response> Refusal(const ApiContext& api, const std::optional
   }
   return http::ErrorResponse(403, "This transcript is private");
 }
-
-}  // namespace
 
 TranscriptAccess LoadTranscript(ApiContext& api, http::Request& request, Access access, bool allow_deleted,
                                 const std::optional<User>* caller) {
@@ -60,7 +60,7 @@ TranscriptAccess LoadTranscript(ApiContext& api, http::Request& request, Access 
     result.refusal = http::ErrorResponse(404, "Transcript not found");
     return result;
   }
-  result.refusal = Refusal(api, result.user, *transcript, access);
+  result.refusal = AccessRefusal(api, result.user, *transcript, access);
   if (!result.refusal) result.transcript = std::move(*transcript);
   return result;
 }

@@ -93,6 +93,10 @@ struct TranscriptAccess {
 TranscriptAccess LoadTranscript(ApiContext& api, http::Request& request, Access access,
                                 bool allow_deleted = false, const std::optional<User>* caller = nullptr);
 
+// The answer refusing `user` this `access` to `transcript` (401/403), or nullopt when allowed.
+std::optional<http::Response> AccessRefusal(const ApiContext& api, const std::optional<User>& user,
+                                            const store::Transcript& transcript, Access access);
+
 // A 401 with WWW-Authenticate: Bearer.
 http::Response Unauthorized(std::string_view detail);
 

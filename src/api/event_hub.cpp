@@ -4,6 +4,7 @@
 
 #include "api/dag_status.hpp"
 #include "core/log.hpp"
+#include "store/shadow_runs.hpp"
 #include "store/transcripts.hpp"
 
 namespace reflector::api {
@@ -91,7 +92,7 @@ void EventHub::Dispatch(const events::Event& event) {
 
 void EventHub::DispatchUser(const events::Event& event) {
   const Json message = UserLevelMessage(event);
-  if (message.is_null()) return;
+  if (message.is_null() || IsShadow(event.transcript_id)) return;
   PublishUserEvent(OwnerOf(event.transcript_id), message["event"].get<std::string>(), message["data"]);
 }
 
@@ -109,6 +110,20 @@ std::optional<std::string> EventHub::OwnerOf(const std::string& transcript_id) {
   state.user_id = transcript->user_id;
   state.user_known = true;
   return state.user_id;
+}
+
+bool EventHub::IsShadow(const std::string& transcript_id) {
+  {
+    std::lock_guard lock(mutex_);
+    const TranscriptState& state = transcripts_[transcript_id];
+    if (state.shadow) return *state.shadow;
+  }
+  store::ShadowRuns runs(*context_.database, *context_.clock);
+  auto shadow = runs.IsShadowTranscript(transcript_id);
+  if (!shadow) return false;  // asked again with the next event
+  std::lock_guard lock(mutex_);
+  transcripts_[transcript_id].shadow = *shadow;
+  return *shadow;
 }
 
 void EventHub::PublishUserEvent(const std::optional<std::string>& user_id, const std::string& event,

@@ -87,6 +87,7 @@ class EventHub {
     std::int64_t last_seq = -1;          // highest seq dispatched; -1 unknown
     std::optional<std::string> user_id;  // the owner, once `user_known`
     bool user_known = false;
+    std::optional<bool> shadow;  // a hidden shadow transcript, once known: no user-level events
     std::optional<std::string> workflow_id;
     std::string dag_message;  // the last DAG_STATUS sent
     bool active = true;       // refresh its DAG on the poll
@@ -100,6 +101,8 @@ class EventHub {
   void DispatchUser(const events::Event& event);
   // The transcript's owner (read from the database the first time).
   std::optional<std::string> OwnerOf(const std::string& transcript_id);
+  // Whether the transcript is a shadow run's (hidden from its owner's lists).
+  bool IsShadow(const std::string& transcript_id);
   void RefreshDag(const std::string& transcript_id);
   void PollLoop(std::stop_token stop);
   void Unwatch(std::uint64_t id);

@@ -25,6 +25,8 @@ void AddUserRoutes(http::Router& router, ApiContext& api);
 void AddDailyRoutes(http::Router& router, ApiContext& api);
 // /health, /v1/conductor/health, /metrics, /v1/config, /v1/me.
 void AddSystemRoutes(http::Router& router, ApiContext& api);
+// GET /v1/shadow/{recording_id}: a recording's shadow run and its comparison.
+void AddShadowRoutes(http::Router& router, ApiContext& api);
 // WS /v1/transcripts/{id}/events and WS /v1/events.
 void AddEventSockets(http::Router& router, ApiContext& api, EventHub& hub);
 

@@ -51,6 +51,7 @@ void AddAllRoutes(http::Router& router, ApiContext& api, EventHub& hub) {
   AddRoomRoutes(router, api);
   AddUserRoutes(router, api);
   AddDailyRoutes(router, api);
+  AddShadowRoutes(router, api);
   AddEventSockets(router, api, hub);
 }
 

@@ -150,6 +150,7 @@ Result<Response> UploadTracks(ApiContext& api, Request& request) {
     names.push_back(track.name);
   return http::JsonResponse(202, Json{{"status", "ok"},
                                       {"transcript_id", t.id},
+                                      {"recording_id", recording_id},
                                       {"workflow_id", started->workflow_id},
                                       {"engine", started->engine},
                                       {"tracks", names}});

@@ -9,6 +9,7 @@
 #include "app/reprocess_command.hpp"
 #include "app/rooms_command.hpp"
 #include "app/serve_command.hpp"
+#include "app/shadow_command.hpp"
 #include "app/transcripts_command.hpp"
 #include "app/worker_command.hpp"
 
@@ -52,6 +53,7 @@ void RegisterCommands(CLI::App& cli, CommandRegistry& registry) {
   RegisterReprocessCommand(cli, registry);
   RegisterTranscriptsCommands(cli, registry);
   RegisterConductorCommands(cli, registry);
+  RegisterShadowCommands(cli, registry);
   RegisterWorkerCommand(cli, registry);
   RegisterRoomsCommands(cli, registry);
   RegisterServeCommand(cli, registry);

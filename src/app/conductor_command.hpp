@@ -1,5 +1,5 @@
 #pragma once
-// `reflector conductor register` and `reflector conductor status <workflow_id>`.
+// `reflector conductor register`, `reflector conductor status|retry|terminate <workflow_id>`.
 
 #include "app/commands.hpp"
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "app/console_progress.hpp"
+#include "app/shadow_command.hpp"
 #include "app/track_option.hpp"
 #include "app/transcript_export.hpp"
 #include "core/log.hpp"
@@ -127,7 +128,10 @@ int FollowAndReport(Runtime& runtime, const std::string& transcript_id, const st
     return status.error().kind == ErrorKind::kCancelled ? kExitInterrupted : kExitFailed;
   }
   ReportCalls(runtime, workflow_id, console);
-  return ReportOutcome(runtime, transcript_id, *status, output_dir, json, console);
+  const int exit_code = ReportOutcome(runtime, transcript_id, *status, output_dir, json, console);
+  std::fflush(stdout);
+  ReportShadowOfRun(runtime, transcript_id, workflow_id, stop.token());  // shadow mode: the comparison
+  return exit_code;
 }
 
 }  // namespace reflector::app

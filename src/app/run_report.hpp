@@ -25,7 +25,9 @@ std::unique_ptr<Runtime> OpenRuntime(const Settings& settings, RuntimeOptions op
 
 // Follows the transcript's workflow until it ends (Ctrl-C stops following), then reports it:
 // writes the results into `output_dir` when given, prints the transcript as JSON (`json`) or
-// a short summary. Returns the process exit code (0, 1, or 130 when interrupted).
+// a short summary; in shadow mode then waits for the shadow run and prints the comparison on
+// stderr (ReportShadowOfRun). Returns the process exit code (0, 1, or 130 when interrupted),
+// which the shadow run never changes.
 int FollowAndReport(Runtime& runtime, const std::string& transcript_id, const std::string& workflow_id,
                     const std::string& output_dir, bool json);
 

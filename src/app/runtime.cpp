@@ -42,24 +42,28 @@ std::optional<EngineChoice> ParseEngineChoice(std::string_view name) {
   return std::nullopt;
 }
 
-EngineChoice ChooseEngine(const Settings& settings, std::optional<EngineChoice> override_choice) {
-  if (override_choice) return *override_choice;
-  return settings.conductor_enabled ? EngineChoice::kConductor : EngineChoice::kInProcess;
+service::EngineMode ChooseMode(const Settings& settings, std::optional<EngineChoice> override_choice) {
+  if (override_choice) {
+    return *override_choice == EngineChoice::kConductor ? service::EngineMode::kConductor
+                                                        : service::EngineMode::kInProcess;
+  }
+  if (settings.conductor_enabled && settings.conductor_shadow_mode) return service::EngineMode::kShadow;
+  return settings.conductor_enabled ? service::EngineMode::kConductor : service::EngineMode::kInProcess;
 }
 
 Runtime::~Runtime() {
-  engine_.reset();  // stops in-process runs before the services their tasks use go away
+  // Stops in-process runs before the services their tasks use go away.
+  engine_.reset();
+  local_engine_.reset();
 }
 
 Result<std::unique_ptr<Runtime>> Runtime::Create(const Settings& settings, RuntimeOptions options) {
-  if (settings.conductor_shadow_mode) {
-    return Error::InvalidInput(
-        "CONDUCTOR_SHADOW_MODE=true: shadow mode (running every workflow on both engines and comparing them) "
-        "is not available yet; unset CONDUCTOR_SHADOW_MODE");
-  }
-  if (!options.read_only && ChooseEngine(settings, options.engine) == EngineChoice::kConductor) {
-    REFLECTOR_TRY(
-        CheckSharedState(settings, "the Conductor engine (CONDUCTOR_ENABLED=true or --engine conductor)"));
+  const service::EngineMode mode = ChooseMode(settings, options.engine);
+  if (!options.read_only && mode != service::EngineMode::kInProcess) {
+    REFLECTOR_TRY(CheckSharedState(
+        settings, mode == service::EngineMode::kShadow
+                      ? "shadow mode (CONDUCTOR_SHADOW_MODE=true)"
+                      : "the Conductor engine (CONDUCTOR_ENABLED=true or --engine conductor)"));
   }
   std::unique_ptr<Runtime> runtime(new Runtime(settings));
   REFLECTOR_TRY(runtime->OpenStores());
@@ -130,31 +134,58 @@ Status Runtime::RegisterTasks() {
   return Ok();
 }
 
+void Runtime::MakeInProcessEngine(const RuntimeOptions& options) {
+  registry_.workflows[definitions_->pipeline.name] = definitions_->pipeline;
+  registry_.workflows[definitions_->failure.name] = definitions_->failure;
+  registry_.task_defs = definitions_->task_defs;
+  engine_store_ = std::make_unique<engine::DatabaseEngineStore>(*database_);
+  engine::InProcessOptions engine_options;
+  engine_options.max_parallel_tasks = options.max_parallel_tasks;
+  in_process_ = std::make_unique<engine::InProcessEngine>(registry_, *engine_store_, tasks_, clock_, ids_,
+                                                          engine_options);
+  // Every in-process run holds its workflow's lease, so `serve` processes (and a `process`
+  // run) sharing the database never run the same workflow twice.
+  workflow_leases_ = std::make_unique<store::WorkflowLeases>(*database_, clock_);
+  lease_keeper_ = std::make_unique<engine::WorkflowLeaseKeeper>(*workflow_leases_, clock_);
+  local_engine_ =
+      std::make_unique<engine::LocalEngine>(*in_process_, engine::LocalEngineOptions{}, lease_keeper_.get());
+}
+
+void Runtime::MakeConductorEngine() {
+  conductor_client_ = std::make_unique<engine::ConductorClient>(
+      http_, engine::ConductorClientOptions{settings_.conductor_server_url});
+  engine::ConductorDefinitions conductor_definitions;
+  for (const auto& [name, def] : definitions_->task_defs)
+    conductor_definitions.task_defs.push_back(def);
+  conductor_definitions.workflows = {definitions_->failure, definitions_->pipeline};
+  conductor_engine_ =
+      std::make_unique<engine::ConductorEngine>(*conductor_client_, std::move(conductor_definitions));
+}
+
 Status Runtime::MakeEngine(const RuntimeOptions& options) {
-  if (ChooseEngine(settings_, options.engine) == EngineChoice::kConductor) {
-    conductor_client_ = std::make_unique<engine::ConductorClient>(
-        http_, engine::ConductorClientOptions{settings_.conductor_server_url});
-    engine::ConductorDefinitions conductor_definitions;
-    for (const auto& [name, def] : definitions_->task_defs)
-      conductor_definitions.task_defs.push_back(def);
-    conductor_definitions.workflows = {definitions_->failure, definitions_->pipeline};
-    engine_ = std::make_unique<engine::ConductorEngine>(*conductor_client_, std::move(conductor_definitions));
-  } else {
-    registry_.workflows[definitions_->pipeline.name] = definitions_->pipeline;
-    registry_.workflows[definitions_->failure.name] = definitions_->failure;
-    registry_.task_defs = definitions_->task_defs;
-    engine_store_ = std::make_unique<engine::DatabaseEngineStore>(*database_);
-    engine::InProcessOptions engine_options;
-    engine_options.max_parallel_tasks = options.max_parallel_tasks;
-    in_process_ = std::make_unique<engine::InProcessEngine>(registry_, *engine_store_, tasks_, clock_, ids_,
-                                                            engine_options);
-    // Every in-process run holds its workflow's lease, so `serve` processes (and a `process`
-    // run) sharing the database never run the same workflow twice.
-    workflow_leases_ = std::make_unique<store::WorkflowLeases>(*database_, clock_);
-    lease_keeper_ = std::make_unique<engine::WorkflowLeaseKeeper>(*workflow_leases_, clock_);
-    engine_ = std::make_unique<engine::LocalEngine>(*in_process_, engine::LocalEngineOptions{},
-                                                    lease_keeper_.get());
+  // The in-process engine is always there: it runs kInProcess and kShadow primaries, and
+  // kConductor's fallbacks (on the same shared database and storage).
+  MakeInProcessEngine(options);
+  modes_.mode = ChooseMode(settings_, options.engine);
+  modes_.in_process = local_engine_.get();
+  std::vector<engine::Engine*> engines = {local_engine_.get()};
+  if (modes_.mode != service::EngineMode::kInProcess) {
+    MakeConductorEngine();
+    modes_.conductor = conductor_engine_.get();
+    engines.push_back(conductor_engine_.get());
+    modes_.conductor_health = [client =
+                                   conductor_client_.get()]() -> std::optional<service::ConductorTrouble> {
+      engine::HealthCheck check = client->CheckHealth();
+      if (!check.error) return std::nullopt;
+      const bool unreachable = check.state == engine::HealthCheck::State::kUnreachable;
+      return service::ConductorTrouble{
+          unreachable ? service::FallbackReason::kUnreachable : service::FallbackReason::kUnhealthy,
+          check.error->WithContext("Conductor at " + client->base_url() + " is not available")};
+    };
   }
+  engine::Engine& start_on =
+      modes_.mode == service::EngineMode::kConductor ? *conductor_engine_ : *local_engine_;
+  engine_ = std::make_unique<engine::EngineRouter>(start_on, engines);
   service_.database = database_.get();
   service_.clock = &clock_;
   service_.ids = &ids_;
@@ -163,6 +194,7 @@ Status Runtime::MakeEngine(const RuntimeOptions& options) {
   service_.engine = engine_.get();
   service_.bus = &bus_;
   service_.pipeline_name = definitions_->pipeline.name;
+  service_.modes = &modes_;
   return Ok();
 }
 

@@ -12,6 +12,7 @@
 #include "core/ids.hpp"
 #include "engine/conductor/conductor_client.hpp"
 #include "engine/engine.hpp"
+#include "engine/engine_router.hpp"
 #include "engine/in_process/database_engine_store.hpp"
 #include "engine/in_process/in_process_engine.hpp"
 #include "engine/in_process/workflow_lease_keeper.hpp"
@@ -25,6 +26,7 @@
 #include "platform/daily/daily_client.hpp"
 #include "platform/daily/daily_platform.hpp"
 #include "platform/local/local_platform.hpp"
+#include "service/engine_modes.hpp"
 #include "service/service_context.hpp"
 #include "storage/object_store.hpp"
 #include "store/database.hpp"
@@ -55,8 +57,10 @@ Status CheckSharedState(const Settings& settings, std::string_view command);
 std::vector<std::string> EngineChoiceNames();
 std::optional<EngineChoice> ParseEngineChoice(std::string_view name);
 
-// The engine the settings and the override choose.
-EngineChoice ChooseEngine(const Settings& settings, std::optional<EngineChoice> override_choice);
+// The mode the settings and the override choose: `--engine in-process` or `conductor` as given;
+// otherwise CONDUCTOR_SHADOW_MODE=true (which needs CONDUCTOR_ENABLED=true) is kShadow,
+// CONDUCTOR_ENABLED=true kConductor, else kInProcess.
+service::EngineMode ChooseMode(const Settings& settings, std::optional<EngineChoice> override_choice);
 
 class Runtime {
  public:
@@ -74,8 +78,16 @@ class Runtime {
   const std::string& bucket() const { return services_.bucket; }
   events::EventBus& bus() { return bus_; }
   events::EventLog& events() { return *events_; }
-  // The engine new workflows start on (in-process or Conductor).
+  // The engine new workflows start on (the mode's first engine), which also finds every
+  // workflow of the other engine (engine::EngineRouter).
   engine::Engine& engine() { return *engine_; }
+  // Where new workflows start, and both engines (service/engine_modes.hpp). The server sets its
+  // hooks before it serves.
+  service::EngineModes& modes() { return modes_; }
+  // The in-process engine: always there (in Conductor mode it runs the fallbacks).
+  engine::Engine& in_process_engine() { return *local_engine_; }
+  // The Conductor client, when the mode uses Conductor; otherwise null.
+  engine::ConductorClient* conductor_client() { return conductor_client_.get(); }
   // What the use cases of src/service/ work with.
   service::ServiceContext& service() { return service_; }
   const pipeline::PipelineDefinitions& definitions() const { return *definitions_; }
@@ -86,7 +98,7 @@ class Runtime {
   net::HttpClient& http() { return http_; }
   // The Daily.co REST client (null without DAILY_API_KEY).
   platform::DailyClient* daily_client() { return daily_client_.get(); }
-  // The in-process engine's state (null when workflows run on Conductor).
+  // The in-process engine's state.
   engine::EngineStore* engine_store() { return engine_store_.get(); }
   // Every pipeline task function by task type (what `reflector worker` serves).
   const engine::TaskRegistry& tasks() const { return tasks_; }
@@ -97,6 +109,8 @@ class Runtime {
   Status MakeBackends();
   Status RegisterTasks();
   Status MakeEngine(const RuntimeOptions& options);
+  void MakeInProcessEngine(const RuntimeOptions& options);
+  void MakeConductorEngine();
 
   Settings settings_;
   SystemClock clock_;
@@ -119,13 +133,16 @@ class Runtime {
   engine::DefinitionRegistry registry_;
   engine::TaskRegistry tasks_;
   pipeline::PipelineServices services_;
-  // The engine, last: destroyed first, so no task runs while the rest goes.
+  // The engines, last: destroyed first, so no task runs while the rest goes.
   std::unique_ptr<engine::DatabaseEngineStore> engine_store_;
   std::unique_ptr<engine::InProcessEngine> in_process_;
   std::unique_ptr<store::WorkflowLeases> workflow_leases_;
   std::unique_ptr<engine::WorkflowLeaseKeeper> lease_keeper_;
+  std::unique_ptr<engine::Engine> local_engine_;
   std::unique_ptr<engine::ConductorClient> conductor_client_;
-  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<engine::Engine> conductor_engine_;
+  std::unique_ptr<engine::EngineRouter> engine_;
+  service::EngineModes modes_;
   service::ServiceContext service_;
 };
 

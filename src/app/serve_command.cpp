@@ -57,8 +57,10 @@ int Serve(const Settings& settings, const ServeOptions& options) {
   std::stop_callback on_stop(stop.token(), [&server] { server.Stop(); });
   std::printf("listening on http://%s:%d\n", options.host.c_str(), *port);
   std::fflush(stdout);
-  log::Info("serving",
-            {{"host", options.host}, {"port", *port}, {"engine", std::string(rt.engine().Name())}});
+  log::Info("serving", {{"host", options.host},
+                        {"port", *port},
+                        {"engine", std::string(rt.engine().Name())},
+                        {"mode", std::string(service::ToString(rt.modes().mode))}});
   server.Run();
   log::Info("server stopped; in-process workflows stay resumable");
   return 0;

@@ -6,6 +6,7 @@
 #include "app/runtime_factories.hpp"
 #include "core/log.hpp"
 #include "web/web_routes.hpp"
+#include "service/shadow_compare.hpp"
 
 namespace reflector::app {
 namespace {
@@ -61,7 +62,7 @@ Result<std::optional<api::User>> ServeParts::Authenticate(const http::Request& r
 }
 
 Json ServeParts::ConductorHealth() {
-  if (runtime_.engine().Name() != "conductor" || !health_client_) {
+  if (!health_client_) {
     return Json{{"status", "disabled"}, {"connected", false}};
   }
   auto healthy = health_client_->Health();
@@ -71,13 +72,14 @@ Json ServeParts::ConductorHealth() {
 
 Status ServeParts::Build() {
   const Settings& settings = runtime_.settings();
-  if (runtime_.engine().Name() == "conductor") {
+  if (runtime_.modes().conductor != nullptr) {
     engine::ConductorClientOptions options;
     options.base_url = settings.conductor_server_url;
     options.health_timeout = std::chrono::milliseconds(2500);
     health_client_ = std::make_unique<engine::ConductorClient>(runtime_.http(), options);
   }
   workflow_metrics_ = std::make_unique<metrics::WorkflowMetrics>(registry_, runtime_.clock());
+  WatchModes();
   api::EventHubOptions hub_options;
   hub_options.snapshot_observer = [this](const engine::WorkflowSnapshot& snapshot) {
     workflow_metrics_->Observe(snapshot);
@@ -143,6 +145,27 @@ void ServeParts::AddHttpMetrics() {
   };
 }
 
+ServeParts::~ServeParts() {
+  shadow_monitor_.reset();
+  runtime_.modes().hooks = {};
+}
+
+void ServeParts::WatchModes() {
+  service::EngineModes& modes = runtime_.modes();
+  mode_metrics_ = std::make_unique<metrics::ModeMetrics>(registry_, service::ToString(modes.mode));
+  modes.hooks.fallback = [this](service::FallbackReason reason) {
+    mode_metrics_->CountFallback(service::ToString(reason));
+  };
+  modes.hooks.shadow_started = [this](bool started) { mode_metrics_->CountShadowStart(started); };
+  modes.hooks.compared = [this](const service::ShadowComparison& comparison) {
+    mode_metrics_->CountComparison(comparison.agreed, comparison.words.word_error_rate);
+  };
+  // Shadow runs (this process's, other processes', and those left by a restart) are compared
+  // as they end, wherever both engines are at hand.
+  if (modes.conductor != nullptr)
+    shadow_monitor_ = std::make_unique<service::ShadowMonitor>(runtime_.service());
+}
+
 Status ServeParts::ListenForOtherProcesses() {
   auto target = store::ParseDatabaseUrl(runtime_.settings().EffectiveDatabaseUrl());
   if (!target || target->dialect != store::Dialect::kPostgres) return Ok();  // one process: the bus is enough
@@ -155,14 +178,14 @@ Status ServeParts::ListenForOtherProcesses() {
 
 void ServeParts::ResumeInterruptedRuns() {
   engine::EngineStore* store = runtime_.engine_store();
-  if (store == nullptr || runtime_.engine().Name() != "in_process") return;
+  if (store == nullptr) return;
   auto running = store->ListWorkflowIds(engine::WorkflowStatus::kRunning);
   if (!running) {
     log::Warn("cannot list interrupted workflows", {{"error", running.error().Describe()}});
     return;
   }
   for (const std::string& id : *running) {
-    if (auto resumed = runtime_.engine().Resume(id); !resumed.ok()) {
+    if (auto resumed = runtime_.in_process_engine().Resume(id); !resumed.ok()) {
       log::Warn("cannot resume a workflow", {{"workflow_id", id}, {"error", resumed.error().Describe()}});
     } else {
       log::Info("resumed an interrupted workflow", {{"workflow_id", id}});

@@ -218,6 +218,12 @@ const std::vector<Entry>& Entries() {
                         &Settings::conductor_shadow_mode));
     list.push_back(Text("CONDUCTOR_SERVER_URL", "http://localhost:8080/api", "Conductor REST API base",
                         &Settings::conductor_server_url, false, true));
+    list.push_back(
+        Int("CONDUCTOR_SHADOW_WAIT_SECONDS", "900",
+            "shadow mode: how long `reflector process` waits after its run for the shadow run to end "
+            "and compares them (0: not at all; `reflector serve` or `reflector shadow report` "
+            "compares it later)",
+            &Settings::conductor_shadow_wait_seconds, /*allow_zero=*/true));
     Entry level;
     level.description = {"LOG_LEVEL", "info", "trace, debug, info, warning, error or off", false};
     level.parse = [](Settings& s, const std::string& value) {

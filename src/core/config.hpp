@@ -32,6 +32,9 @@ struct Settings {
 
   bool conductor_enabled = false;
   bool conductor_shadow_mode = false;
+  // `reflector process` in shadow mode: seconds it waits, after its run ended, for the shadow run
+  // to end so it can compare them (0: not at all).
+  int conductor_shadow_wait_seconds = 900;
   std::string conductor_server_url = "http://localhost:8080/api";
 
   log::Level log_level = log::Level::kInfo;

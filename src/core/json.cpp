@@ -116,6 +116,13 @@ Result<std::optional<std::string>> GetOptionalString(const Json& object, std::st
   return std::optional<std::string>{value->get<std::string>()};
 }
 
+Result<std::optional<bool>> GetOptionalBool(const Json& object, std::string_view field) {
+  if (Find(object, field) == nullptr) return std::optional<bool>{};
+  auto value = GetBool(object, field);
+  if (!value) return std::move(value).error();
+  return std::optional<bool>{*value};
+}
+
 Result<std::optional<std::int64_t>> GetOptionalInt(const Json& object, std::string_view field) {
   if (Find(object, field) == nullptr) return std::optional<std::int64_t>{};
   auto value = GetInt(object, field);

@@ -34,5 +34,6 @@ Result<Json> GetObject(const Json& object, std::string_view field);
 Result<std::optional<std::string>> GetOptionalString(const Json& object, std::string_view field);
 Result<std::optional<std::int64_t>> GetOptionalInt(const Json& object, std::string_view field);
 Result<std::optional<double>> GetOptionalNumber(const Json& object, std::string_view field);
+Result<std::optional<bool>> GetOptionalBool(const Json& object, std::string_view field);
 
 }  // namespace reflector

@@ -6,7 +6,7 @@
 namespace reflector::events {
 namespace {
 
-constexpr std::array<std::pair<EventType, std::string_view>, 9> kNames{{
+constexpr std::array<std::pair<EventType, std::string_view>, 10> kNames{{
     {EventType::kStatus, "STATUS"},
     {EventType::kDuration, "DURATION"},
     {EventType::kWaveform, "WAVEFORM"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<EventType, std::string_view>, 9> kNames{{
     {EventType::kFinalLongSummary, "FINAL_LONG_SUMMARY"},
     {EventType::kFinalShortSummary, "FINAL_SHORT_SUMMARY"},
     {EventType::kPipelineProgress, "PIPELINE_PROGRESS"},
+    {EventType::kEngineFallback, "ENGINE_FALLBACK"},
 }};
 
 }  // namespace
@@ -58,6 +59,10 @@ Json FinalLongSummaryData(std::string_view long_summary) {
 }
 Json FinalShortSummaryData(std::string_view short_summary) {
   return Json{{"short_summary", short_summary}};
+}
+Json EngineFallbackData(std::string_view from, std::string_view to, std::string_view reason,
+                        std::string_view error) {
+  return Json{{"from", from}, {"to", to}, {"reason", reason}, {"error", error}};
 }
 
 std::string_view ToString(StepStatus status) {

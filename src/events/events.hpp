@@ -29,6 +29,7 @@ enum class EventType {
   kFinalLongSummary,
   kFinalShortSummary,
   kPipelineProgress,
+  kEngineFallback,  // the workflow runs on another engine than the one configured (and why)
 };
 
 std::string_view ToString(EventType type);
@@ -53,6 +54,11 @@ Json TranscriptData(std::string_view text);
 Json FinalTitleData(std::string_view title);
 Json FinalLongSummaryData(std::string_view long_summary);
 Json FinalShortSummaryData(std::string_view short_summary);
+// ENGINE_FALLBACK: {"from", "to", "reason", "error"}: the engine that should have run the
+// workflow, the one that runs it, a short reason ("unreachable", "unhealthy", "refused") and
+// the error that caused it.
+Json EngineFallbackData(std::string_view from, std::string_view to, std::string_view reason,
+                        std::string_view error);
 
 enum class StepStatus { kPending, kInProgress, kCompleted, kFailed };
 std::string_view ToString(StepStatus status);

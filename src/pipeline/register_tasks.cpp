@@ -67,6 +67,9 @@ Result<Json> RunTask(const TaskEntry& entry, const engine::TaskExecution& execut
                                "' is not a uuid");
   }
   context.set_transcript_id(*transcript_id);
+  auto storage_prefix = CheckStoragePrefix(execution.input);
+  if (!storage_prefix) return storage_prefix.error().WithContext(entry.name);
+  context.set_storage_prefix(*storage_prefix);
   log::Info("task started", {{"task", entry.name},
                              {"workflow_id", execution.workflow_id},
                              {"task_id", execution.task_id},

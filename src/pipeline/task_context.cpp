@@ -1,5 +1,6 @@
 #include "pipeline/task_context.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -90,6 +91,28 @@ Status TaskContext::SetStatus(store::TranscriptStatus status) {
                                          events::StatusData(store::ToString(status)), clock().Now()});
   }
   return Ok();
+}
+
+Result<std::string> CheckStoragePrefix(const Json& input) {
+  REFLECTOR_ASSIGN_OR_RETURN(std::optional<std::string> prefix, GetOptionalString(input, "storage_prefix"));
+  if (!prefix || prefix->empty()) return std::string();
+  bool segment_started = false;
+  for (char c : *prefix) {
+    const bool plain = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+    if (plain) {
+      segment_started = true;
+    } else if (c == '/' && segment_started) {
+      segment_started = false;
+    } else {
+      return Error::InvalidInput(
+          "field 'storage_prefix' must be path segments of letters, digits, '-' and "
+          "'_', each ending in '/' (like \"shadow/\"), got '" +
+          *prefix + "'");
+    }
+  }
+  if (segment_started)
+    return Error::InvalidInput("field 'storage_prefix' must end in '/', got '" + *prefix + "'");
+  return *prefix;
 }
 
 std::string PaddedTrackKey(std::string_view transcript_id, int track_index) {

@@ -68,6 +68,11 @@ class TaskContext {
   // The task's transcript (input `transcript_id`); checked once by the task wrapper.
   const std::string& transcript_id() const { return transcript_id_; }
   void set_transcript_id(std::string id) { transcript_id_ = std::move(id); }
+  // Where the run's objects go in the pipeline bucket: "<storage prefix><transcript id>", the
+  // prefix from the optional input `storage_prefix` ("shadow/" for a shadow run; "" by default),
+  // checked once by the task wrapper (CheckStoragePrefix).
+  std::string ObjectRoot() const { return storage_prefix_ + transcript_id_; }
+  void set_storage_prefix(std::string prefix) { storage_prefix_ = std::move(prefix); }
 
   // A fresh directory for this task's files, removed with the context.
   Result<std::filesystem::path> ScratchDir();
@@ -93,6 +98,7 @@ class TaskContext {
   const engine::TaskExecution& execution_;
   PipelineServices& services_;
   std::string transcript_id_;
+  std::string storage_prefix_;
   std::optional<std::filesystem::path> scratch_;
   NullProgressSink null_progress_;
 };
@@ -113,11 +119,16 @@ class KeepAlive {
   std::jthread thread_;
 };
 
-// Object keys the pipeline writes, all under the transcript's id.
-std::string PaddedTrackKey(std::string_view transcript_id, int track_index);
-std::string MixdownKey(std::string_view transcript_id);
-std::string WaveformKey(std::string_view transcript_id);
-std::string TrackWordsKey(std::string_view transcript_id, int track_index);
-std::string MergedWordsKey(std::string_view transcript_id);
+// Object keys the pipeline writes, all under the run's object root (TaskContext::ObjectRoot:
+// the transcript's id, after the run's storage prefix if any).
+std::string PaddedTrackKey(std::string_view object_root, int track_index);
+std::string MixdownKey(std::string_view object_root);
+std::string WaveformKey(std::string_view object_root);
+std::string TrackWordsKey(std::string_view object_root, int track_index);
+std::string MergedWordsKey(std::string_view object_root);
+
+// The optional input `storage_prefix`: "" when absent, else one or more path segments of
+// letters, digits, '-' and '_', each followed by '/' ("shadow/"). InvalidInput otherwise.
+Result<std::string> CheckStoragePrefix(const Json& input);
 
 }  // namespace reflector::pipeline

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "service/engine_modes.hpp"
 #include "store/transcripts.hpp"
 
 namespace reflector::service {
@@ -141,12 +142,14 @@ Result<std::string> ResumeRun(ServiceContext& context, const std::string& transc
   if (!transcript.workflow_id)
     return Error::InvalidInput("transcript " + transcript_id + " has no workflow to resume");
   std::string ran_on = transcript.engine.value_or("");
-  if (ran_on != context.engine->Name()) {
+  // A run that fell back to the in-process engine resumes wherever that engine is at hand.
+  engine::Engine* engine = EngineNamed(context, ran_on);
+  if (engine == nullptr) {
     return Error::InvalidInput(
         "transcript " + transcript_id + " ran on the " + ran_on + " engine; resume it with " +
         (ran_on == "conductor" ? "CONDUCTOR_ENABLED=true" : "CONDUCTOR_ENABLED=false"));
   }
-  REFLECTOR_TRY(context.engine->Resume(*transcript.workflow_id));
+  REFLECTOR_TRY(engine->Resume(*transcript.workflow_id));
   return *transcript.workflow_id;
 }
 

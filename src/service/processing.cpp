@@ -1,6 +1,7 @@
 #include "service/processing.hpp"
 
 #include "core/log.hpp"
+#include "service/engine_modes.hpp"
 #include "store/rooms.hpp"
 
 namespace reflector::service {
@@ -173,12 +174,15 @@ Result<StartedRun> StartPipeline(ServiceContext& context, const store::Transcrip
                 {"source_language", transcript.source_language},
                 {"target_language", transcript.target_language},
                 {"platform", platform}};
-  auto workflow_id = context.engine->Start(context.pipeline_name, input, transcript.id);
-  if (!workflow_id) {
-    RecordStartFailure(context, transcript.id, workflow_id.error());
-    return workflow_id.error();
+  // Where it runs (in-process, Conductor with its fallback, or with a shadow run) is decided
+  // in one place for every entry point: engine_modes.hpp.
+  auto start = StartWorkflow(context, transcript, input);
+  if (!start) {
+    RecordStartFailure(context, transcript.id, start.error());
+    return start.error();
   }
-  std::string engine(context.engine->Name());
+  const std::optional<std::string> workflow_id = start->workflow_id;
+  const std::string engine = start->engine;
   store::Transcripts transcripts(*context.database, *context.clock);
   REFLECTOR_TRY(transcripts.SetWorkflow(transcript.id, *workflow_id, engine));
   store::Recordings recordings(*context.database, *context.clock);

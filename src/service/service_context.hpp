@@ -8,6 +8,7 @@
 #include "core/ids.hpp"
 #include "engine/engine.hpp"
 #include "events/events.hpp"
+#include "service/engine_modes.hpp"
 #include "storage/object_store.hpp"
 #include "store/database.hpp"
 
@@ -22,6 +23,8 @@ struct ServiceContext {
   engine::Engine* engine = nullptr;  // the engine new workflows start on
   events::EventBus* bus = nullptr;   // wakes followers when this process appends events
   std::string pipeline_name;         // the workflow that processes a recording
+  // Where new workflows run (engine_modes.hpp); null: always on `engine`.
+  EngineModes* modes = nullptr;
 };
 
 }  // namespace reflector::service

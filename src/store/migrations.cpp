@@ -245,6 +245,31 @@ const std::vector<Migration>& Migrations() {
 ))sql",
            "CREATE INDEX idx_daily_webhook_events_received_at ON daily_webhook_events (received_at)",
        }},
+      {8,
+       "shadow runs",
+       {
+           // A primary run beside its shadow run on another engine, and their comparison (see
+           // ShadowRuns). A transcript named here as a shadow is hidden from lists and search.
+           R"sql(CREATE TABLE shadow_runs (
+  id TEXT PRIMARY KEY,
+  recording_id TEXT NOT NULL,
+  primary_transcript_id TEXT NOT NULL REFERENCES transcripts (id) ON DELETE CASCADE,
+  primary_workflow_id TEXT NOT NULL,
+  primary_engine TEXT NOT NULL,
+  shadow_transcript_id TEXT NOT NULL UNIQUE REFERENCES transcripts (id) ON DELETE CASCADE,
+  shadow_workflow_id TEXT,
+  shadow_engine TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT,
+  agreed INTEGER,
+  comparison TEXT,
+  created_at DOUBLE PRECISION NOT NULL,
+  compared_at DOUBLE PRECISION
+))sql",
+           "CREATE INDEX idx_shadow_runs_recording ON shadow_runs (recording_id, created_at)",
+           "CREATE INDEX idx_shadow_runs_primary ON shadow_runs (primary_transcript_id, created_at)",
+           "CREATE INDEX idx_shadow_runs_status ON shadow_runs (status, created_at)",
+       }},
   };
   return kMigrations;
 }

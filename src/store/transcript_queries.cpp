@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "store/search_text.hpp"
+#include "store/shadow_runs.hpp"
 #include "store/sql.hpp"
 #include "store/transcript_rows.hpp"
 #include "store/transcripts.hpp"
@@ -78,6 +79,7 @@ void AddScope(const TranscriptScope& scope, Conditions& where) {
 Result<Conditions> QueryConditions(const TranscriptQuery& query) {
   Conditions where;
   AddScope(query.scope, where);
+  where.Add(NotShadowCondition("t"));
   if (query.deleted == DeletedTranscripts::kExclude) where.Add("t.deleted_at IS NULL");
   if (query.deleted == DeletedTranscripts::kOnly) where.Add("t.deleted_at IS NOT NULL");
   if (query.source_kind) {
@@ -147,6 +149,7 @@ Result<Conditions> SearchConditions(const TranscriptSearch& search, const std::v
     where.Add("t.deleted_at IS NULL");
     AddScope(search.scope, where);
   }
+  where.Add(NotShadowCondition("t"));
   for (std::size_t i = 0; i < words.size(); ++i) {
     where.Add(std::string(kAllText) + " LIKE lower(:word" + std::to_string(i) + ") ESCAPE '!'",
               {ContainsPattern(words[i])});

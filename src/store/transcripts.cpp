@@ -5,6 +5,7 @@
 
 #include "store/event_notifications.hpp"
 #include "store/search_text.hpp"
+#include "store/shadow_runs.hpp"
 #include "store/sql.hpp"
 #include "store/transcript_rows.hpp"
 
@@ -193,8 +194,9 @@ Result<std::vector<Transcript>> Transcripts::List(std::size_t limit) {
   Status status = executor_.Run("list transcripts", [&](Session& session) -> Status {
     TranscriptReader reader;
     return sql::Query(session,
-                      "SELECT " + TranscriptColumns() +
-                          " FROM transcripts ORDER BY created_at DESC, id DESC" + sql::LimitClause(limit),
+                      "SELECT " + TranscriptColumns() + " FROM transcripts t WHERE " +
+                          NotShadowCondition("t") + " ORDER BY created_at DESC, id DESC" +
+                          sql::LimitClause(limit),
                       {}, reader.row, [&]() -> Status {
                         REFLECTOR_ASSIGN_OR_RETURN(Transcript t, reader.Take());
                         transcripts.push_back(std::move(t));
@@ -208,6 +210,7 @@ Result<std::vector<Transcript>> Transcripts::List(std::size_t limit) {
 Status Transcripts::Remove(std::string_view id) {
   return executor_.Transaction("remove transcript " + sql::Quote(id), [&](Session& session) -> Status {
     const std::string key(id);
+    DeleteShadowTranscriptsOf(session, id);
     sql::Exec(session, "DELETE FROM transcript_events WHERE transcript_id = :id", sql::Params().Text(key));
     if (sql::Exec(session, "DELETE FROM transcripts WHERE id = :id", sql::Params().Text(key)) == 0) {
       return TranscriptNotFound(id);
@@ -268,6 +271,7 @@ Status Transcripts::Restore(std::string_view id) {
 Status Transcripts::Destroy(std::string_view id) {
   return executor_.Transaction("destroy transcript " + sql::Quote(id), [&](Session& session) -> Status {
     const std::string key(id);
+    DeleteShadowTranscriptsOf(session, id);  // rolled back with the rest when the row is not in the trash
     if (sql::Exec(session, "DELETE FROM transcripts WHERE id = :id AND deleted_at IS NOT NULL",
                   sql::Params().Text(key)) == 0) {
       return TrashStateError(session, id);
@@ -376,6 +380,10 @@ Status Transcripts::SetZulipMessageId(std::string_view id, std::optional<std::st
 Status Transcripts::SetFailure(std::string_view id, std::string failed_step, std::string reason) {
   return UpdateById(executor_, clock_, "set failure", id, "failed_step = :step, failure_reason = :reason",
                     sql::Params().Text(std::move(failed_step)).Text(std::move(reason)));
+}
+
+Status Transcripts::ClearFailure(std::string_view id) {
+  return UpdateById(executor_, clock_, "clear failure", id, "failed_step = NULL, failure_reason = NULL", {});
 }
 
 Status Transcripts::SetCurrentStep(std::string_view id, std::optional<std::string> step) {

@@ -226,6 +226,8 @@ class Transcripts {
   Status SetZulipMessageId(std::string_view id, std::optional<std::string> message_id);
   // Records where and why the pipeline failed (the status is set separately).
   Status SetFailure(std::string_view id, std::string failed_step, std::string reason);
+  // Forgets the failure (a failed workflow retried from its failed tasks).
+  Status ClearFailure(std::string_view id);
   Status SetCurrentStep(std::string_view id, std::optional<std::string> step);
   Status SetWorkflow(std::string_view id, std::string workflow_id, std::string engine);
   // Links the transcript to the recording its tracks belong to.

@@ -55,8 +55,10 @@ TEST_F(UploadsTest, TracksUploadStartsThePipelineWithEveryTrackStored) {
                      {.name = "Ben", .file = WriteTempFile("ben.wav", ben), .content_type = "audio/wav"}},
                     "ana");
   ASSERT_EQ(response.status, 202) << response.body;
+  ASSERT_TRUE(Stored(id_).recording_id.has_value());
   EXPECT_EQ(BodyJson(response), (Json{{"status", "ok"},
                                       {"transcript_id", id_},
+                                      {"recording_id", *Stored(id_).recording_id},
                                       {"workflow_id", "wf-1"},
                                       {"engine", "in_process"},
                                       {"tracks", Json::array({"Ana", "Ben"})}}));

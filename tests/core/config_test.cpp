@@ -166,6 +166,16 @@ TEST(ConfigTest, DailyWebhookNeedsTheApiKeyTheBucketAndABase64Secret) {
   EXPECT_EQ(message.find("not base64!"), std::string::npos) << "the secret is never echoed";
 }
 
+TEST(ConfigTest, ShadowWaitIsSecondsAndZeroMeansNoWait) {
+  auto defaults = ParseSettings({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->conductor_shadow_wait_seconds, 900);
+  auto none = ParseSettings({{"CONDUCTOR_SHADOW_WAIT_SECONDS", "0"}});
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_EQ(none->conductor_shadow_wait_seconds, 0);
+  EXPECT_FALSE(ParseSettings({{"CONDUCTOR_SHADOW_WAIT_SECONDS", "-5"}}).ok());
+}
+
 TEST(ConfigTest, DescribeRedactsSecrets) {
   auto settings = ParseSettings({{"LLM_API_KEY", "sk-very-secret"},
                                  {"DAILYCO_STORAGE_AWS_SECRET_ACCESS_KEY", "daily-very-secret"},

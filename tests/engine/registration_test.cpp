@@ -87,10 +87,14 @@ TEST_F(RegistrationTest, CommandLinePrintsWhatItDidAndStatusShowsTasks) {
                                     {{"CONDUCTOR_SERVER_URL", url_}, {"LOG_LEVEL", "warning"}});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("task pad_track"), std::string::npos) << result.out;
-  EXPECT_NE(result.out.find("workflow diarization_pipeline v1"), std::string::npos) << result.out;
+  const auto& definitions = pipeline::LoadPipelineDefinitions();
+  ASSERT_TRUE(definitions.ok());
+  const int version = definitions->pipeline.version;
+  EXPECT_NE(result.out.find("workflow diarization_pipeline v" + std::to_string(version)), std::string::npos)
+      << result.out;
 
   ConductorClient client(http_, {url_});
-  auto id = client.StartWorkflow("diarization_pipeline", 1, {{"transcript_id", "t-1"}}, "status-test");
+  auto id = client.StartWorkflow("diarization_pipeline", version, {{"transcript_id", "t-1"}}, "status-test");
   ASSERT_TRUE(id.ok()) << id.error().message;
   auto status = testing::RunCommand({testing::BuiltBinary("reflector").string(), "conductor", "status", *id},
                                     {{"CONDUCTOR_SERVER_URL", url_}, {"LOG_LEVEL", "warning"}});

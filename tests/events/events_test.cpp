@@ -11,7 +11,7 @@ TEST(EventsTest, NamesRoundTrip) {
   for (EventType type :
        {EventType::kStatus, EventType::kDuration, EventType::kWaveform, EventType::kTranscript,
         EventType::kTopic, EventType::kFinalTitle, EventType::kFinalLongSummary,
-        EventType::kFinalShortSummary, EventType::kPipelineProgress}) {
+        EventType::kFinalShortSummary, EventType::kPipelineProgress, EventType::kEngineFallback}) {
     EXPECT_EQ(*ParseEventType(ToString(type)), type);
   }
   EXPECT_FALSE(ParseEventType("STATUSES").ok());
@@ -33,6 +33,13 @@ TEST(EventsTest, PayloadShapes) {
   EXPECT_EQ(plain["step_status"], "completed");
   Event event{"t", 3, EventType::kFinalTitle, FinalTitleData("Budget"), {}};
   EXPECT_EQ(event.ToMessage(), Json::parse(R"({"event":"FINAL_TITLE","data":{"title":"Budget"}})"));
+  Event fallback{"t",
+                 1,
+                 EventType::kEngineFallback,
+                 EngineFallbackData("conductor", "in_process", "unreachable", "connection refused"),
+                 {}};
+  EXPECT_EQ(fallback.ToMessage(), Json::parse(R"({"event":"ENGINE_FALLBACK","data":{"from":"conductor",
+                "to":"in_process","reason":"unreachable","error":"connection refused"}})"));
 }
 
 TEST(EventsTest, LogSequencesAndBusDelivers) {

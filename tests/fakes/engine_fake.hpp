@@ -1,8 +1,9 @@
 #pragma once
 // A fake of the Engine seam whose answers the test sets: Start records the call (or refuses
-// with `refuse_start`) and answers "wf-N" for the N-th start, Get reports `status`, `reason`
-// and `tasks` (with the name, input and correlation id of a workflow it started), Resume
-// records the id.
+// with `refuse_start`) and answers "<id_prefix>N" for the N-th start ("wf-N"), Get reports
+// `status`, `reason` and `tasks` (with the name, input and correlation id of a workflow it
+// started; with `only_known_ids`, NotFound for an id it did not start), Terminate, Retry and
+// Resume record the id.
 
 #include <mutex>
 #include <optional>
@@ -21,16 +22,18 @@ class ScriptedEngine final : public engine::Engine {
     std::lock_guard lock(mutex);
     if (refuse_start) return *refuse_start;
     started.push_back({workflow, input, correlation_id});
-    return std::string("wf-") + std::to_string(started.size());
+    return id_prefix + std::to_string(started.size());
   }
   Result<engine::WorkflowSnapshot> Get(const std::string& workflow_id) override {
     std::lock_guard lock(mutex);
+    if (only_known_ids && !Knows(workflow_id))
+      return Error::Terminal(ErrorKind::kNotFound, "workflow " + workflow_id + " not found");
     engine::WorkflowSnapshot snapshot;
     snapshot.workflow.id = workflow_id;
     snapshot.workflow.status = status;
     snapshot.workflow.reason = reason;
     for (std::size_t i = 0; i < started.size(); ++i) {
-      if (workflow_id != "wf-" + std::to_string(i + 1)) continue;
+      if (workflow_id != id_prefix + std::to_string(i + 1)) continue;
       snapshot.workflow.name = started[i].workflow;
       snapshot.workflow.input = started[i].input;
       snapshot.workflow.correlation_id = started[i].correlation_id;
@@ -38,11 +41,27 @@ class ScriptedEngine final : public engine::Engine {
     snapshot.tasks = tasks;
     return snapshot;
   }
-  Status Terminate(const std::string&, const std::string&) override { return Ok(); }
-  Status Retry(const std::string&) override { return Ok(); }
+  Status Terminate(const std::string& workflow_id, const std::string&) override {
+    std::lock_guard lock(mutex);
+    terminated.push_back(workflow_id);
+    return Ok();
+  }
+  Status Retry(const std::string& workflow_id) override {
+    std::lock_guard lock(mutex);
+    retried.push_back(workflow_id);
+    return Ok();
+  }
   Status Resume(const std::string& workflow_id) override {
+    std::lock_guard lock(mutex);
     resumed.push_back(workflow_id);
     return Ok();
+  }
+  // Whether this engine started `workflow_id` (call with `mutex` held).
+  bool Knows(const std::string& workflow_id) const {
+    for (std::size_t i = 0; i < started.size(); ++i) {
+      if (workflow_id == id_prefix + std::to_string(i + 1)) return true;
+    }
+    return false;
   }
 
   struct StartCall {
@@ -52,9 +71,13 @@ class ScriptedEngine final : public engine::Engine {
   };
   std::mutex mutex;
   std::string name = "in_process";
+  std::string id_prefix = "wf-";
+  bool only_known_ids = false;
   std::optional<Error> refuse_start;
   std::vector<StartCall> started;
   std::vector<std::string> resumed;
+  std::vector<std::string> retried;
+  std::vector<std::string> terminated;
   engine::WorkflowStatus status = engine::WorkflowStatus::kRunning;
   std::string reason;
   std::vector<engine::TaskRun> tasks;

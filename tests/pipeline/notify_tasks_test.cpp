@@ -230,6 +230,27 @@ TEST_F(PostZulipTest, PostsANewMessageAndStoresItsId) {
   EXPECT_NE(form["content"].find("1. [00:00] Release date\n"), std::string::npos);
 }
 
+TEST_F(PostZulipTest, ARunWithNotificationsOffPostsAndSendsNothing) {
+  RecordingHttpServer receiver({JsonResponse(200, "ok")});
+  std::string id = CreateEndedTranscript(receiver.BaseUrl() + "/hook", true);
+  auto zulip_result = f.Run("post_zulip", Json{{"transcript_id", id}, {"notifications", false}});
+  ASSERT_TRUE(zulip_result.ok()) << zulip_result.error().message;
+  EXPECT_EQ((*zulip_result)["skipped"], "notifications are off for this run");
+  auto webhook =
+      f.Run("send_webhook", Json{{"transcript_id", id}, {"room_id", room_id}, {"notifications", false}});
+  ASSERT_TRUE(webhook.ok()) << webhook.error().message;
+  EXPECT_FALSE((*webhook)["sent"].get<bool>());
+  EXPECT_EQ((*webhook)["skipped"], "notifications are off for this run");
+  EXPECT_TRUE(zulip.Requests().empty());
+  EXPECT_TRUE(receiver.Requests().empty());
+  EXPECT_TRUE(Deliveries(id).empty());
+  EXPECT_FALSE(f.Transcript(id).zulip_message_id.has_value());
+  // null (a workflow input without the field) means notifications are on.
+  auto posted = f.Run("post_zulip", Json{{"transcript_id", id}, {"notifications", nullptr}});
+  ASSERT_TRUE(posted.ok()) << posted.error().message;
+  EXPECT_EQ((*posted)["action"], "posted");
+}
+
 TEST_F(PostZulipTest, UpdatesTheStoredMessage) {
   zulip.Add(77);
   std::string id = CreateEndedTranscript("", true, "77");

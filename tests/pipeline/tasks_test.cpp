@@ -341,6 +341,59 @@ TEST_F(TasksTest, ConsentDenialDeletesEveryCopyOfTheAudio) {
   EXPECT_EQ(f.Transcript(id).audio_deleted, true);
 }
 
+TEST_F(TasksTest, AShadowRunKeepsTheSourceTracksAndDeletesOnlyItsOwnCopies) {
+  store::Meetings meetings(*f.database, f.clock);
+  store::Meeting meeting;
+  meeting.id = f.ids.NewId();
+  ASSERT_TRUE(meetings.Create(meeting).ok());
+  std::string id = f.CreateTranscript(Json::array({"raw/0.webm"}), meeting.id);
+  const std::string root = "shadow/" + id;
+  for (const std::string& key : {std::string("raw/0.webm"), PaddedTrackKey(root, 0), MixdownKey(root)})
+    ASSERT_TRUE(f.Put(key, WriteFile("audio.bin", "audio")).ok());
+  store::MeetingConsents consents(*f.database);
+  ASSERT_TRUE(consents.Add({f.ids.NewId(), meeting.id, "u2", false, 2.0}).ok());
+  auto deleted =
+      f.Run("cleanup_consent",
+            Json{{"transcript_id", id}, {"storage_prefix", "shadow/"}, {"delete_source_audio", false}});
+  ASSERT_TRUE(deleted.ok()) << deleted.error().message;
+  EXPECT_TRUE((*deleted)["audio_deleted"].get<bool>());
+  EXPECT_TRUE(f.Exists("raw/0.webm")) << "the primary run is still reading it";
+  EXPECT_FALSE(f.Exists(PaddedTrackKey(root, 0)));
+  EXPECT_FALSE(f.Exists(MixdownKey(root)));
+}
+
+TEST_F(TasksTest, StoragePrefixPutsTheRunsObjectsUnderItAndReachesEveryBranch) {
+  std::string id = f.CreateTranscript();
+  PutJson("w/0.json", Json::parse(R"([{"text":"a","start":1.0,"end":1.2,"speaker":0}])"));
+  Json transcripts = {{"transcribe_track_0", {{"words_key", "w/0.json"}, {"track_index", 0}}}};
+  auto merged =
+      f.Run("merge_transcripts",
+            Json{{"transcript_id", id}, {"transcripts", transcripts}, {"storage_prefix", "shadow/"}});
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  EXPECT_EQ((*merged)["words_key"], "shadow/" + id + "/words/merged.json");
+  EXPECT_TRUE(f.Exists("shadow/" + id + "/words/merged.json"));
+  EXPECT_FALSE(f.Exists(MergedWordsKey(id)));
+
+  auto fork = f.Run("generate_dynamic_fork_tasks", Json{{"transcript_id", id},
+                                                        {"tracks", Json::parse(R"([{"s3_key":"u/a.webm"}])")},
+                                                        {"task_type", "pad_track"},
+                                                        {"storage_prefix", "shadow/"}});
+  ASSERT_TRUE(fork.ok()) << fork.error().message;
+  EXPECT_EQ((*fork)["inputs"]["pad_track_0"]["storage_prefix"], "shadow/");
+  // null (the workflow input has none) is no prefix; anything that could leave the prefix is refused.
+  auto plain = f.Run("merge_transcripts",
+                     Json{{"transcript_id", id}, {"transcripts", transcripts}, {"storage_prefix", nullptr}});
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_EQ((*plain)["words_key"], MergedWordsKey(id));
+  for (const char* bad : {"../", "shadow", "/shadow/", "a//", "sha dow/"}) {
+    auto refused = f.Run("merge_transcripts",
+                         Json{{"transcript_id", id}, {"transcripts", transcripts}, {"storage_prefix", bad}});
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidInput) << bad;
+    EXPECT_NE(refused.error().message.find("storage_prefix"), std::string::npos) << refused.error().message;
+  }
+}
+
 TEST_F(TasksTest, NotificationsCompleteAsNotConfigured) {
   std::string id = f.CreateTranscript();
   auto zulip = f.Run("post_zulip", Json{{"transcript_id", id}});

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 namespace reflector::pipeline {
@@ -57,6 +59,31 @@ TEST(WorkflowDefinitionsTest, EveryTaskTypeHasADefinitionWithTheSeedTimeouts) {
     if (task->type == engine::TaskType::kSimple) {
       EXPECT_EQ(defs.count(task->name), 1U) << task->name;
     }
+  }
+}
+
+TEST(WorkflowDefinitionsTest, RunFlagsOfAShadowRunReachTheTasksThatUseThem) {
+  const auto& pipeline = Definitions().pipeline;
+  EXPECT_GE(pipeline.version, 2) << "version 2 added notifications, storage_prefix and delete_source_audio";
+  std::map<std::string, std::set<std::string>> flags;
+  for (const engine::WorkflowTask* task : engine::AllTasks(pipeline)) {
+    for (const char* flag : {"notifications", "storage_prefix", "delete_source_audio"}) {
+      auto found = task->input_parameters.find(flag);
+      if (found == task->input_parameters.end()) continue;
+      EXPECT_EQ(*found, "${workflow.input." + std::string(flag) + "}") << task->reference_name;
+      flags[flag].insert(task->reference_name);
+    }
+  }
+  EXPECT_EQ(flags["notifications"], (std::set<std::string>{"post_zulip", "send_webhook"}));
+  EXPECT_EQ(flags["delete_source_audio"], (std::set<std::string>{"cleanup_consent"}));
+  // Every task that writes objects (pad_track and transcribe_track through their fork generators).
+  EXPECT_EQ(flags["storage_prefix"],
+            (std::set<std::string>{"generate_padding_tasks", "generate_transcription_tasks", "mixdown_tracks",
+                                   "generate_waveform", "merge_transcripts", "cleanup_consent"}));
+  for (const char* flag : {"notifications", "storage_prefix", "delete_source_audio"}) {
+    EXPECT_NE(std::find(pipeline.input_parameters.begin(), pipeline.input_parameters.end(), flag),
+              pipeline.input_parameters.end())
+        << flag;
   }
 }
 

@@ -74,18 +74,26 @@ Result<net::HttpResponse> ConductorClient::CallOk(const std::string& method, con
   return response;
 }
 
-Status ConductorClient::Health(std::stop_token stop) {
+HealthCheck ConductorClient::CheckHealth(std::stop_token stop) {
+  using State = HealthCheck::State;
   net::HttpRequest request;
   request.url = ServerRoot(options_.base_url) + "/health";
   request.timeout = options_.health_timeout;
   request.connect_timeout = options_.health_timeout;
   auto response = http_.Send(request, stop);
-  if (!response) return response.error().WithContext("Conductor health check");
-  if (!response->ok()) return net::HttpStatusError(*response, "Conductor health check");
+  if (!response) return {State::kUnreachable, response.error().WithContext("Conductor health check")};
+  if (!response->ok()) return {State::kUnhealthy, net::HttpStatusError(*response, "Conductor health check")};
   auto parsed = ParseJson(response->body, "Conductor health response");
   if (parsed && parsed->is_object() && parsed->contains("healthy") && !(*parsed)["healthy"].get<bool>()) {
-    return Error::Transient(ErrorKind::kUnavailable, "Conductor reports itself unhealthy: " + response->body);
+    return {State::kUnhealthy, Error::Transient(ErrorKind::kUnavailable,
+                                                "Conductor reports itself unhealthy: " + response->body)};
   }
+  return {};
+}
+
+Status ConductorClient::Health(std::stop_token stop) {
+  HealthCheck check = CheckHealth(stop);
+  if (check.error) return *check.error;
   return Ok();
 }
 

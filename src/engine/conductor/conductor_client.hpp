@@ -50,12 +50,22 @@ struct TaskUpdate {
   int callback_after_seconds = 0;
 };
 
+// What a health check found; `error` is set unless healthy.
+struct HealthCheck {
+  enum class State { kHealthy, kUnreachable, kUnhealthy };
+  State state = State::kHealthy;
+  std::optional<Error> error;
+};
+
 class ConductorClient {
  public:
   ConductorClient(net::HttpClient& http, ConductorClientOptions options);
 
   // GET {server}/health with a short timeout.
   Status Health(std::stop_token stop = {});
+  // The same check, saying what failed: kUnreachable when no HTTP answer came (refused, timed
+  // out), kUnhealthy when the server answered but not 2xx {"healthy": true}.
+  HealthCheck CheckHealth(std::stop_token stop = {});
 
   // Upserts (POST /metadata/taskdefs with the whole list).
   Status RegisterTaskDefs(const std::vector<TaskDef>& defs);

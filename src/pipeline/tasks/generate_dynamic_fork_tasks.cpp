@@ -1,5 +1,6 @@
 // generate_dynamic_fork_tasks: one branch per track for a FORK_JOIN_DYNAMIC (standard form:
-// a task list and a map of inputs keyed by reference name).
+// a task list and a map of inputs keyed by reference name). Each branch gets the run's
+// storage_prefix, when it has one.
 
 #include "pipeline/tasks.hpp"
 
@@ -15,6 +16,7 @@ Result<Json> GenerateDynamicForkTasks(TaskContext& context) {
                                "'");
   }
   REFLECTOR_ASSIGN_OR_RETURN(auto bucket, GetOptionalString(input, "bucket_name"));
+  REFLECTOR_ASSIGN_OR_RETURN(std::string storage_prefix, CheckStoragePrefix(input));
   Json tasks = Json::array();
   Json inputs = Json::object();
   const int count = static_cast<int>(tracks.size());
@@ -22,6 +24,7 @@ Result<Json> GenerateDynamicForkTasks(TaskContext& context) {
     std::string ref = task_type + "_" + std::to_string(i);
     tasks.push_back({{"name", task_type}, {"taskReferenceName", ref}, {"type", "SIMPLE"}});
     Json branch = {{"track_index", i}, {"track_count", count}, {"transcript_id", context.transcript_id()}};
+    if (!storage_prefix.empty()) branch["storage_prefix"] = storage_prefix;
     if (task_type == "pad_track") {
       auto key = GetString(tracks[i], "s3_key");
       if (!key) return key.error().WithContext("tracks[" + std::to_string(i) + "]");

@@ -18,7 +18,7 @@ Result<Json> MergeTranscripts(TaskContext& context) {
     tracks.emplace_back(static_cast<int>(*track_index), std::move(words));
   }
   std::vector<Word> merged = MergeTracks(std::move(tracks));
-  std::string key = MergedWordsKey(context.transcript_id());
+  std::string key = MergedWordsKey(context.ObjectRoot());
   REFLECTOR_TRY(context.PutJson(key, WordsToJson(merged)));
   REFLECTOR_TRY(context.Emit(events::EventType::kTranscript, events::TranscriptData(PlainText(merged))));
   return Json{{"words_key", key}, {"word_count", merged.size()}};

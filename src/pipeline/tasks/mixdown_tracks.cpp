@@ -1,4 +1,4 @@
-// mixdown_tracks: the padded tracks mixed into {transcript_id}/audio.mp3.
+// mixdown_tracks: the padded tracks mixed into {object root}/audio.mp3 (MixdownKey).
 
 #include "media/audio.hpp"
 #include "pipeline/tasks.hpp"
@@ -24,7 +24,7 @@ Result<Json> MixdownTracks(TaskContext& context) {
   auto mp3 = dir / "audio.mp3";
   REFLECTOR_ASSIGN_OR_RETURN(media::MixdownResult mix,
                              media::Mixdown(files, mp3, context.stop(), context.progress()));
-  std::string key = MixdownKey(context.transcript_id());
+  std::string key = MixdownKey(context.ObjectRoot());
   REFLECTOR_TRY(context.Upload(mp3, key));
   store::Transcripts transcripts(context.database(), context.clock());
   REFLECTOR_TRY(transcripts.SetDuration(context.transcript_id(), mix.duration));

@@ -30,7 +30,7 @@ Result<Json> PadTrack(TaskContext& context) {
 
   Json location;
   if (padded->padded) {
-    std::string padded_key = PaddedTrackKey(context.transcript_id(), track_index);
+    std::string padded_key = PaddedTrackKey(context.ObjectRoot(), track_index);
     REFLECTOR_TRY(context.Upload(padded_file, padded_key));
     location = {{"bucket", context.services().bucket}, {"key", padded_key}};
   } else {

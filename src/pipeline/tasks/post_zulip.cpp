@@ -6,7 +6,7 @@
 // window closed, no permission), a new message is posted and its id stored. Retryable failures
 // (429, 5xx, timeouts) fail the task so the engine retries it. A lasting failure of the post
 // (unknown stream, bad key) completes the task with `error` set: a notification never fails a
-// finished transcript.
+// finished transcript. A run whose input says `notifications: false` (a shadow run) posts nothing.
 
 #include <charconv>
 
@@ -32,6 +32,9 @@ std::optional<std::int64_t> ParseMessageId(const std::string& text) {
 }  // namespace
 
 Result<Json> PostZulip(TaskContext& context) {
+  REFLECTOR_ASSIGN_OR_RETURN(std::optional<bool> notifications,
+                             GetOptionalBool(context.input(), "notifications"));
+  if (!notifications.value_or(true)) return Skipped("notifications are off for this run");
   notify::ZulipClient* zulip = context.services().zulip;
   if (zulip == nullptr) return Skipped("zulip is not configured");
   store::Transcripts transcripts(context.database(), context.clock());

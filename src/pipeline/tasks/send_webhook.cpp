@@ -7,7 +7,8 @@
 // the failure on record. A notification never fails a finished transcript.
 //
 // event_id = WebhookEventId("transcript.completed", transcript id, workflow run id): stable over
-// retries of the run, new for a re-run.
+// retries of the run, new for a re-run. A run whose input says `notifications: false` (a shadow
+// run) sends nothing.
 
 #include "core/log.hpp"
 #include "notify/webhook.hpp"
@@ -64,6 +65,10 @@ notify::Transcript WebhookTranscript(TaskContext& context, const store::Transcri
 }  // namespace
 
 Result<Json> SendWebhook(TaskContext& context) {
+  REFLECTOR_ASSIGN_OR_RETURN(std::optional<bool> notifications,
+                             GetOptionalBool(context.input(), "notifications"));
+  if (!notifications.value_or(true))
+    return Json{{"sent", false}, {"status_code", nullptr}, {"skipped", "notifications are off for this run"}};
   REFLECTOR_ASSIGN_OR_RETURN(auto room_id, GetOptionalString(context.input(), "room_id"));
   store::Transcripts transcripts(context.database(), context.clock());
   REFLECTOR_ASSIGN_OR_RETURN(store::Transcript transcript, transcripts.Get(context.transcript_id()));

@@ -75,7 +75,7 @@ Result<Json> TranscribeTrack(TaskContext& context) {
   words.reserve(recognised.size());
   for (auto& word : recognised)
     words.push_back({std::move(word.text), word.start, word.end, track_index});
-  std::string words_key = TrackWordsKey(context.transcript_id(), track_index);
+  std::string words_key = TrackWordsKey(context.ObjectRoot(), track_index);
   REFLECTOR_TRY(context.PutJson(words_key, WordsToJson(words)));
   return Json{{"words_key", words_key}, {"word_count", words.size()},   {"track_index", track_index},
               {"cached", cached},       {"stt_backend", stt.Backend()}, {"stt_model", stt.Model()}};
