@@ -75,9 +75,10 @@ class FakeConductor {
     update_statuses_.assign(statuses.begin(), statuses.end());
   }
   // How POST /api/tasks/update-v2 is answered: kNoUpdateV2 (the default) as a server without it
-  // (404 for an unknown path, not recorded); 200 served (recorded in UpdatesV2 and, when the
-  // scripted update status lets it through, in Updates); another status refuses every call
-  // with it (recorded in UpdatesV2 only).
+  // (404 with an empty body); 200 served (the update is answered as POST /api/tasks is,
+  // scripted statuses included, then the next queued task of its type or 204); another status
+  // refuses every call with it. Every call is recorded in UpdatesV2; Updates has the updates
+  // of served calls.
   static constexpr int kNoUpdateV2 = 0;
   void SetUpdateV2Status(int status) {
     std::lock_guard lock(mutex_);
@@ -155,8 +156,7 @@ class FakeConductor {
         response = AnswerPoll(request.path.substr(poll_prefix.size()), request.query);
       } else if (request.method == "POST" && request.path == "/api/tasks") {
         response = AnswerUpdate(request.body);
-      } else if (request.method == "POST" && request.path == "/api/tasks/update-v2" &&
-                 update_v2_status_ != kNoUpdateV2) {
+      } else if (request.method == "POST" && request.path == "/api/tasks/update-v2") {
         response = AnswerUpdateV2(request.body);
       } else {
         response.status = 404;
@@ -190,6 +190,7 @@ class FakeConductor {
 
   reflector::testing::TestHttpResponse AnswerUpdateV2(const std::string& body) {
     updates_v2_.push_back(Json::parse(body));
+    if (update_v2_status_ == kNoUpdateV2) return {404, {}, "", {}};
     if (update_v2_status_ != 200) return {update_v2_status_, {}, R"({"message": "no update-v2 here"})", {}};
     reflector::testing::TestHttpResponse response = AnswerUpdate(body);
     if (response.status != 200) return response;
