@@ -94,8 +94,12 @@ TEST(ConductorClientUpdateV2Test, TheAnswersOfAServerWithoutTheEndpointAreTermin
       // An older Conductor: its exception mapper turns "Request method 'POST' is not supported" into a 500.
       {500, R"({"status":500,"message":"Request method 'POST' is not supported","retryable":false})",
        ErrorKind::kExternal, false},
+      {500, R"({"status":500,"message":"Request method 'POST' not supported","retryable":true})",
+       ErrorKind::kExternal, false},
       {500, R"({"status":500,"message":"Error updating task","retryable":true})", ErrorKind::kUnavailable,
        true},
+      // What the server answers either endpoint now and then under load: a server error, retried.
+      {500, R"({"status":500,"instance":"vm","retryable":false})", ErrorKind::kUnavailable, true},
       {503, "busy", ErrorKind::kUnavailable, true},
       {400, R"({"status":400,"message":"bad"})", ErrorKind::kExternal, false},
   };

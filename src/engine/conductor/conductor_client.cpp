@@ -57,16 +57,21 @@ std::string UpdateBody(const TaskUpdate& update) {
 }
 
 // A refused update-v2. As CallOk's errors (Conductor's "retryable": true makes any answer
-// retryable), except that the answers of a server without the endpoint are terminal: 405, 501,
-// and a 5xx marked "retryable": false.
+// retryable), except that what a server without the endpoint answers is terminal: 405, 501, and
+// a 5xx whose message says the request method is not supported (an older Conductor turns
+// Spring's "Request method 'POST' is not supported", for a path it serves only for GET, into a
+// 500). Other 5xx stay retryable, "retryable": false or not: servers answer them to either
+// endpoint under load.
 Error UpdateV2Error(const net::HttpResponse& response, const std::string& what) {
   Error error = net::HttpStatusError(response, what);
   auto parsed = ParseJson(response.body, "response");
-  const bool marked =
-      parsed && parsed->is_object() && parsed->contains("retryable") && (*parsed)["retryable"].is_boolean();
-  if (marked && (*parsed)["retryable"].get<bool>()) {
+  const Json body = parsed && parsed->is_object() ? *parsed : Json::object();
+  const std::string message = TextField(body, "message");
+  const bool method_refused =
+      message.find("method") != std::string::npos && message.find("not supported") != std::string::npos;
+  if (body.value("retryable", false) && !method_refused) {
     error.retryable = true;
-  } else if (response.status == 405 || response.status == 501 || (marked && response.status >= 500)) {
+  } else if (response.status == 405 || response.status == 501 || (response.status >= 500 && method_refused)) {
     error.kind = ErrorKind::kExternal;
     error.retryable = false;
   }

@@ -88,10 +88,10 @@ class ConductorClient {
   // POST /tasks/update-v2: the same update, and the server then leases the next queued task of
   // the updated task's type to update.worker_id (a poll of one that waits up to 100 ms on the
   // server) and answers it; nullopt when none was queued (204). The update is taken exactly as
-  // by UpdateTask. Errors as UpdateTask's, except that 405, 501 and a 5xx the server marks
-  // `"retryable": false` are terminal (kExternal): what servers without update-v2 answer (an
-  // older Conductor answers a POST on a path it serves only for GET with such a 500). A 404 is
-  // kNotFound: the task is gone, or the endpoint is (TaskReporter tells them apart).
+  // by UpdateTask. Errors as UpdateTask's, except that 405, 501 and a 5xx saying the request
+  // method is not supported are terminal (kExternal): what servers without update-v2 answer
+  // (an older Conductor answers a POST on a path it serves only for GET with such a 500). A 404
+  // is kNotFound: the task is gone, or the endpoint is (TaskReporter tells them apart).
   Result<std::optional<PolledTask>> UpdateTaskAndPoll(const TaskUpdate& update, std::stop_token stop = {});
 
   const std::string& base_url() const { return options_.base_url; }
