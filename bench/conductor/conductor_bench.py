@@ -9,6 +9,8 @@ Per side, with its own task and workflow names (the two never poll each other's 
   3. paced: start --paced more workflows, one every --paced-interval seconds, and wait
      (poll-to-start latency of a worker that is mostly idle);
   4. read the peak RSS (VmHWM) and CPU time of the worker's processes, then SIGTERM it.
+The last line gives ours / python for burst throughput, paced start latency p50 and p99, peak
+RSS and CPU time per task.
 Every timing comes from the server's task records (scheduledTime, startTime, endTime of
 GET /workflow/{id}?includeTasks=true), so both sides are measured the same way.
 """
@@ -242,6 +244,8 @@ def summarize(result):
         metrics[f"{phase}_update_p50"] = percentile(update, 0.50)
         metrics[f"{phase}_update_p99"] = percentile(update, 0.99)
     metrics.update(result["memory"])
+    metrics["tasks"] = len(burst) + len(paced)
+    metrics["cpu_ms_per_task"] = 1000 * metrics["cpu_s"] / metrics["tasks"]
     return metrics
 
 
@@ -264,6 +268,8 @@ ROWS = [
     ("simultaneous_rss_mb", "largest RSS sum seen at once (MB)", "{:.1f}"),
     ("processes", "processes", "{:.0f}"),
     ("cpu_s", "worker CPU time (s)", "{:.2f}"),
+    ("tasks", "tasks run (burst + paced)", "{:.0f}"),
+    ("cpu_ms_per_task", "worker CPU time per task (ms)", "{:.2f}"),
 ]
 
 
@@ -319,7 +325,8 @@ def main():
     print(f"conductor: throughput_ratio={ratio(a['throughput'], b['throughput']):.2f} "
           f"p50_latency_ratio={ratio(a['paced_start_p50'], b['paced_start_p50']):.2f} "
           f"p99_latency_ratio={ratio(a['paced_start_p99'], b['paced_start_p99']):.2f} "
-          f"rss_ratio={ratio(a['rss_mb'], b['rss_mb']):.2f}")
+          f"rss_ratio={ratio(a['rss_mb'], b['rss_mb']):.2f} "
+          f"cpu_ratio={ratio(a['cpu_ms_per_task'], b['cpu_ms_per_task']):.2f}")
 
 
 if __name__ == "__main__":

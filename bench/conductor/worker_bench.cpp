@@ -4,10 +4,11 @@
 // which starts the workflows and reads the timings from the server.
 //
 //   worker_bench --server http://127.0.0.1:8080/api --task-type bench_noop_ours
-//                [--concurrency 8] [--long-poll-ms N] [--max-idle-ms N] [--log-level info]
+//                [--concurrency 8] [--long-poll-ms N] [--max-idle-ms N] [--update-v2 on|off]
+//                [--log-level info]
 //
-// Without --long-poll-ms / --max-idle-ms the WorkerOptions defaults are used, as in
-// `reflector worker`.
+// Without --long-poll-ms / --max-idle-ms / --update-v2 the WorkerOptions defaults are used, as
+// in `reflector worker` (--update-v2 off: every task is polled, as before update-v2 was used).
 
 #include <atomic>
 #include <chrono>
@@ -38,7 +39,8 @@ extern "C" void OnSignal(int /*signal*/) {
 int Usage(std::string_view problem) {
   std::cerr << "worker_bench: " << problem << "\n"
             << "usage: worker_bench --server URL --task-type NAME [--concurrency N] [--long-poll-ms N]\n"
-            << "                    [--max-idle-ms N] [--log-level trace|debug|info|warn|error|off]\n";
+            << "                    [--max-idle-ms N] [--update-v2 on|off]\n"
+            << "                    [--log-level trace|debug|info|warn|error|off]\n";
   return 2;
 }
 
@@ -76,6 +78,8 @@ int main(int argc, char** argv) {
       options.long_poll = std::chrono::milliseconds(number);
     } else if (arg == "--max-idle-ms" && ParseInt(value, 1, number)) {
       options.max_idle_interval = std::chrono::milliseconds(number);
+    } else if (arg == "--update-v2" && (value == "on" || value == "off")) {
+      options.next_task_from_update = value == "on";
     } else {
       return Usage("bad option or value: " + std::string(arg) + " " + std::string(value));
     }
@@ -116,6 +120,7 @@ int main(int argc, char** argv) {
                  {"concurrency", options.concurrency},
                  {"long_poll_ms", options.long_poll.count()},
                  {"max_idle_ms", options.max_idle_interval.count()},
+                 {"update_v2", options.next_task_from_update},
                  {"polls", stats.polls},
                  {"empty_polls", stats.empty_polls},
                  {"poll_errors", stats.poll_errors},
@@ -123,7 +128,8 @@ int main(int argc, char** argv) {
                  {"completed", stats.completed},
                  {"failed", stats.failed},
                  {"update_retries", stats.update_retries},
-                 {"updates_lost", stats.updates_lost}};
+                 {"updates_lost", stats.updates_lost},
+                 {"tasks_from_updates", stats.tasks_from_updates}};
   std::cout << report.dump() << std::endl;
   return 0;
 }

@@ -1,8 +1,9 @@
 #pragma once
 // A scripted fake Conductor on the test HTTP server, for tests of the worker loop: it serves
 // GET /api/tasks/poll/batch/{type} from queues the test fills, answers POST /api/tasks (updates)
-// with scripted statuses, and records every request. With a gate for task functions and a clock
-// that runs faster than real time.
+// with scripted statuses, optionally serves POST /api/tasks/update-v2 (the update, then the next
+// queued task of the updated task's type), and records every request. With a gate for task
+// functions and a clock that runs faster than real time.
 
 #include <algorithm>
 #include <chrono>
@@ -73,6 +74,16 @@ class FakeConductor {
     std::lock_guard lock(mutex_);
     update_statuses_.assign(statuses.begin(), statuses.end());
   }
+  // How POST /api/tasks/update-v2 is answered: kNoUpdateV2 (the default) as a server without it
+  // (404 with an empty body); 200 served (the update is answered as POST /api/tasks is,
+  // scripted statuses included, then the next queued task of its type or 204); another status
+  // refuses every call with it. Every call is recorded in UpdatesV2; Updates has the updates
+  // of served calls.
+  static constexpr int kNoUpdateV2 = 0;
+  void SetUpdateV2Status(int status) {
+    std::lock_guard lock(mutex_);
+    update_v2_status_ = status;
+  }
   // Every poll is answered with `status` (200: served from the queues).
   void SetPollStatus(int status) {
     std::lock_guard lock(mutex_);
@@ -83,9 +94,25 @@ class FakeConductor {
     std::lock_guard lock(mutex_);
     return polls_;
   }
+  // The updates taken through either endpoint (each try of a retried one), in arrival order.
   std::vector<Json> Updates() const {
     std::lock_guard lock(mutex_);
     return updates_;
+  }
+  // The bodies of the update-v2 calls, whatever their answer.
+  std::vector<Json> UpdatesV2() const {
+    std::lock_guard lock(mutex_);
+    return updates_v2_;
+  }
+  // The ids of the tasks handed out in update-v2 answers, in order.
+  std::vector<std::string> TasksFromUpdates() const {
+    std::lock_guard lock(mutex_);
+    return tasks_from_updates_;
+  }
+  std::size_t Queued(const std::string& type) const {
+    std::lock_guard lock(mutex_);
+    auto it = queues_.find(type);
+    return it == queues_.end() ? 0 : it->second.size();
   }
   // The updates for one task, in arrival order.
   std::vector<Json> UpdatesOf(const std::string& task_id) const {
@@ -129,6 +156,8 @@ class FakeConductor {
         response = AnswerPoll(request.path.substr(poll_prefix.size()), request.query);
       } else if (request.method == "POST" && request.path == "/api/tasks") {
         response = AnswerUpdate(request.body);
+      } else if (request.method == "POST" && request.path == "/api/tasks/update-v2") {
+        response = AnswerUpdateV2(request.body);
       } else {
         response.status = 404;
       }
@@ -143,12 +172,33 @@ class FakeConductor {
     if (poll_status_ != 200) return {poll_status_, {}, R"({"message": "poll refused"})", {}};
     Json tasks = Json::array();
     auto& queue = queues_[type];
-    while (!queue.empty() && static_cast<int>(tasks.size()) < count) {
-      outstanding_.insert(queue.front()["taskId"].get<std::string>());
-      tasks.push_back(std::move(queue.front()));
-      queue.pop_front();
-    }
+    while (!queue.empty() && static_cast<int>(tasks.size()) < count)
+      tasks.push_back(HandOut(type));
     return {200, {{"Content-Type", "application/json"}}, tasks.dump(), {}};
+  }
+
+  // Takes the first queued task of `type` (the queue must not be empty).
+  Json HandOut(const std::string& type) {
+    auto& queue = queues_[type];
+    Json task = std::move(queue.front());
+    queue.pop_front();
+    const std::string id = task["taskId"].get<std::string>();
+    outstanding_.insert(id);
+    types_[id] = type;
+    return task;
+  }
+
+  reflector::testing::TestHttpResponse AnswerUpdateV2(const std::string& body) {
+    updates_v2_.push_back(Json::parse(body));
+    if (update_v2_status_ == kNoUpdateV2) return {404, {}, "", {}};
+    if (update_v2_status_ != 200) return {update_v2_status_, {}, R"({"message": "no update-v2 here"})", {}};
+    reflector::testing::TestHttpResponse response = AnswerUpdate(body);
+    if (response.status != 200) return response;
+    auto type = types_.find(updates_v2_.back().value("taskId", ""));
+    if (type == types_.end() || queues_[type->second].empty()) return {204, {}, "", {}};
+    Json next = HandOut(type->second);
+    tasks_from_updates_.push_back(next["taskId"].get<std::string>());
+    return {200, {{"Content-Type", "application/json"}}, next.dump(), {}};
   }
 
   reflector::testing::TestHttpResponse AnswerUpdate(const std::string& body) {
@@ -172,9 +222,13 @@ class FakeConductor {
   std::map<std::string, std::deque<Json>> queues_;
   std::deque<int> update_statuses_;
   int poll_status_ = 200;
+  int update_v2_status_ = kNoUpdateV2;
   std::set<std::string> outstanding_;
+  std::map<std::string, std::string> types_;  // task id -> type, of every task handed out
   std::vector<Poll> polls_;
   std::vector<Json> updates_;
+  std::vector<Json> updates_v2_;
+  std::vector<std::string> tasks_from_updates_;
   reflector::testing::HttpTestServer server_;  // last: its handler uses the members above
 };
 

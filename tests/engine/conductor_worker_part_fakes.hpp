@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -53,14 +54,18 @@ struct PollCall {
   std::chrono::milliseconds long_poll{0};
 };
 
-// The server side of the worker, scripted by the test: `poll` and `update` answer each call (on
-// the caller's thread); every call is recorded first.
+// The server side of the worker, scripted by the test: `poll`, `update` and `update_v2` answer
+// each call (on the caller's thread); every call is recorded first (updates and update-v2 calls
+// apart).
 class FakeTaskServer final : public TaskServer {
  public:
   std::function<Result<std::vector<PolledTask>>(const PollCall&)> poll = [](const PollCall&) {
     return Result<std::vector<PolledTask>>(std::vector<PolledTask>{});
   };
   std::function<Status(const TaskUpdate&)> update = [](const TaskUpdate&) { return Status(Ok()); };
+  std::function<Result<std::optional<PolledTask>>(const TaskUpdate&)> update_v2 = [](const TaskUpdate&) {
+    return Result<std::optional<PolledTask>>(std::optional<PolledTask>{});
+  };
 
   Result<std::vector<PolledTask>> PollBatch(const std::string& task_type, const std::string& /*worker_id*/,
                                             int count, std::chrono::milliseconds long_poll,
@@ -83,6 +88,16 @@ class FakeTaskServer final : public TaskServer {
     return update(task_update);
   }
 
+  Result<std::optional<PolledTask>> UpdateTaskAndPoll(const TaskUpdate& task_update,
+                                                      std::stop_token /*stop*/) override {
+    {
+      std::lock_guard lock(mutex_);
+      updates_v2_.push_back(task_update);
+    }
+    changed_.notify_all();
+    return update_v2(task_update);
+  }
+
   std::vector<PollCall> Polls() const {
     std::lock_guard lock(mutex_);
     return polls_;
@@ -90,6 +105,10 @@ class FakeTaskServer final : public TaskServer {
   std::vector<TaskUpdate> Updates() const {
     std::lock_guard lock(mutex_);
     return updates_;
+  }
+  std::vector<TaskUpdate> UpdatesV2() const {
+    std::lock_guard lock(mutex_);
+    return updates_v2_;
   }
   // Waits (real time, bounded) until at least `count` polls were made.
   bool WaitForPolls(std::size_t count) {
@@ -102,6 +121,7 @@ class FakeTaskServer final : public TaskServer {
   std::condition_variable changed_;
   std::vector<PollCall> polls_;
   std::vector<TaskUpdate> updates_;
+  std::vector<TaskUpdate> updates_v2_;
 };
 
 inline PolledTask Task(const std::string& id, int response_timeout_seconds = 3600,

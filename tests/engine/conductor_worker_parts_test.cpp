@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -96,6 +97,127 @@ TEST(TaskReporterTest, NotFoundAndTerminalRefusalsAreDroppedAtOnce) {
     EXPECT_EQ(stats.update_retries, 0U);
     EXPECT_EQ(stats.updates_lost, 0U) << "dropped, not lost";
   }
+}
+
+TEST(TaskReporterTest, UpdateV2ReturnsTheNextTaskWithoutAPlainUpdate) {
+  RecordingClock clock;
+  FakeTaskServer server;
+  server.update_v2 = [](const TaskUpdate&) -> Result<std::optional<PolledTask>> {
+    return std::optional<PolledTask>{Task("t-2")};
+  };
+  TaskReporter reporter(server, clock, Options());
+  TaskUpdate update = Completed("t-1");
+  TaskReporter::Sent sent = reporter.SendAndTakeNext(update);
+
+  EXPECT_TRUE(sent.taken);
+  ASSERT_TRUE(sent.next);
+  EXPECT_EQ(sent.next->task_id, "t-2");
+  EXPECT_EQ(sent.next->input, Json({{"id", "t-2"}}));
+  ASSERT_EQ(server.UpdatesV2().size(), 1U);
+  EXPECT_TRUE(SameUpdate(server.UpdatesV2()[0], update));
+  EXPECT_TRUE(server.Updates().empty());
+  EXPECT_TRUE(reporter.using_update_v2());
+  EXPECT_EQ(StatsOf(reporter).tasks_from_updates, 1U);
+
+  server.update_v2 = [](const TaskUpdate&) -> Result<std::optional<PolledTask>> {
+    return std::optional<PolledTask>{};  // 204: nothing queued
+  };
+  sent = reporter.SendAndTakeNext(Completed("t-2"));
+  EXPECT_TRUE(sent.taken);
+  EXPECT_FALSE(sent.next);
+  EXPECT_EQ(StatsOf(reporter).tasks_from_updates, 1U);
+}
+
+TEST(TaskReporterTest, AServerThatRefusesUpdateV2ButTakesThePlainUpdateGetsPlainUpdatesForGood) {
+  for (const Error& refusal :
+       {Error::NotFound("HTTP 404"), Error::Terminal(ErrorKind::kExternal, "HTTP 405")}) {
+    RecordingClock clock;
+    FakeTaskServer server;
+    server.update_v2 = [&](const TaskUpdate&) -> Result<std::optional<PolledTask>> { return refusal; };
+    TaskReporter reporter(server, clock, Options());
+    TaskUpdate update = Completed("t-1");
+    TaskReporter::Sent sent = reporter.SendAndTakeNext(update);
+    EXPECT_TRUE(sent.taken) << refusal.message;
+    EXPECT_FALSE(sent.next);
+    ASSERT_EQ(server.Updates().size(), 1U) << "the plain update follows at once";
+    EXPECT_TRUE(SameUpdate(server.Updates()[0], update));
+    EXPECT_TRUE(clock.Sleeps().empty());
+    EXPECT_FALSE(reporter.using_update_v2());
+
+    sent = reporter.SendAndTakeNext(Completed("t-2"));
+    EXPECT_TRUE(sent.taken);
+    EXPECT_EQ(server.UpdatesV2().size(), 1U) << "update-v2 is not tried again";
+    EXPECT_EQ(server.Updates().size(), 2U);
+    WorkerStats stats = StatsOf(reporter);
+    EXPECT_EQ(stats.update_retries, 0U);
+    EXPECT_EQ(stats.updates_lost, 0U);
+  }
+}
+
+TEST(TaskReporterTest, ATaskGoneForBothUpdatesIsDroppedAndUpdateV2StaysInUse) {
+  RecordingClock clock;
+  FakeTaskServer server;
+  server.update_v2 = [](const TaskUpdate&) -> Result<std::optional<PolledTask>> {
+    return Error::NotFound("No such task found by id: t-1");
+  };
+  server.update = [](const TaskUpdate&) -> Status {
+    return Error::NotFound("No such task found by id: t-1");
+  };
+  TaskReporter reporter(server, clock, Options());
+  TaskReporter::Sent sent = reporter.SendAndTakeNext(Completed("t-1"));
+
+  EXPECT_FALSE(sent.taken);
+  EXPECT_FALSE(sent.next);
+  EXPECT_EQ(server.UpdatesV2().size(), 1U);
+  EXPECT_EQ(server.Updates().size(), 1U);
+  EXPECT_TRUE(clock.Sleeps().empty()) << "dropped, not retried";
+  EXPECT_TRUE(reporter.using_update_v2()) << "a 404 for the task says nothing about the endpoint";
+  EXPECT_EQ(StatsOf(reporter).updates_lost, 0U);
+}
+
+TEST(TaskReporterTest, RetryableUpdateV2FailuresAreRetriedWithUpdateV2AndTheSameBackoff) {
+  RecordingClock clock;
+  FakeTaskServer server;
+  int calls = 0;
+  server.update_v2 = [&](const TaskUpdate&) -> Result<std::optional<PolledTask>> {
+    if (++calls <= 2) return Error::Transient(ErrorKind::kUnavailable, "HTTP 503");
+    return std::optional<PolledTask>{Task("t-2")};
+  };
+  TaskReporter reporter(server, clock, Options());
+  TaskUpdate update = Completed("t-1");
+  TaskReporter::Sent sent = reporter.SendAndTakeNext(update);
+
+  EXPECT_TRUE(sent.taken);
+  ASSERT_TRUE(sent.next);
+  EXPECT_EQ(sent.next->task_id, "t-2");
+  ASSERT_EQ(server.UpdatesV2().size(), 3U);
+  for (const auto& each : server.UpdatesV2())
+    EXPECT_TRUE(SameUpdate(each, update));
+  EXPECT_TRUE(server.Updates().empty());
+  EXPECT_EQ(clock.Sleeps(), (std::vector<milliseconds>{500ms, 1000ms}));
+  WorkerStats stats = StatsOf(reporter);
+  EXPECT_EQ(stats.update_retries, 2U);
+  EXPECT_EQ(stats.tasks_from_updates, 1U);
+}
+
+TEST(TaskReporterTest, PlainSendsAndTheOptionOffNeverUseUpdateV2) {
+  RecordingClock clock;
+  FakeTaskServer server;
+  server.update_v2 = [](const TaskUpdate&) -> Result<std::optional<PolledTask>> {
+    return std::optional<PolledTask>{Task("unexpected")};
+  };
+  TaskReporter reporter(server, clock, Options());
+  EXPECT_TRUE(reporter.Send(Completed("t-1")));  // hand-backs and updates during shutdown
+
+  WorkerOptions off = Options();
+  off.next_task_from_update = false;
+  TaskReporter plain(server, clock, off);
+  TaskReporter::Sent sent = plain.SendAndTakeNext(Completed("t-2"));
+  EXPECT_TRUE(sent.taken);
+  EXPECT_FALSE(sent.next);
+  EXPECT_FALSE(plain.using_update_v2());
+  EXPECT_TRUE(server.UpdatesV2().empty());
+  EXPECT_EQ(server.Updates().size(), 2U);
 }
 
 // --- TaskExecutor

@@ -93,6 +93,36 @@ TEST(InFlightTasksTest, StopAllRequestsEachTaskStopAndStartsHandingBack) {
   EXPECT_FALSE(in_flight.handing_back());
 }
 
+TEST(InFlightTasksTest, ATaskFromAnUpdateTakesOverTheSlotOfTheTaskItFollows) {
+  RecordingClock clock;
+  InFlightTasks in_flight(2, clock);
+  in_flight.Add({Task("a", 10)});
+  ASSERT_TRUE(in_flight.TakeNext());
+  clock.Advance(4s);
+  auto next = in_flight.TakeOver("a", Task("b", 10));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->task.task_id, "b");
+  EXPECT_FALSE(next->stop.stop_requested());
+  EXPECT_EQ(in_flight.size(), 1U);
+  EXPECT_EQ(in_flight.WaitForFreeSlots({}), 1U) << "the free slots did not change";
+  clock.Advance(4s);
+  EXPECT_TRUE(in_flight.TakeDueLeases(0.5).empty()) << "b's lease counts from the take-over";
+  clock.Advance(1s);
+  ASSERT_EQ(in_flight.TakeDueLeases(0.5).size(), 1U);
+
+  in_flight.Add({Task("queued")});
+  in_flight.StopAllAndHandBack();
+  auto while_handing_back = in_flight.TakeOver("b", Task("c"));
+  ASSERT_TRUE(while_handing_back);
+  EXPECT_TRUE(while_handing_back->stop.stop_requested()) << "handed back like a polled task";
+  auto queued = in_flight.TakeNext();
+  ASSERT_TRUE(queued);
+  EXPECT_EQ(queued->task.task_id, "queued") << "a taken-over task never waits in the queue";
+
+  EXPECT_FALSE(in_flight.TakeOver("c", Task("queued"))) << "already in flight";
+  EXPECT_EQ(in_flight.size(), 1U) << "c's slot is freed";
+}
+
 // --- TaskPoller
 
 TEST(TaskPollerTest, PollErrorsBackOffFromOneSecondDoublingUpToThirtySeconds) {

@@ -258,6 +258,39 @@ TEST_F(ConductorWorkerTest, RunsTasksOfSeveralTypes) {
   EXPECT_EQ(worker.Stats().started, 6U);
 }
 
+TEST_F(ConductorWorkerTest, EachNextTaskOfASequentialWorkflowComesInTheAnswerToTheUpdate) {
+  TaskDef def = Def("chain");
+  ASSERT_TRUE(client_->RegisterTaskDefs({def}).ok());
+  WorkflowDef workflow;
+  workflow.name = N("chain_wf");
+  workflow.owner_email = "tests@example.com";
+  for (int i = 0; i < 3; ++i) {
+    WorkflowTask step;
+    step.name = def.name;
+    step.reference_name = "step" + std::to_string(i);
+    workflow.tasks.push_back(step);
+  }
+  Status registered = client_->RegisterWorkflow(workflow);
+  ASSERT_TRUE(registered.ok()) << registered.error().message;
+  tasks_.Register(def.name, [](const TaskExecution& e) -> Result<Json> {
+    return Json{{"ref", e.reference_name}};
+  });
+  RunningWorker worker(*client_, tasks_, Options({def.name}, 1));  // one slot: no poll while a step runs
+  WorkflowSnapshot s = WaitForEnd(Start(workflow.name));
+  ASSERT_TRUE(worker.Stop().ok());
+
+  EXPECT_EQ(s.workflow.status, WorkflowStatus::kCompleted) << s.workflow.reason;
+  for (int i = 0; i < 3; ++i) {
+    auto attempts = Attempts(s, "step" + std::to_string(i));
+    ASSERT_EQ(attempts.size(), 1U);
+    EXPECT_EQ(attempts[0]->output, Json({{"ref", "step" + std::to_string(i)}}));
+    EXPECT_EQ(attempts[0]->worker_id, worker.worker_id());
+  }
+  WorkerStats stats = worker.Stats();
+  EXPECT_EQ(stats.completed, 3U);
+  EXPECT_EQ(stats.tasks_from_updates, 2U) << "the first step was polled, the others came with update-v2";
+}
+
 // A task that runs ~8 s against responseTimeoutSeconds 2; attempts after the first end at once.
 TaskFunction LongFirstAttempt(std::chrono::milliseconds first_attempt) {
   return [first_attempt](const TaskExecution& e) -> Result<Json> {

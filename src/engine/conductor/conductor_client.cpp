@@ -1,5 +1,6 @@
 #include "engine/conductor/conductor_client.hpp"
 
+#include "core/log.hpp"
 #include "net/url.hpp"
 
 namespace reflector::engine {
@@ -33,6 +34,48 @@ std::string ServerRoot(const std::string& base_url) {
     root.erase(root.size() - suffix.size());
   }
   return root;
+}
+
+bool IsBlank(const std::string& text) {
+  return text.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// The body of POST /tasks and POST /tasks/update-v2 (Conductor's TaskResult).
+std::string UpdateBody(const TaskUpdate& update) {
+  Json body = {{"taskId", update.task_id},          {"workflowInstanceId", update.workflow_id},
+               {"workerId", update.worker_id},      {"status", ToString(update.status)},
+               {"outputData", update.output},       {"callbackAfterSeconds", update.callback_after_seconds},
+               {"extendLease", update.extend_lease}};
+  if (!update.reason.empty()) body["reasonForIncompletion"] = update.reason;
+  if (!update.logs.empty()) {
+    Json logs = Json::array();
+    for (const auto& line : update.logs)
+      logs.push_back({{"log", line}, {"taskId", update.task_id}});
+    body["logs"] = logs;
+  }
+  return DumpCompact(body);
+}
+
+// A refused update-v2. As CallOk's errors (Conductor's "retryable": true makes any answer
+// retryable), except that what a server without the endpoint answers is terminal: 405, 501, and
+// a 5xx whose message says the request method is not supported (an older Conductor turns
+// Spring's "Request method 'POST' is not supported", for a path it serves only for GET, into a
+// 500). Other 5xx stay retryable, "retryable": false or not: servers answer them to either
+// endpoint under load.
+Error UpdateV2Error(const net::HttpResponse& response, const std::string& what) {
+  Error error = net::HttpStatusError(response, what);
+  auto parsed = ParseJson(response.body, "response");
+  const Json body = parsed && parsed->is_object() ? *parsed : Json::object();
+  const std::string message = TextField(body, "message");
+  const bool method_refused =
+      message.find("method") != std::string::npos && message.find("not supported") != std::string::npos;
+  if (body.value("retryable", false) && !method_refused) {
+    error.retryable = true;
+  } else if (response.status == 405 || response.status == 501 || (response.status >= 500 && method_refused)) {
+    error.kind = ErrorKind::kExternal;
+    error.retryable = false;
+  }
+  return error;
 }
 
 }  // namespace
@@ -208,35 +251,33 @@ Result<std::vector<PolledTask>> ConductorClient::PollBatch(const std::string& ta
   if (!response.ok()) return net::HttpStatusError(response, "Conductor GET /tasks/poll/batch/" + task_type);
   REFLECTOR_ASSIGN_OR_RETURN(Json json, ParseJson(response.body, "poll response"));
   if (!json.is_array()) return tasks;
-  for (const auto& item : json) {
-    PolledTask task;
-    task.task_id = TextField(item, "taskId");
-    task.workflow_id = TextField(item, "workflowInstanceId");
-    task.task_type = TextField(item, "taskDefName");
-    if (task.task_type.empty()) task.task_type = TextField(item, "taskType");
-    task.reference_name = TextField(item, "referenceTaskName");
-    task.retry_count = item.value("retryCount", 0);
-    task.response_timeout_seconds = static_cast<int>(item.value("responseTimeoutSeconds", 3600));
-    task.input = ObjectField(item, "inputData");
-    tasks.push_back(std::move(task));
-  }
+  for (const auto& item : json)
+    tasks.push_back(ParsePolledTask(item));
   return tasks;
 }
 
 Status ConductorClient::UpdateTask(const TaskUpdate& update, std::stop_token stop) {
-  Json body = {{"taskId", update.task_id},          {"workflowInstanceId", update.workflow_id},
-               {"workerId", update.worker_id},      {"status", ToString(update.status)},
-               {"outputData", update.output},       {"callbackAfterSeconds", update.callback_after_seconds},
-               {"extendLease", update.extend_lease}};
-  if (!update.reason.empty()) body["reasonForIncompletion"] = update.reason;
-  if (!update.logs.empty()) {
-    Json logs = Json::array();
-    for (const auto& line : update.logs)
-      logs.push_back({{"log", line}, {"taskId", update.task_id}});
-    body["logs"] = logs;
-  }
-  REFLECTOR_TRY(CallOk("POST", "/tasks", DumpCompact(body), stop));
+  REFLECTOR_TRY(CallOk("POST", "/tasks", UpdateBody(update), stop));
   return Ok();
+}
+
+Result<std::optional<PolledTask>> ConductorClient::UpdateTaskAndPoll(const TaskUpdate& update,
+                                                                     std::stop_token stop) {
+  const std::string path = "/tasks/update-v2";
+  REFLECTOR_ASSIGN_OR_RETURN(net::HttpResponse response,
+                             Call("POST", path, UpdateBody(update), options_.timeout, stop));
+  if (!response.ok()) return UpdateV2Error(response, "Conductor POST " + path);
+  if (response.status == 204 || IsBlank(response.body)) return std::optional<PolledTask>{};
+  auto json = ParseJson(response.body, "update-v2 answer");
+  if (!json || !json->is_object() || TextField(*json, "taskId").empty()) {
+    // The update was taken; a task the answer may have leased to us is lost here and the server
+    // times it out (responseTimeoutSeconds) and retries it. Resending the update would lease
+    // another one.
+    log::Warn("unreadable next task in an update-v2 answer; ignored",
+              {{"task_id", update.task_id}, {"answer", response.body.substr(0, 200)}});
+    return std::optional<PolledTask>{};
+  }
+  return std::optional<PolledTask>{ParsePolledTask(*json)};
 }
 
 Result<WorkflowSnapshot> ParseConductorWorkflow(const Json& json) {
@@ -282,6 +323,19 @@ Result<WorkflowSnapshot> ParseConductorWorkflow(const Json& json) {
     }
   }
   return snapshot;
+}
+
+PolledTask ParsePolledTask(const Json& json) {
+  PolledTask task;
+  task.task_id = TextField(json, "taskId");
+  task.workflow_id = TextField(json, "workflowInstanceId");
+  task.task_type = TextField(json, "taskDefName");
+  if (task.task_type.empty()) task.task_type = TextField(json, "taskType");
+  task.reference_name = TextField(json, "referenceTaskName");
+  task.retry_count = json.value("retryCount", 0);
+  task.response_timeout_seconds = static_cast<int>(json.value("responseTimeoutSeconds", 3600));
+  task.input = ObjectField(json, "inputData");
+  return task;
 }
 
 TaskRun ToTaskRun(const PolledTask& task) {

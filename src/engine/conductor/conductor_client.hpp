@@ -1,6 +1,7 @@
 #pragma once
 // A client of the Conductor OSS REST API (/api/...): metadata registration, workflow control,
-// and the worker calls (batch poll, task update, lease extension). Thread-safe.
+// and the worker calls (batch poll, task update with or without the next task, lease
+// extension). Thread-safe.
 // Errors say what happened: connection refused or timed out (retryable), or the server's
 // status and message ("Conductor POST /metadata/taskdefs: HTTP 400: ...").
 
@@ -94,6 +95,14 @@ class ConductorClient {
                                             std::stop_token stop = {});
   // POST /tasks. Idempotent on the server: updates of finished tasks are ignored.
   Status UpdateTask(const TaskUpdate& update, std::stop_token stop = {});
+  // POST /tasks/update-v2: the same update, and the server then leases the next queued task of
+  // the updated task's type to update.worker_id (a poll of one that waits up to 100 ms on the
+  // server) and answers it; nullopt when none was queued (204). The update is taken exactly as
+  // by UpdateTask. Errors as UpdateTask's, except that 405, 501 and a 5xx saying the request
+  // method is not supported are terminal (kExternal): what servers without update-v2 answer
+  // (an older Conductor answers a POST on a path it serves only for GET with such a 500). A 404
+  // is kNotFound: the task is gone, or the endpoint is (TaskReporter tells them apart).
+  Result<std::optional<PolledTask>> UpdateTaskAndPoll(const TaskUpdate& update, std::stop_token stop = {});
 
   const std::string& base_url() const { return options_.base_url; }
 
@@ -109,5 +118,8 @@ class ConductorClient {
 
 // Conductor's Workflow JSON (GET /workflow/{id}) in the engines' model. Exposed for tests.
 Result<WorkflowSnapshot> ParseConductorWorkflow(const Json& json);
+// A Task JSON as a poll or an update-v2 answer hands it out (taskId, workflowInstanceId,
+// taskDefName or taskType, referenceTaskName, retryCount, responseTimeoutSeconds, inputData).
+PolledTask ParsePolledTask(const Json& json);
 
 }  // namespace reflector::engine

@@ -58,6 +58,23 @@ void InFlightTasks::Finish(const std::string& task_id) {
   slots_changed_.notify_all();
 }
 
+std::optional<InFlightTasks::Taken> InFlightTasks::TakeOver(const std::string& finished, PolledTask next) {
+  std::optional<Taken> taken;
+  {
+    std::lock_guard lock(mutex_);
+    tasks_.erase(finished);
+    std::string id = next.task_id;
+    auto [it, added] =
+        tasks_.try_emplace(id, Tracked{std::move(next), std::stop_source(), clock_.Monotonic()});
+    if (added) {
+      if (handing_back_) it->second.stop.request_stop();
+      taken = Taken{it->second.task, it->second.stop.get_token()};
+    }
+  }
+  if (!taken) slots_changed_.notify_all();
+  return taken;
+}
+
 void InFlightTasks::CloseForExecutors() {
   {
     std::lock_guard lock(mutex_);

@@ -42,8 +42,14 @@ class InFlightTasks {
     std::stop_token stop;
   };
   std::optional<Taken> TakeNext();
-  // Frees the slot of a task returned by TakeNext.
+  // Frees the slot of a task returned by TakeNext (or TakeOver).
   void Finish(const std::string& task_id);
+  // Gives the slot of `finished` (returned by TakeNext or TakeOver, and reported) to `next`, the
+  // task its update's answer carried, for the same executor thread to run at once: it never
+  // waits in the queue, and the free slots do not change. Its lease counts from now; while the
+  // worker hands back, its stop is requested at once. nullopt (and the slot freed) when `next`
+  // is in flight already.
+  std::optional<Taken> TakeOver(const std::string& finished, PolledTask next);
   void CloseForExecutors();
 
   // Lease keeper. The tasks (waiting or running) whose lease was renewed at least

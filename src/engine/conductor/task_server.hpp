@@ -1,8 +1,9 @@
 #pragma once
-// The two server calls of the worker runtime: ConductorTaskServer (over ConductorClient) in
+// The server calls of the worker runtime: ConductorTaskServer (over ConductorClient) in
 // production, a small fake in unit tests of the worker's parts.
 
 #include <chrono>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <utility>
@@ -26,6 +27,11 @@ class TaskServer {
                                                     std::stop_token stop) = 0;
   // Reports a task's status (or extends its lease). kNotFound when the task is gone.
   virtual Status UpdateTask(const TaskUpdate& update, std::stop_token stop) = 0;
+  // Reports a task's final status and leases the next queued task of its type to
+  // update.worker_id (Conductor's update-v2); nullopt when none is queued. A server without
+  // update-v2 answers a terminal error (kNotFound, kExternal) and did not take the update.
+  virtual Result<std::optional<PolledTask>> UpdateTaskAndPoll(const TaskUpdate& update,
+                                                              std::stop_token stop) = 0;
 };
 
 class ConductorTaskServer final : public TaskServer {
@@ -40,6 +46,10 @@ class ConductorTaskServer final : public TaskServer {
   }
   Status UpdateTask(const TaskUpdate& update, std::stop_token stop) override {
     return client_.UpdateTask(update, std::move(stop));
+  }
+  Result<std::optional<PolledTask>> UpdateTaskAndPoll(const TaskUpdate& update,
+                                                      std::stop_token stop) override {
+    return client_.UpdateTaskAndPoll(update, std::move(stop));
   }
 
  private:

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -79,16 +80,34 @@ struct ConductorWorker::State {
         reporter(server, clock, options),
         lease_keeper(server, in_flight, clock, options) {}
 
-  // The loop of one executor thread: runs a task, reports it, frees its slot.
-  void ExecuteUntilClosed() {
+  // The loop of one executor thread: runs a task, reports it, frees its slot or runs the next
+  // task the update's answer carried in it. After `polling` stopped, no next task is asked for.
+  void ExecuteUntilClosed(std::stop_token polling) {
     while (auto taken = in_flight.TakeNext()) {
-      TaskUpdate update =
-          executor.Execute(taken->task, taken->stop, [this] { return in_flight.handing_back(); });
-      // Sent before the slot is freed: a finished task counts against the concurrency until the
-      // server knows, and nothing is queued in memory that a crash could lose.
-      reporter.Send(update);
-      in_flight.Finish(taken->task.task_id);
+      std::optional<InFlightTasks::Taken> task = std::move(taken);
+      while (task)
+        task = RunAndReport(*task, polling);
     }
+  }
+
+  // The update is sent before the slot is freed: a finished task counts against the concurrency
+  // until the server knows, and nothing is queued in memory that a crash could lose.
+  std::optional<InFlightTasks::Taken> RunAndReport(const InFlightTasks::Taken& taken,
+                                                   std::stop_token polling) {
+    const std::string& id = taken.task.task_id;
+    TaskUpdate update = executor.Execute(taken.task, taken.stop, [this] { return in_flight.handing_back(); });
+    const bool ask_next = update.status != TaskStatus::kInProgress && !polling.stop_requested();
+    if (!ask_next) {
+      reporter.Send(update);  // a hand-back, or shutting down
+      in_flight.Finish(id);
+      return std::nullopt;
+    }
+    TaskReporter::Sent sent = reporter.SendAndTakeNext(update);
+    if (!sent.next) {
+      in_flight.Finish(id);
+      return std::nullopt;
+    }
+    return in_flight.TakeOver(id, std::move(*sent.next));
   }
 
   ConductorClient& client;
@@ -136,13 +155,14 @@ Status ConductorWorker::Run(std::stop_token stop) {
   log::Info("worker started", {{"worker_id", s.options.worker_id},
                                {"server", s.client.base_url()},
                                {"task_types", types},
-                               {"concurrency", s.options.concurrency}});
+                               {"concurrency", s.options.concurrency},
+                               {"next_task_from_update", s.options.next_task_from_update}});
 
   std::jthread lease_keeper([&s](std::stop_token lease_stop) { s.lease_keeper.Run(lease_stop); });
   std::vector<std::jthread> executors;
   executors.reserve(static_cast<std::size_t>(s.options.concurrency));
   for (int i = 0; i < s.options.concurrency; ++i)
-    executors.emplace_back([&s] { s.ExecuteUntilClosed(); });
+    executors.emplace_back([&s, stop] { s.ExecuteUntilClosed(stop); });
 
   s.poller.Run(stop);
 
@@ -156,6 +176,7 @@ Status ConductorWorker::Run(std::stop_token stop) {
                                {"completed", stats.completed},
                                {"failed", stats.failed},
                                {"handed_back", stats.handed_back},
+                               {"tasks_from_updates", stats.tasks_from_updates},
                                {"updates_lost", stats.updates_lost}});
   return Ok();
 }

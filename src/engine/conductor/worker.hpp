@@ -15,7 +15,10 @@
 //    the next task, retrying connection errors and 5xx with backoff (the server ignores
 //    repeated updates of a finished task); a 404 means the task is gone. So a finished task
 //    holds its slot until the server knows, and no result waits in memory where a crash would
-//    lose it;
+//    lose it. A final status goes with Conductor's update-v2, whose answer carries the next
+//    queued task of the same type: the same thread runs it at once in the same slot, without a
+//    poll (the poller fills the slots that free up). A server without update-v2 (it refuses
+//    the call and takes the plain update) gets the plain update and polls from then on;
 //  - lease keeper (lease_keeper.hpp): extends the lease (extendLease) of every task in flight
 //    once `lease_fraction` x responseTimeoutSeconds has passed since the poll or the last
 //    extension, so a long pad, mixdown or transcription is not delivered to a second worker
@@ -24,7 +27,8 @@
 // They share the tasks in flight (in_flight_tasks.hpp) and reach the server through TaskServer
 // (task_server.hpp). Every backoff and lease check waits on the worker's Clock.
 //
-// Shutdown (the stop token of Run): polling stops at once; running tasks get
+// Shutdown (the stop token of Run): polling stops at once, and updates no longer ask for a next
+// task (one that comes in an answer anyway is run like a polled one); running tasks get
 // `shutdown_timeout` to finish and report; then their stop tokens are requested, and a task
 // that ends with Cancelled is handed back to the server (IN_PROGRESS with
 // callbackAfterSeconds 0: re-queued at once for another worker, no retry consumed).

@@ -20,6 +20,9 @@ struct WorkerOptions {
   std::chrono::milliseconds shutdown_timeout{30000};
   double lease_fraction = 0.5;  // extend the lease at this fraction of responseTimeoutSeconds
   std::chrono::milliseconds lease_check_interval{1000};
+  // Report final statuses with update-v2 and run the next task of the same type its answer
+  // carries, without a poll, while the server supports it (see task_reporter.hpp).
+  bool next_task_from_update = true;
   int update_attempts = 8;                                // tries per update before it is given up
   std::chrono::milliseconds update_backoff{500};          // doubled after each failed try, capped at 30 s
   std::size_t max_output_bytes = std::size_t{64} * 1024;  // larger outputs fail the task (terminal)
@@ -27,16 +30,17 @@ struct WorkerOptions {
 
 // Each part of the worker fills in its own counters (AddStats).
 struct WorkerStats {
-  std::uint64_t polls = 0;            // poller
-  std::uint64_t empty_polls = 0;      // poller
-  std::uint64_t poll_errors = 0;      // poller
-  std::uint64_t started = 0;          // executor
-  std::uint64_t completed = 0;        // executor
-  std::uint64_t failed = 0;           // executor: FAILED or FAILED_WITH_TERMINAL_ERROR reported
-  std::uint64_t handed_back = 0;      // executor: returned to the queue at shutdown
-  std::uint64_t leases_extended = 0;  // lease keeper
-  std::uint64_t update_retries = 0;   // reporter
-  std::uint64_t updates_lost = 0;     // reporter: given up after every attempt (the server times them out)
+  std::uint64_t polls = 0;               // poller
+  std::uint64_t empty_polls = 0;         // poller
+  std::uint64_t poll_errors = 0;         // poller
+  std::uint64_t started = 0;             // executor
+  std::uint64_t completed = 0;           // executor
+  std::uint64_t failed = 0;              // executor: FAILED or FAILED_WITH_TERMINAL_ERROR reported
+  std::uint64_t handed_back = 0;         // executor: returned to the queue at shutdown
+  std::uint64_t leases_extended = 0;     // lease keeper
+  std::uint64_t update_retries = 0;      // reporter
+  std::uint64_t updates_lost = 0;        // reporter: given up after every attempt (the server times them out)
+  std::uint64_t tasks_from_updates = 0;  // reporter: next tasks received in update-v2 answers
 };
 
 }  // namespace reflector::engine
