@@ -29,9 +29,11 @@ TEST(ServeConductorEndToEndTest, EventsFromTwoWorkersReachTheWebSocketLive) {
     values[name] = RequireServiceVariable(name, what);
     ASSERT_FALSE(values[name].empty()) << "see the message above";
   }
+  auto database = store::testing::FreshDatabase::Create(store::testing::Backend::kPostgres);
+  ASSERT_NE(database, nullptr);
   TempDir dir("reflector-serve-conductor-e2e");
   std::map<std::string, std::string> env = {
-      {"DATABASE_URL", values["REFLECTOR_TEST_DATABASE_URL"]},
+      {"DATABASE_URL", database->url()},
       {"TRANSCRIPT_STORAGE_BACKEND", "s3"},
       {"TRANSCRIPT_STORAGE_AWS_BUCKET_NAME", values["REFLECTOR_TEST_S3_BUCKET"]},
       {"TRANSCRIPT_STORAGE_AWS_REGION", values["REFLECTOR_TEST_S3_REGION"]},
