@@ -5,8 +5,8 @@
 #include "api/routes.hpp"
 #include "app/runtime_factories.hpp"
 #include "core/log.hpp"
-#include "web/web_routes.hpp"
 #include "service/shadow_compare.hpp"
+#include "web/web_routes.hpp"
 
 namespace reflector::app {
 namespace {
