@@ -152,6 +152,7 @@ std::vector<std::pair<std::string, double>> StepSeconds(const engine::WorkflowSn
     it->second.last_end = std::max(it->second.last_end, task->end_time);
   }
   std::vector<std::pair<std::string, double>> steps;
+  steps.reserve(order.size());
   for (const auto& step : order)
     steps.emplace_back(step, Seconds(spans[step].first_start, spans[step].last_end));
   return steps;
@@ -192,6 +193,8 @@ WordFigures CompareWords(const std::vector<ComparedWord>& primary, const std::ve
   Vocabulary vocabulary;
   std::vector<int> a;
   std::vector<int> b;
+  a.reserve(primary.size());
+  b.reserve(shadow.size());
   for (const auto& word : primary)
     a.push_back(vocabulary.Id(word.text));
   for (const auto& word : shadow)
