@@ -59,7 +59,8 @@ TEST_F(RegistrationTest, SecondRegistrationChangesNothingAndEditsAreReported) {
   ASSERT_TRUE(pad.ok() && pad->has_value());
   EXPECT_EQ((**pad)["responseTimeoutSeconds"], 120);
   EXPECT_EQ((**pad)["retryLogic"], "EXPONENTIAL_BACKOFF");
-  auto pipeline = client.GetWorkflowDef("diarization_pipeline", 1);
+  // The version we register, not 1: a fresh server has only that one.
+  auto pipeline = client.GetWorkflowDef("diarization_pipeline", workflows_.back().version);
   ASSERT_TRUE(pipeline.ok() && pipeline->has_value());
   EXPECT_EQ((**pipeline)["failureWorkflow"], "diarization_pipeline_failure");
 
