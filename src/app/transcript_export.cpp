@@ -6,6 +6,8 @@
 
 #include "pipeline/transcript_formats.hpp"
 #include "pipeline/words.hpp"
+#include "service/engine_modes.hpp"
+#include "store/shadow_runs.hpp"
 #include "store/transcripts.hpp"
 
 namespace reflector::app {
@@ -41,8 +43,12 @@ Json OptionalText(const std::optional<std::string>& value) {
 Result<std::vector<pipeline::Word>> SortedWords(Runtime& runtime, const std::string& transcript_id) {
   fs::path scratch = fs::path(runtime.settings().data_dir) / "scratch" / ("export-" + NewUuid4() + ".json");
   fs::create_directories(scratch.parent_path());
-  REFLECTOR_ASSIGN_OR_RETURN(Json merged,
-                             ReadJsonObject(runtime, pipeline::MergedWordsKey(transcript_id), scratch));
+  // A shadow run's objects are under the shadow prefix.
+  store::ShadowRuns shadow_runs(runtime.database(), runtime.clock());
+  REFLECTOR_ASSIGN_OR_RETURN(bool shadow, shadow_runs.IsShadowTranscript(transcript_id));
+  const std::string key = (shadow ? std::string(service::kShadowStoragePrefix) : std::string()) +
+                          pipeline::MergedWordsKey(transcript_id);
+  REFLECTOR_ASSIGN_OR_RETURN(Json merged, ReadJsonObject(runtime, key, scratch));
   if (!merged.is_array()) return std::vector<pipeline::Word>();
   REFLECTOR_ASSIGN_OR_RETURN(auto words, pipeline::WordsFromJson(merged, "merged words"));
   std::stable_sort(words.begin(), words.end(),

@@ -56,6 +56,9 @@ struct ModeHooks {
   std::function<void(const ShadowComparison&)> compared;
 };
 
+// Where a shadow run's objects go in the bucket by default ("shadow/<transcript id>/...").
+inline constexpr std::string_view kShadowStoragePrefix = "shadow/";
+
 struct EngineModes {
   EngineMode mode = EngineMode::kInProcess;
   // The in-process engine: the primary of kInProcess and kShadow, kConductor's fallback.
@@ -64,8 +67,8 @@ struct EngineModes {
   engine::Engine* conductor = nullptr;
   // Asked before each start on Conductor; empty: the start itself finds out.
   ConductorHealthCheck conductor_health;
-  // Where a shadow run's objects go in the bucket ("shadow/<transcript id>/...").
-  std::string shadow_storage_prefix = "shadow/";
+  // Where a shadow run's objects go in the bucket.
+  std::string shadow_storage_prefix{kShadowStoragePrefix};
   ModeHooks hooks;
 };
 

@@ -18,47 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The settings of serve and its workers on the test services: Conductor enabled, shared state
-// on PostgreSQL and the S3 server. Empty when a service is missing (RequireServiceVariable has
-// said which and what to install).
-std::map<std::string, std::string> ConductorServeEnv(const std::string& database_url) {
-  const std::map<std::string, std::string> needed = {
-      {"REFLECTOR_TEST_S3_ENDPOINT", "an S3 server"},   {"REFLECTOR_TEST_S3_BUCKET", "an S3 server"},
-      {"REFLECTOR_TEST_S3_REGION", "an S3 server"},     {"REFLECTOR_TEST_S3_ACCESS_KEY", "an S3 server"},
-      {"REFLECTOR_TEST_S3_SECRET_KEY", "an S3 server"}, {"CONDUCTOR_SERVER_URL", "a Conductor OSS server"}};
-  std::map<std::string, std::string> values;
-  for (const auto& [name, what] : needed) {
-    values[name] = RequireServiceVariable(name, what);
-    if (values[name].empty()) return {};
-  }
-  return {{"DATABASE_URL", database_url},
-          {"TRANSCRIPT_STORAGE_BACKEND", "s3"},
-          {"TRANSCRIPT_STORAGE_AWS_BUCKET_NAME", values["REFLECTOR_TEST_S3_BUCKET"]},
-          {"TRANSCRIPT_STORAGE_AWS_REGION", values["REFLECTOR_TEST_S3_REGION"]},
-          {"TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID", values["REFLECTOR_TEST_S3_ACCESS_KEY"]},
-          {"TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY", values["REFLECTOR_TEST_S3_SECRET_KEY"]},
-          {"TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL", values["REFLECTOR_TEST_S3_ENDPOINT"]},
-          {"CONDUCTOR_SERVER_URL", values["CONDUCTOR_SERVER_URL"]},
-          {"CONDUCTOR_ENABLED", "true"},
-          {"LOG_LEVEL", "info"},
-          {"LLM_URL", ""}};
-}
-
-// Two `reflector worker` processes, each with a data folder of its own under `dir`.
-std::vector<std::unique_ptr<BackgroundCommand>> StartWorkers(const std::string& reflector,
-                                                             const std::map<std::string, std::string>& env,
-                                                             const std::filesystem::path& dir) {
-  std::vector<std::unique_ptr<BackgroundCommand>> workers;
-  for (const char* name : {"worker-a", "worker-b"}) {
-    auto worker_env = env;
-    worker_env["DATA_DIR"] = (dir / name).string();
-    workers.push_back(std::make_unique<BackgroundCommand>(
-        std::vector<std::string>{reflector, "worker", "--concurrency", "2", "--shutdown-timeout", "5"},
-        worker_env));
-  }
-  return workers;
-}
-
 TEST(ServeConductorEndToEndTest, EventsFromTwoWorkersReachTheWebSocketLive) {
   auto database = store::testing::FreshDatabase::Create(store::testing::Backend::kPostgres);
   ASSERT_NE(database, nullptr);

@@ -4,6 +4,7 @@
 // WebSocket, and read back through the API.
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -58,5 +59,16 @@ net::HttpResponse UploadTracks(net::HttpClient& http, const ServeProcess& server
 // client gets.
 void ExpectWatchedMeeting(net::HttpClient& http, const ServeProcess& server, const std::string& id,
                           const WatchedRun& run, const std::vector<SpokenTrack>& tracks);
+
+// The settings of serve and its workers on the test services: Conductor enabled, shared state
+// on PostgreSQL and the S3 server. Empty when a service is missing (RequireServiceVariable has
+// said which and what to install).
+std::map<std::string, std::string> ConductorServeEnv(const std::string& database_url);
+
+// Two `reflector worker` processes ("worker-a", "worker-b", concurrency 2), each with a data
+// folder of its own under `dir`.
+std::vector<std::unique_ptr<BackgroundCommand>> StartWorkers(const std::string& reflector,
+                                                             const std::map<std::string, std::string>& env,
+                                                             const std::filesystem::path& dir);
 
 }  // namespace reflector::testing
