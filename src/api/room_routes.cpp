@@ -54,9 +54,10 @@ Result<Response> RoomFailure(const Error& error) {
 Result<Response> ListRooms(ApiContext& api, Request& request) {
   auto user = Caller(api, request);
   if (!user) return Unauthorized(user.error().message);
+  // A user sees their rooms and the shared ones; an anonymous caller only the shared ones.
   store::RoomQuery query;
-  if (*user && !api.everyone_is_owner) {
-    query.user_id = (*user)->id;
+  if (!api.everyone_is_owner) {
+    if (*user) query.user_id = (*user)->id;
     query.shared = true;
   }
   REFLECTOR_ASSIGN_OR_RETURN(query.page, IntQuery(request, "page", 1, 1, 1000000));

@@ -22,9 +22,11 @@ std::optional<std::string> RoomName(ApiContext& api, const std::optional<std::st
 
 // Own transcripts plus shared rooms for a user; everything for the local owner or anonymous.
 store::TranscriptScope ScopeFor(const ApiContext& api, const std::optional<User>& user) {
+  // A user sees their transcripts and those of shared rooms; an anonymous caller only the
+  // latter (store/transcripts.hpp, TranscriptScope).
   store::TranscriptScope scope;
-  if (user && !api.everyone_is_owner) {
-    scope.user_id = user->id;
+  if (!api.everyone_is_owner) {
+    if (user) scope.user_id = user->id;
     scope.shared_rooms = true;
   }
   return scope;

@@ -66,6 +66,16 @@ void Router::AddWebSocket(std::string_view path_pattern, WebSocketHandler handle
   websocket_routes_.push_back(std::move(route));
 }
 
+std::vector<std::string> Router::Patterns() const {
+  std::vector<std::string> patterns;
+  patterns.reserve(routes_.size() + websocket_routes_.size());
+  for (const Route& route : routes_)
+    patterns.push_back(route.pattern);
+  for (const Route& route : websocket_routes_)
+    patterns.push_back(route.pattern);
+  return patterns;
+}
+
 std::vector<const Router::Route*> Router::Match(const std::vector<Route>& routes,
                                                 const std::vector<std::string>& path) {
   std::vector<const Route*> matched;

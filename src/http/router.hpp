@@ -45,6 +45,8 @@ class Router {
   // A WebSocket endpoint at "/path/{name}" (GET with an Upgrade).
   void AddWebSocket(std::string_view path_pattern, WebSocketHandler handler);
   void SetObserver(RequestObserver observer) { observer_ = std::move(observer); }
+  // Every pattern added, in order: "METHOD /path" for HTTP routes, "WS /path" for WebSockets.
+  [[nodiscard]] std::vector<std::string> Patterns() const;
 
   // Answers a plain HTTP request (never throws: exceptions become 500).
   Response Dispatch(Request& request) const;

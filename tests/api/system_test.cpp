@@ -1,7 +1,12 @@
 // /health, /v1/conductor/health, /metrics, /v1/config, /v1/me, API keys, and CORS as
 // Reflector's browser frontend needs it (reflector-api.md §6).
 
+#include <algorithm>
+
+#include "api/routes.hpp"
 #include "api_fixture.hpp"
+#include "support/api_endpoints.hpp"
+#include "web/web_routes.hpp"
 
 namespace reflector::api::testing {
 namespace {
@@ -96,6 +101,21 @@ TEST_F(SystemTest, CorsPreflightsAreAnsweredForTheFrontendOrigin) {
   auto plain = Send("GET", "/v1/config", {}, {}, {{"Origin", "http://evil.test"}});
   EXPECT_EQ(plain.status, 200);
   EXPECT_FALSE(plain.Header("Access-Control-Allow-Origin").has_value());
+}
+
+// The security tests walk every endpoint of support/api_endpoints.hpp; the list must be the
+// server's routes, all of them.
+TEST_F(SystemTest, TheSecurityTestsEndpointListIsEveryRoute) {
+  http::Router router;
+  AddAllRoutes(router, api_, *hub_);
+  web::AddWebRoutes(router);
+  std::vector<std::string> routes = router.Patterns();
+  std::vector<std::string> listed;
+  for (const auto& endpoint : reflector::testing::AllApiEndpoints())
+    listed.push_back(endpoint.pattern);
+  std::sort(routes.begin(), routes.end());
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(routes, listed);
 }
 
 }  // namespace
