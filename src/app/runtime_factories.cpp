@@ -43,6 +43,7 @@ Result<std::unique_ptr<llm::Summarizer>> MakeLlmSummarizer(const Settings& setti
   options.model = settings.llm_model;
   options.context_window = settings.llm_context_window;
   options.parse_max_retries = settings.llm_parse_max_retries;
+  options.request_timeout_seconds = settings.llm_timeout_seconds;
   options.max_concurrent_requests = max_concurrent_requests;
   // Bounds each answer: servers such as llama.cpp otherwise generate until the context is full
   // when a model rambles, which on a small CPU model takes minutes per call.

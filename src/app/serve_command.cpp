@@ -44,6 +44,7 @@ int Serve(const Settings& settings, const ServeOptions& options) {
   server_options.host = options.host;
   server_options.port = options.port;
   server_options.max_body_bytes = static_cast<std::uint64_t>(settings.max_upload_mb) << 20;
+  server_options.max_connections_per_client = settings.max_connections_per_client;
   http::Server server(server_options, parts.router());
   parts.Observe(server);
   auto port = server.Listen();

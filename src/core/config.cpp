@@ -5,30 +5,10 @@
 #include <functional>
 
 #include "core/digest.hpp"
+#include "core/text.hpp"
 
 namespace reflector {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
 
 // One catalogue entry: how to read it into Settings and how to show it.
 struct Entry {
@@ -39,7 +19,7 @@ struct Entry {
 };
 
 std::string ParseBool(const std::string& value, bool& out) {
-  std::string lower = Lower(Trim(value));
+  std::string lower = AsciiLower(TrimBlanks(value));
   if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") {
     out = true;
     return "";
@@ -52,7 +32,7 @@ std::string ParseBool(const std::string& value, bool& out) {
 }
 
 std::string ParsePositiveInt(const std::string& value, int& out) {
-  std::string_view trimmed = Trim(value);
+  std::string_view trimmed = TrimBlanks(value);
   int parsed = 0;
   auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), parsed);
   if (ec != std::errc{} || end != trimmed.data() + trimmed.size() || parsed <= 0) {
@@ -63,7 +43,7 @@ std::string ParsePositiveInt(const std::string& value, int& out) {
 }
 
 std::string ParseNonNegativeInt(const std::string& value, int& out) {
-  if (Trim(value) == "0") {
+  if (TrimBlanks(value) == "0") {
     out = 0;
     return "";
   }
@@ -171,7 +151,7 @@ Entry OneOf(std::string name, std::string default_value, std::string description
   Entry entry;
   entry.description = {std::move(name), std::move(default_value), std::move(description), false};
   entry.parse = [allowed, set](Settings& s, const std::string& value) {
-    std::string lower = Lower(Trim(value));
+    std::string lower = AsciiLower(TrimBlanks(value));
     if (std::find(allowed.begin(), allowed.end(), lower) == allowed.end()) {
       std::string list;
       for (const auto& a : allowed)
@@ -227,7 +207,7 @@ const std::vector<Entry>& Entries() {
     Entry level;
     level.description = {"LOG_LEVEL", "info", "trace, debug, info, warning, error or off", false};
     level.parse = [](Settings& s, const std::string& value) {
-      auto parsed = log::ParseLevel(Trim(value));
+      auto parsed = log::ParseLevel(TrimBlanks(value));
       if (!parsed) return parsed.error().message;
       s.log_level = *parsed;
       return std::string();
@@ -257,6 +237,9 @@ const std::vector<Entry>& Entries() {
         Int("LLM_CONTEXT_WINDOW", "16000", "tokens the model accepts", &Settings::llm_context_window));
     list.push_back(Int("LLM_PARSE_MAX_RETRIES", "3", "extra attempts when a structured answer does not parse",
                        &Settings::llm_parse_max_retries, /*allow_zero=*/true));
+    list.push_back(Int("LLM_TIMEOUT_SECONDS", "120",
+                       "longest wait for one LLM answer before the request is tried again",
+                       &Settings::llm_timeout_seconds));
     list.push_back(Text("DAILY_API_KEY", "", "Daily.co REST API key", &Settings::daily_api_key, true));
     list.push_back(Text("DAILY_API_URL", "https://api.daily.co/v1", "Daily.co REST API base",
                         &Settings::daily_api_url, false, true));
@@ -280,6 +263,10 @@ const std::vector<Entry>& Entries() {
                         &Settings::secret_key, true));
     list.push_back(Int("MAX_UPLOAD_MB", "1024", "largest request body the API accepts, in MiB (413 beyond)",
                        &Settings::max_upload_mb));
+    list.push_back(Int("MAX_CONNECTIONS_PER_CLIENT", "64",
+                       "open connections one client address may hold (503 beyond; 0: no limit, e.g. "
+                       "behind a reverse proxy)",
+                       &Settings::max_connections_per_client, true));
     list.push_back(Text("CORS_ORIGIN", "*",
                         "origins allowed to call the API from a browser (comma-separated, or *)",
                         &Settings::cors_origin));
@@ -401,33 +388,6 @@ const std::vector<SettingDescription>& SettingCatalogue() {
     return list;
   }();
   return kCatalogue;
-}
-
-Result<std::map<std::string, std::string>> ParseDotEnv(std::string_view text) {
-  std::map<std::string, std::string> values;
-  std::size_t line_number = 0;
-  while (!text.empty()) {
-    ++line_number;
-    std::size_t newline = text.find('\n');
-    std::string_view line = Trim(text.substr(0, newline));
-    text = newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
-    if (line.empty() || line.front() == '#') continue;
-    if (StartsWith(line, "export ")) line = Trim(line.substr(7));
-    std::size_t equals = line.find('=');
-    if (equals == std::string_view::npos || equals == 0) {
-      return Error::InvalidInput(".env line " + std::to_string(line_number) + ": expected NAME=value");
-    }
-    std::string name(Trim(line.substr(0, equals)));
-    std::string_view value = Trim(line.substr(equals + 1));
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-        value.back() == value.front()) {
-      value = value.substr(1, value.size() - 2);
-    } else if (std::size_t hash = value.find(" #"); hash != std::string_view::npos) {
-      value = Trim(value.substr(0, hash));
-    }
-    values[name] = std::string(value);
-  }
-  return values;
 }
 
 Result<Settings> ParseSettings(const std::map<std::string, std::string>& variables,

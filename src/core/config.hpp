@@ -51,6 +51,7 @@ struct Settings {
   std::string llm_model = "microsoft/phi-4";
   int llm_context_window = 16000;
   int llm_parse_max_retries = 3;
+  int llm_timeout_seconds = 120;
 
   std::string daily_api_key;
   std::string daily_api_url = "https://api.daily.co/v1";
@@ -75,6 +76,7 @@ struct Settings {
   std::string auth_jwt_audience;
   std::string secret_key;  // keys the stored API-key hashes and the audio links
   int max_upload_mb = 1024;
+  int max_connections_per_client = 64;
   std::string cors_origin = "*";  // comma-separated origins allowed to call the API, or *
 
   // The database URL after defaults: "sqlite://<data_dir>/reflector.sqlite3" when unset.

@@ -38,7 +38,8 @@ struct ServerState {
   std::mutex mutex;
   std::map<std::uint64_t, std::shared_ptr<Connection>> connections;
   std::map<std::uint64_t, std::thread> threads;
-  std::vector<std::uint64_t> finished;  // threads to join
+  std::vector<std::uint64_t> finished;    // threads to join
+  std::map<std::string, int> per_client;  // open connections by client address
   std::uint64_t next_id = 1;
 
   ServerState(ServerOptions o, const Router& r) : options(std::move(o)), router(r) {}

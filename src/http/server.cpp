@@ -300,17 +300,24 @@ void Accept(const std::shared_ptr<ServerState>& state);
 void StartConnection(const std::shared_ptr<ServerState>& state, const std::shared_ptr<Connection>& connection,
                      Tcp::socket socket) {
   ServerState& s = *state;
+  beast::error_code ec;
+  const std::string client = socket.remote_endpoint(ec).address().to_string();
   std::lock_guard lock(s.mutex);
-  if (s.connections.size() >= static_cast<std::size_t>(s.options.max_connections)) {
+  const int per_client_limit = s.options.max_connections_per_client;
+  if (s.connections.size() >= static_cast<std::size_t>(s.options.max_connections) ||
+      (per_client_limit > 0 && s.per_client[client] >= per_client_limit)) {
+    if (s.per_client[client] == 0) s.per_client.erase(client);
     RefuseBusy(socket);
     return;
   }
+  ++s.per_client[client];
   connection->stream().socket() = std::move(socket);
   s.connections[connection->id()] = connection;
-  s.threads[connection->id()] = std::thread([state, connection] {
+  s.threads[connection->id()] = std::thread([state, connection, client] {
     connection->Serve();
     std::lock_guard done(state->mutex);
     state->connections.erase(connection->id());
+    if (--state->per_client[client] <= 0) state->per_client.erase(client);
     state->finished.push_back(connection->id());
   });
 }

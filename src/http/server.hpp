@@ -25,9 +25,13 @@ struct ServerOptions {
   std::uint64_t max_body_bytes = std::uint64_t{1024} << 20;  // 413 beyond
   std::chrono::seconds header_timeout{30};                   // to receive a request's headers
   std::chrono::seconds body_timeout{60};                     // between two pieces of a request body
-  std::chrono::seconds idle_timeout{75};            // a kept-alive connection waiting for its next request
-  std::chrono::seconds write_timeout{60};           // to send one piece of a response
-  int max_connections = 512;                        // beyond: 503 and close
+  std::chrono::seconds idle_timeout{75};   // a kept-alive connection waiting for its next request
+  std::chrono::seconds write_timeout{60};  // to send one piece of a response
+  int max_connections = 512;               // beyond: 503 and close
+  // Open connections from one client address; beyond: 503 and close, so that one client (a
+  // slowloris sending its headers a byte at a time) cannot take every connection. 0: no limit
+  // (behind a reverse proxy every client has the proxy's address).
+  int max_connections_per_client = 64;
   std::size_t websocket_outbox_limit = 10000;       // queued messages before a slow client is dropped
   std::chrono::seconds websocket_idle_timeout{60};  // pings keep a live client open
 };

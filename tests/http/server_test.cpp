@@ -50,9 +50,21 @@ class ServerTest : public ::testing::Test {
     EXPECT_TRUE(response.ok()) << (response.ok() ? "" : response.error().message);
     return response.ok() ? *response : net::HttpResponse{};
   }
-  // A raw TCP connection to the server.
-  int RawConnect() const {
+  // Waits until the server holds `count` connections; false after 10 s.
+  bool WaitForConnections(std::size_t count) const {
+    for (int i = 0; i < 200; ++i) {
+      if (server_->counters().connections >= count) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  // A raw TCP connection to the server on 127.0.0.1 from `from` (any loopback address).
+  int RawConnect(const char* from = "127.0.0.1") const {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    ::inet_pton(AF_INET, from, &source.sin_addr);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source), 0) << from;
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<std::uint16_t>(port_));
@@ -207,6 +219,43 @@ TEST_F(ServerTest, ASlowClientIsDisconnected) {
   ReadAll(fd, std::chrono::seconds(30));  // returns when the server closes
   ::close(fd);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+}
+
+// A slowloris from one address holds its connections by never finishing its headers; past
+// max_connections_per_client it is refused, and a client from another address is still served.
+TEST_F(ServerTest, OneSlowClientCannotTakeEveryConnection) {
+  router_.Add("GET /ok", [](Request&) -> Result<Response> { return JsonResponse(200, Json::object()); });
+  ServerOptions options;
+  options.max_connections = 16;
+  options.max_connections_per_client = 4;
+  Start(options);
+  std::vector<int> slow;
+  const std::string partial = "GET /ok HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  for (int i = 0; i < 4; ++i) {
+    slow.push_back(RawConnect("127.0.0.1"));
+    ::send(slow.back(), partial.data(), partial.size(), MSG_NOSIGNAL);
+  }
+  ASSERT_TRUE(WaitForConnections(4));
+  const int refused = RawConnect("127.0.0.1");
+  EXPECT_NE(ReadAll(refused, std::chrono::seconds(10)).find("503 Service Unavailable"), std::string::npos);
+  ::close(refused);
+  const int other = RawConnect("127.0.0.2");
+  const std::string request = "GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ::send(other, request.data(), request.size(), MSG_NOSIGNAL);
+  EXPECT_NE(ReadAll(other, std::chrono::seconds(10)).find("200 OK"), std::string::npos) << "another client";
+  ::close(other);
+  for (int fd : slow)
+    ::close(fd);
+  // Once the slow connections are gone, their address is served again.
+  bool served = false;
+  for (int i = 0; i < 50 && !served; ++i) {
+    const int again = RawConnect("127.0.0.1");
+    ::send(again, request.data(), request.size(), MSG_NOSIGNAL);
+    served = ReadAll(again, std::chrono::seconds(10)).find("200 OK") != std::string::npos;
+    ::close(again);
+    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(served);
 }
 
 TEST_F(ServerTest, HeadGetsTheHeadersOfGetWithoutTheBody) {
