@@ -10,9 +10,12 @@
 namespace reflector::api {
 namespace {
 
-// {"event", "data"} as Reflector sends it; durations in milliseconds (reflector-api.md §6).
+// {"event", "data"} as Reflector sends it; durations in milliseconds (reflector-api.md §6). Plus
+// the event's "seq", which Reflector's clients ignore and a reconnecting client passes back as
+// `since_seq` to get only what it missed.
 std::string EventMessage(const events::Event& event) {
   Json message = event.ToMessage();
+  message["seq"] = event.seq;
   if (event.type == events::EventType::kDuration && message["data"].contains("duration") &&
       message["data"]["duration"].is_number()) {
     message["data"]["duration"] = std::llround(message["data"]["duration"].get<double>() * 1000.0);
@@ -198,8 +201,8 @@ void EventHub::Notify(const std::string& transcript_id, std::int64_t seq) {
   wake_.notify_all();
 }
 
-std::unique_ptr<EventHub::Watch> EventHub::WatchTranscript(const std::string& transcript_id,
-                                                           MessageSink sink) {
+std::unique_ptr<EventHub::Watch> EventHub::WatchTranscript(const std::string& transcript_id, MessageSink sink,
+                                                           std::int64_t since_seq) {
   auto watcher = std::make_shared<Watcher>();
   watcher->transcript_id = transcript_id;
   watcher->sink = std::move(sink);
@@ -214,7 +217,10 @@ std::unique_ptr<EventHub::Watch> EventHub::WatchTranscript(const std::string& tr
   if (stored) {
     for (const auto& event : *stored) {
       watcher->last_seq = std::max(watcher->last_seq, event.seq);
-      if (event.type == events::EventType::kTranscript || event.type == events::EventType::kStatus) continue;
+      if (event.type == events::EventType::kTranscript || event.type == events::EventType::kStatus ||
+          event.seq <= since_seq) {
+        continue;
+      }
       watcher->sink(EventMessage(event));
     }
     // Nothing dispatched for the transcript yet: new events start after the replayed ones (a

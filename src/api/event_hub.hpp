@@ -59,8 +59,10 @@ class EventHub {
 
   // Watches a transcript: replays its stored events (without TRANSCRIPT and STATUS, as
   // Reflector does) and its latest DAG_STATUS into `sink`, then every new event, each once and
-  // in order. Messages are {"event": NAME, "data": {...}}.
-  std::unique_ptr<Watch> WatchTranscript(const std::string& transcript_id, MessageSink sink);
+  // in order. Messages are {"event": NAME, "data": {...}, "seq": N} (DAG_STATUS, a snapshot, has
+  // no seq). A client that saw events up to `since_seq` gets only the later ones replayed.
+  std::unique_ptr<Watch> WatchTranscript(const std::string& transcript_id, MessageSink sink,
+                                         std::int64_t since_seq = 0);
   // Watches the user-level events of `user_id` (every user's when nullopt).
   std::unique_ptr<Watch> WatchUser(std::optional<std::string> user_id, MessageSink sink);
 

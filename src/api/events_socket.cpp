@@ -3,6 +3,7 @@
 // server echoes "bearer".
 
 #include "api/event_hub.hpp"
+#include "api/request_helpers.hpp"
 #include "api/routes.hpp"
 
 namespace reflector::api {
@@ -52,11 +53,14 @@ http::WebSocketDecision TranscriptEvents(ApiContext& api, EventHub& hub, Request
   authenticated.path_params = request.path_params;
   auto access = LoadTranscript(api, authenticated, Access::kRead);
   if (access.refusal) return std::move(*access.refusal);
+  auto since_seq = IntQuery(request, "since_seq", 0, 0, INT64_MAX);
+  if (!since_seq) return http::ErrorResponse(400, since_seq.error().message);
   http::WebSocketAcceptance acceptance;
   if (BearerProtocolToken(request)) acceptance.subprotocol = "bearer";
-  acceptance.open = [&hub,
-                     id = access.transcript->id](const std::shared_ptr<http::WebSocketChannel>& channel) {
-    auto watch = hub.WatchTranscript(id, [channel](const std::string& message) { channel->Send(message); });
+  acceptance.open = [&hub, id = access.transcript->id,
+                     since = *since_seq](const std::shared_ptr<http::WebSocketChannel>& channel) {
+    auto watch = hub.WatchTranscript(
+        id, [channel](const std::string& message) { channel->Send(message); }, since);
     return std::make_unique<Session>(std::move(watch));
   };
   return acceptance;

@@ -348,8 +348,10 @@ events::Event ApiFixture::Append(const std::string& transcript_id, events::Event
   return event.ok() ? *event : events::Event{};
 }
 
-std::vector<Json> ApiFixture::ReadMessages(reflector::testing::WebSocketClient& client, std::size_t count) {
+std::vector<Json> ApiFixture::ReadMessages(reflector::testing::WebSocketClient& client, std::size_t count,
+                                           std::vector<std::int64_t>* seqs) {
   std::vector<Json> messages;
+  std::int64_t previous_seq = 0;
   while (messages.size() < count) {
     auto message = client.Read(std::chrono::seconds(10));
     if (!message.ok()) {
@@ -363,6 +365,14 @@ std::vector<Json> ApiFixture::ReadMessages(reflector::testing::WebSocketClient& 
     }
     auto json = ParseJson(message->text, "message");
     EXPECT_TRUE(json.ok()) << message->text;
+    if (json.ok() && json->contains("seq")) {
+      EXPECT_TRUE((*json)["seq"].is_number_integer()) << message->text;
+      const std::int64_t seq = (*json)["seq"].is_number_integer() ? (*json)["seq"].get<std::int64_t>() : 0;
+      EXPECT_GT(seq, previous_seq) << message->text;
+      previous_seq = seq;
+      if (seqs) seqs->push_back(seq);
+      json->erase("seq");
+    }
     messages.push_back(json.ok() ? *json : Json(nullptr));
   }
   return messages;

@@ -113,8 +113,11 @@ class ApiFixture : public ::testing::Test {
   bool WaitForWatchers(std::size_t count);
   // Appends through the runtime's log (stored, then published on the bus).
   events::Event Append(const std::string& transcript_id, events::EventType type, const Json& data);
-  // Reads `count` messages, each parsed; a timeout, a close or bad JSON is a test failure.
-  static std::vector<Json> ReadMessages(reflector::testing::WebSocketClient& client, std::size_t count);
+  // Reads `count` messages, each parsed; a timeout, a close or bad JSON is a test failure. An
+  // event's "seq" must be a number above the previous message's and is taken out, so that
+  // messages compare with Reflector's {"event", "data"}; `seqs` (when given) gets them.
+  static std::vector<Json> ReadMessages(reflector::testing::WebSocketClient& client, std::size_t count,
+                                        std::vector<std::int64_t>* seqs = nullptr);
   // True when nothing more arrives within `quiet` (the client is unusable afterwards).
   static bool NothingMore(reflector::testing::WebSocketClient& client,
                           std::chrono::milliseconds quiet = std::chrono::milliseconds(300));

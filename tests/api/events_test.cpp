@@ -62,6 +62,28 @@ TEST_F(EventsTest, ReplaysStoredEventsThenDeliversNewOnesInOrder) {
   EXPECT_TRUE(NothingMore(*client));
 }
 
+// Every event carries its seq; a client reconnecting with since_seq gets only the later ones.
+TEST_F(EventsTest, AReconnectingClientGetsOnlyWhatItMissedBySeq) {
+  const std::string id = CreateTranscript("ana");
+  const events::Event first = Append(id, EventType::kDuration, events::DurationData(1.0));
+  const events::Event second = Append(id, EventType::kTopic, Json{{"id", "t1"}, {"title", "Intro"}});
+  auto client = Connect("/v1/transcripts/" + id + "/events");
+  ASSERT_NE(client, nullptr);
+  std::vector<std::int64_t> seqs;
+  ReadMessages(*client, 2, &seqs);
+  EXPECT_EQ(seqs, (std::vector<std::int64_t>{first.seq, second.seq}));
+  client.reset();
+  Append(id, EventType::kFinalTitle, events::FinalTitleData("Kick-off"));
+
+  auto again = Connect("/v1/transcripts/" + id + "/events?since_seq=" + std::to_string(first.seq));
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(ReadMessages(*again, 2), (std::vector<Json>{Message("TOPIC", {{"id", "t1"}, {"title", "Intro"}}),
+                                                        Message("FINAL_TITLE", {{"title", "Kick-off"}})}));
+  auto refused = ConnectSocket("/v1/transcripts/" + id + "/events?since_seq=soon", "ana");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("400"), std::string::npos) << refused.error().message;
+}
+
 TEST_F(EventsTest, FiftyClientsEachReceiveEveryEventOnceInOrder) {
   const std::string id = CreateTranscript("ana");
   Append(id, EventType::kFinalTitle, events::FinalTitleData("before"));
