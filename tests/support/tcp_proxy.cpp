@@ -72,7 +72,7 @@ void TcpProxy::Forward(int client) {
   }
   char buffer[65536];
   pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
-  while (!stopping_) {
+  while (!stopping_ && !down_) {
     if (poll(fds, 2, 100) < 0) break;
     bool closed = false;
     for (int i = 0; i < 2 && !closed; ++i) {
@@ -93,6 +93,10 @@ void TcpProxy::Forward(int client) {
       }
     }
     if (closed) break;
+  }
+  if (down_) {  // the outage cuts connections already open, as a dead server would
+    linger reset{1, 0};
+    setsockopt(client, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
   }
   close(upstream);
   close(client);

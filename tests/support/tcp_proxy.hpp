@@ -1,7 +1,7 @@
 #pragma once
 // A TCP forwarder on 127.0.0.1 for outage tests: while "down" it accepts connections and closes
-// them at once (a client sees a reset or an empty reply); while "up" it forwards bytes both ways
-// to the upstream host and port.
+// them at once (a client sees a reset or an empty reply), and going down resets the connections
+// it was forwarding; while "up" it forwards bytes both ways to the upstream host and port.
 #include <atomic>
 #include <cstdint>
 #include <mutex>
