@@ -141,6 +141,7 @@ void Runtime::MakeInProcessEngine(const RuntimeOptions& options) {
   engine_store_ = std::make_unique<engine::DatabaseEngineStore>(*database_);
   engine::InProcessOptions engine_options;
   engine_options.max_parallel_tasks = options.max_parallel_tasks;
+  engine_options.max_tasks_in_process = options.max_tasks_in_process;
   in_process_ = std::make_unique<engine::InProcessEngine>(registry_, *engine_store_, tasks_, clock_, ids_,
                                                           engine_options);
   // Every in-process run holds its workflow's lease, so `serve` processes (and a `process`

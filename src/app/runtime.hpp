@@ -45,6 +45,7 @@ struct RuntimeOptions {
   // Commands that only read (transcripts list/show) start no workflow, so they do not need the
   // state the Conductor engine shares with workers.
   bool read_only = false;
+  int max_tasks_in_process = 0;  // in-process: tasks at once over every workflow; 0: no bound
 };
 
 // OK when the database and object store can be shared by processes on several machines

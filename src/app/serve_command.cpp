@@ -1,5 +1,6 @@
 #include "app/serve_command.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -18,6 +19,8 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 1250;
   int parallel = 2;
+  // In-process tasks at once over every workflow: twice the cores, at least 4.
+  int max_tasks = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   std::string engine;
 };
 
@@ -28,6 +31,7 @@ int Serve(const Settings& settings, const ServeOptions& options) {
   }
   RuntimeOptions runtime_options;
   runtime_options.max_parallel_tasks = options.parallel;
+  runtime_options.max_tasks_in_process = options.max_tasks;
   runtime_options.engine = ParseEngineChoice(options.engine);
   auto runtime = Runtime::Create(settings, runtime_options);
   if (!runtime) {
@@ -81,6 +85,11 @@ void RegisterServeCommand(CLI::App& cli, CommandRegistry& registry) {
   serve->add_option("--parallel", options->parallel, "in-process engine: tasks of one workflow run at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  serve
+      ->add_option("--max-tasks", options->max_tasks,
+                   "in-process engine: tasks run at once over all workflows (more wait for a free slot)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   std::string engines;
   for (const auto& name : EngineChoiceNames())
     engines += (engines.empty() ? "" : ", ") + name;

@@ -126,6 +126,53 @@ const char* kDynamic = R"({"name": "dyn", "schemaVersion": 2, "tasks": [
   {"name": "sum", "taskReferenceName": "sum",
    "inputParameters": {"joined": "${fan_join.output}", "values": "${fan_join.output..value}"}}]})";
 
+// Workflows run side by side share the process's bound: with max_tasks_in_process = 2, four
+// workflows of fan-outs never run more than 2 tasks at once, and all complete.
+TEST(InProcessEngineTest, WorkflowsShareTheProcessWideBoundOnRunningTasks) {
+  SystemClock clock;
+  InProcessOptions options;
+  options.max_parallel_tasks = 4;
+  options.max_tasks_in_process = 2;
+  EngineHarness h(clock, options);
+  h.AddWorkflow(kDynamic);
+  h.AddTask(MakeDef("plan"), [](const TaskExecution& e) -> Result<Json> {
+    Json tasks = Json::array();
+    Json inputs = Json::object();
+    for (int i = 0; i < e.input["n"].get<int>(); ++i) {
+      std::string ref = "square_" + std::to_string(i);
+      tasks.push_back({{"name", "square"}, {"taskReferenceName", ref}, {"type", "SIMPLE"}});
+      inputs[ref] = {{"i", i}};
+    }
+    return Json{{"tasks", tasks}, {"inputs", inputs}};
+  });
+  std::atomic<int> running{0};
+  std::atomic<int> max_running{0};
+  h.AddTask(MakeDef("square"), [&](const TaskExecution& e) -> Result<Json> {
+    int now = ++running;
+    int seen = max_running.load();
+    while (now > seen && !max_running.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(20ms);
+    --running;
+    return Json{{"value", e.input["i"].get<int>()}};
+  });
+  h.AddTask(MakeDef("sum"), [](const TaskExecution&) -> Result<Json> { return Json{{"ok", true}}; });
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    auto id = h.engine().Start("dyn", {{"n", 4}}, "corr-" + std::to_string(i));
+    ASSERT_TRUE(id.ok()) << id.error().message;
+    ids.push_back(*id);
+  }
+  std::vector<std::thread> runners;
+  for (const auto& id : ids)
+    runners.emplace_back([&h, id] { EXPECT_TRUE(h.engine().Run(id, {}).ok()); });
+  for (auto& runner : runners)
+    runner.join();
+  for (const auto& id : ids)
+    EXPECT_EQ(h.engine().Get(id)->workflow.status, WorkflowStatus::kCompleted) << id;
+  EXPECT_EQ(max_running.load(), 2) << "the bound is reached and never passed";
+}
+
 class DynamicForkTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(DynamicForkTest, OneBranchPerItemAndJoinOutputKeyedByReference) {

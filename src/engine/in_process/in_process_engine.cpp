@@ -97,6 +97,7 @@ class InProcessEngine::Runner {
 
  private:
   struct Execution {
+    TaskSlots::Held slot;  // first: given back after the thread below has been joined
     std::stop_source stop;
     std::jthread thread;
     std::unique_ptr<HeartbeatSink> sink;
@@ -142,6 +143,7 @@ class InProcessEngine::Runner {
     for (auto& task : state_.tasks) {
       if (static_cast<int>(in_flight_.size()) >= engine_.options_.max_parallel_tasks) break;
       if (!Ready(task, now)) continue;
+      if (!engine_.slots_.TryAcquire()) break;  // the process is busy: wait for a free slot
       task.status = TaskStatus::kInProgress;
       task.start_time = now;
       task.update_time = now;
@@ -156,6 +158,7 @@ class InProcessEngine::Runner {
 
   void StartExecution(const TaskRun& task) {
     auto execution = std::make_unique<Execution>();
+    execution->slot.Adopt(engine_.slots_);
     execution->started = engine_.clock_.Now();
     execution->last_persisted_beat = execution->started;
     std::string task_id = task.id;
@@ -211,6 +214,8 @@ class InProcessEngine::Runner {
     if (in_flight_.empty()) {
       if (next_ready && *next_ready > now) {
         engine_.clock_.SleepFor(std::chrono::ceil<std::chrono::milliseconds>(*next_ready - now), stop);
+      } else if (next_ready) {  // ready, but every slot of the process is taken
+        engine_.slots_.WaitForFree(stop, engine_.options_.heartbeat_write_interval);
       }
       return;
     }
@@ -345,7 +350,8 @@ InProcessEngine::InProcessEngine(const DefinitionRegistry& definitions, EngineSt
       clock_(clock),
       ids_(ids),
       options_(std::move(options)),
-      decider_(definitions, clock, ids) {
+      decider_(definitions, clock, ids),
+      slots_(options_.max_tasks_in_process) {
   if (options_.worker_id.empty()) options_.worker_id = DefaultWorkerId();
   if (options_.max_parallel_tasks < 1) options_.max_parallel_tasks = 1;
 }

@@ -14,13 +14,15 @@
 #include "core/ids.hpp"
 #include "engine/engine_store.hpp"
 #include "engine/in_process/decider.hpp"
+#include "engine/in_process/task_slots.hpp"
 #include "engine/task_worker.hpp"
 
 namespace reflector::engine {
 
 struct InProcessOptions {
-  int max_parallel_tasks = 2;  // SIMPLE tasks running at once, per workflow
-  std::string worker_id;       // recorded on task runs; default "<host>:<pid>"
+  int max_parallel_tasks = 2;    // SIMPLE tasks running at once, per workflow
+  int max_tasks_in_process = 0;  // SIMPLE tasks running at once over every workflow; 0: no bound
+  std::string worker_id;         // recorded on task runs; default "<host>:<pid>"
   std::chrono::milliseconds heartbeat_write_interval{1000};
   // Test-only: override every task definition's timeouts (0 keeps the definition's).
   int timeout_seconds_override = 0;
@@ -62,6 +64,7 @@ class InProcessEngine {
   IdGenerator& ids_;
   InProcessOptions options_;
   Decider decider_;
+  TaskSlots slots_;
 };
 
 }  // namespace reflector::engine
