@@ -33,8 +33,9 @@ namespace {
 // activity detector is consulted, and the stop token checked, after each.
 constexpr std::size_t kChunkSamples = 2048;
 constexpr auto kProgressInterval = std::chrono::milliseconds(250);
-// Decoder search limits (PocketSphinx's defaults: 30000 and no limit, with a second, flat pass).
-// Measured on 10 minutes of flite meeting speech: half the CPU time, the same content-word recall.
+// Decoder search limits (PocketSphinx's defaults: 30000 and no limit). Measured on four
+// 10-minute tracks of flite meeting speech: 0.6-0.75 of the CPU time, the same content-word
+// recall (src/stt/README.md).
 constexpr const char* kMaxHmmsPerFrame = "3000";
 constexpr const char* kMaxWordsPerFrame = "5";
 
@@ -100,11 +101,11 @@ Result<DecoderPtr> MakeDecoder(const std::filesystem::path& model_dir) {
   std::string hmm = AcousticModel(model_dir).string();
   std::string lm = LanguageModel(model_dir).string();
   std::string dict = Dictionary(model_dir).string();
-  // Search limits (see the README's "Decoding"): one pass over the lexicon tree, at most
-  // kMaxHmmsPerFrame active HMMs and kMaxWordsPerFrame distinct word exits per frame.
+  // Search limits (see the README's "Search"): at most kMaxHmmsPerFrame active HMMs and
+  // kMaxWordsPerFrame distinct word exits per frame.
   CmdLnPtr config(cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(), "-dict",
-                              dict.c_str(), "-fwdflat", "no", "-maxhmmpf", kMaxHmmsPerFrame, "-maxwpf",
-                              kMaxWordsPerFrame, static_cast<const char*>(nullptr)));
+                              dict.c_str(), "-maxhmmpf", kMaxHmmsPerFrame, "-maxwpf", kMaxWordsPerFrame,
+                              static_cast<const char*>(nullptr)));
   if (!config)
     return Error::Internal("pocketsphinx: cannot build a configuration for model " + model_dir.string());
   // The decoder keeps its own reference to the configuration.
