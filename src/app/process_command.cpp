@@ -17,7 +17,7 @@ struct ProcessOptions {
   std::string language = "en";
   std::string output;
   bool json = false;
-  int parallel = 2;
+  int parallel = DefaultParallelTasks();
   std::string engine;  // empty: CONDUCTOR_ENABLED decides
   std::string room;
   std::string meeting;
@@ -105,7 +105,7 @@ void RegisterProcessCommands(CLI::App& cli, CommandRegistry& registry) {
   process->add_option("--output", options->output,
                       "directory for transcript.json, audio.mp3, waveform.json and transcript.vtt");
   process->add_flag("--json", options->json, "print the transcript as JSON on stdout");
-  process->add_option("--parallel", options->parallel, "tasks run at once")
+  process->add_option("--parallel", options->parallel, "tasks run at once (default: the cores, 2-16)")
       ->capture_default_str()
       ->check(CLI::Range(1, 16));
   process

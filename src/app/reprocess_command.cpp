@@ -13,7 +13,7 @@ struct ReprocessOptions {
   std::string transcript_id;
   std::string output;
   bool json = false;
-  int parallel = 2;
+  int parallel = DefaultParallelTasks();
 };
 
 int RunReprocess(const Settings& settings, const ReprocessOptions& options) {
@@ -43,7 +43,7 @@ void RegisterReprocessCommand(CLI::App& cli, CommandRegistry& registry) {
   reprocess->add_option("transcript_id", options->transcript_id, "the transcript")->required();
   reprocess->add_option("--output", options->output, "directory for the results");
   reprocess->add_flag("--json", options->json, "print the transcript as JSON on stdout");
-  reprocess->add_option("--parallel", options->parallel, "tasks run at once")
+  reprocess->add_option("--parallel", options->parallel, "tasks run at once (default: the cores, 2-16)")
       ->capture_default_str()
       ->check(CLI::Range(1, 16));
   registry.Add(reprocess, [options](const Settings& settings) { return RunReprocess(settings, *options); });

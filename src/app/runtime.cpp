@@ -1,5 +1,8 @@
 #include "app/runtime.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include "app/runtime_factories.hpp"
 #include "engine/conductor/conductor_engine.hpp"
 #include "engine/in_process/local_engine.hpp"
@@ -10,6 +13,11 @@
 namespace reflector::app {
 
 namespace fs = std::filesystem;
+
+int DefaultParallelTasks() {
+  unsigned cores = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp(cores, 2U, 16U));
+}
 
 Status CheckSharedState(const Settings& settings, std::string_view command) {
   std::string problems;

@@ -48,6 +48,11 @@ struct RuntimeOptions {
   int max_tasks_in_process = 0;  // in-process: tasks at once over every workflow; 0: no bound
 };
 
+// Default of `--parallel` for the commands that run one workflow in-process (`process`,
+// `reprocess`): the machine's cores, at least 2 and at most 16, so the per-track tasks (padding,
+// transcription) use every core.
+int DefaultParallelTasks();
+
 // OK when the database and object store can be shared by processes on several machines
 // (PostgreSQL and S3), as the Conductor engine needs; otherwise an error for `command` that says
 // which settings to change.

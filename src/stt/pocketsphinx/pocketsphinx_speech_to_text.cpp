@@ -10,14 +10,17 @@
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <system_error>
 #include <utility>
 #include <vector>
 
 #include "core/log.hpp"
 #include "stt/pocketsphinx/pcm_reader.hpp"
+#include "stt/pocketsphinx/silence_gate.hpp"
 
 #ifndef REFLECTOR_POCKETSPHINX_MODEL_DIR
 #error "REFLECTOR_POCKETSPHINX_MODEL_DIR must be defined by the build (pkg-config pocketsphinx modeldir)"
@@ -30,6 +33,11 @@ namespace {
 // activity detector is consulted, and the stop token checked, after each.
 constexpr std::size_t kChunkSamples = 2048;
 constexpr auto kProgressInterval = std::chrono::milliseconds(250);
+// Decoder search limits (PocketSphinx's defaults: 30000 and no limit). Measured on four
+// 10-minute tracks of flite meeting speech: 0.8 of the CPU time, the same content-word recall;
+// 3000 HMMs took 0.6 but lost words in the end-to-end test (src/stt/README.md).
+constexpr const char* kMaxHmmsPerFrame = "6000";
+constexpr const char* kMaxWordsPerFrame = "5";
 
 struct CmdLnDeleter {
   void operator()(cmd_ln_t* config) const { cmd_ln_free_r(config); }
@@ -93,8 +101,11 @@ Result<DecoderPtr> MakeDecoder(const std::filesystem::path& model_dir) {
   std::string hmm = AcousticModel(model_dir).string();
   std::string lm = LanguageModel(model_dir).string();
   std::string dict = Dictionary(model_dir).string();
+  // Search limits (see the README's "Search"): at most kMaxHmmsPerFrame active HMMs and
+  // kMaxWordsPerFrame distinct word exits per frame.
   CmdLnPtr config(cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(), "-dict",
-                              dict.c_str(), static_cast<const char*>(nullptr)));
+                              dict.c_str(), "-maxhmmpf", kMaxHmmsPerFrame, "-maxwpf", kMaxWordsPerFrame,
+                              static_cast<const char*>(nullptr)));
   if (!config)
     return Error::Internal("pocketsphinx: cannot build a configuration for model " + model_dir.string());
   // The decoder keeps its own reference to the configuration.
@@ -104,8 +115,9 @@ Result<DecoderPtr> MakeDecoder(const std::filesystem::path& model_dir) {
 }
 
 // Appends the words of the utterance just ended. With utterances cut on the voice activity
-// detector, segment frames count from the start of the stream, so they are absolute times.
-void CollectWords(ps_decoder_t* decoder, double frame_rate, std::vector<Word>& words) {
+// detector, segment frames count from the start of the samples fed to the decoder; `offset`
+// (seconds skipped before the utterance) makes them times on the stream's timeline.
+void CollectWords(ps_decoder_t* decoder, double frame_rate, double offset, std::vector<Word>& words) {
   SegmentPtr segment(ps_seg_iter(decoder));
   while (segment) {
     std::string text = PocketSphinxWordText(ps_seg_word(segment.get()));
@@ -113,10 +125,60 @@ void CollectWords(ps_decoder_t* decoder, double frame_rate, std::vector<Word>& w
       int first = 0;
       int last = 0;
       ps_seg_frames(segment.get(), &first, &last);  // inclusive frame numbers
-      words.push_back(Word{std::move(text), first / frame_rate, (last + 1) / frame_rate});
+      words.push_back(Word{std::move(text), offset + first / frame_rate, offset + (last + 1) / frame_rate});
     }
     segment.reset(ps_seg_next(segment.release()));
   }
+}
+
+// Decodes the whole stream of `reader`, cutting utterances where the decoder's speech detector
+// says speech stopped (as pocketsphinx_continuous does), and appends their words with times on
+// the stream's timeline. A SilenceGate keeps long quiet stretches between utterances from the
+// decoder; its skipped samples are added back to the word times. `report` gets the samples
+// read so far, every kProgressInterval.
+Status DecodeStream(PcmReader& reader, ps_decoder_t* decoder, const std::string& name, std::stop_token stop,
+                    const std::function<void(std::int64_t)>& report, std::vector<Word>& words) {
+  const double frame_rate = cmd_ln_int32_r(ps_get_config(decoder), "-frate");
+  auto last_report = std::chrono::steady_clock::now();
+  if (ps_start_utt(decoder) < 0) return Error::Internal(name + ": pocketsphinx cannot start an utterance");
+  SilenceGate gate;
+  bool in_utterance = false;
+  std::vector<std::int16_t> chunk;
+  chunk.reserve(kChunkSamples);
+  auto end_utterance = [&]() -> Status {
+    if (ps_end_utt(decoder) < 0) return Error::Internal(name + ": pocketsphinx cannot end an utterance");
+    CollectWords(decoder, frame_rate, static_cast<double>(gate.skipped_samples()) / PcmReader::kSampleRate,
+                 words);
+    return Ok();
+  };
+  while (true) {
+    if (stop.stop_requested()) return Error::Cancelled(name + ": transcription cancelled");
+    REFLECTOR_TRY(reader.Read(chunk, kChunkSamples));
+    if (chunk.empty()) break;
+    std::span<const std::int16_t> fed = gate.Admit(chunk, in_utterance);
+    if (!fed.empty()) {
+      if (ps_process_raw(decoder, fed.data(), fed.size(), FALSE, FALSE) < 0) {
+        return Error::Internal(name + ": pocketsphinx rejected the audio");
+      }
+      bool speech = ps_get_in_speech(decoder) != 0;
+      if (speech && !in_utterance) {
+        in_utterance = true;
+      } else if (!speech && in_utterance) {
+        REFLECTOR_TRY(end_utterance());
+        if (ps_start_utt(decoder) < 0)
+          return Error::Internal(name + ": pocketsphinx cannot start an utterance");
+        in_utterance = false;
+      }
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_report >= kProgressInterval) {
+      last_report = now;
+      report(reader.samples_read());
+    }
+  }
+  if (in_utterance) return end_utterance();
+  if (ps_end_utt(decoder) < 0) return Error::Internal(name + ": pocketsphinx cannot end an utterance");
+  return Ok();
 }
 
 std::string LowerAscii(std::string_view text) {
@@ -166,44 +228,19 @@ Result<Transcription> PocketSphinxSpeechToText::Transcribe(const AudioSource& so
   REFLECTOR_ASSIGN_OR_RETURN(PcmReader reader, PcmReader::Open(audio));
   REFLECTOR_ASSIGN_OR_RETURN(DecoderPtr owned_decoder, MakeDecoder(options_.model_dir));
   ps_decoder_t* decoder = owned_decoder.get();
-  const double frame_rate = cmd_ln_int32_r(ps_get_config(decoder), "-frate");
   const double total = reader.declared_duration();
   const std::string detail = "transcribing " + name;
 
   progress.Report(0.0, detail);
-  auto last_report = std::chrono::steady_clock::now();
-  if (ps_start_utt(decoder) < 0) return Error::Internal(name + ": pocketsphinx cannot start an utterance");
-  bool in_utterance = false;
   std::vector<Word> words;
-  std::vector<std::int16_t> chunk;
-  chunk.reserve(kChunkSamples);
-  while (true) {
-    if (stop.stop_requested()) return Error::Cancelled(name + ": transcription cancelled");
-    REFLECTOR_TRY(reader.Read(chunk, kChunkSamples));
-    if (chunk.empty()) break;
-    if (ps_process_raw(decoder, chunk.data(), chunk.size(), FALSE, FALSE) < 0) {
-      return Error::Internal(name + ": pocketsphinx rejected the audio");
-    }
-    // Cut utterances where the speech detector says speech stopped (pocketsphinx_continuous).
-    bool speech = ps_get_in_speech(decoder) != 0;
-    if (speech && !in_utterance) {
-      in_utterance = true;
-    } else if (!speech && in_utterance) {
-      if (ps_end_utt(decoder) < 0) return Error::Internal(name + ": pocketsphinx cannot end an utterance");
-      CollectWords(decoder, frame_rate, words);
-      if (ps_start_utt(decoder) < 0)
-        return Error::Internal(name + ": pocketsphinx cannot start an utterance");
-      in_utterance = false;
-    }
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_report >= kProgressInterval && total > 0) {
-      last_report = now;
-      double done = static_cast<double>(reader.samples_read()) / PcmReader::kSampleRate;
-      progress.Report(std::clamp(done / total, 0.0, 1.0), detail);
-    }
-  }
-  if (ps_end_utt(decoder) < 0) return Error::Internal(name + ": pocketsphinx cannot end an utterance");
-  if (in_utterance) CollectWords(decoder, frame_rate, words);
+  REFLECTOR_TRY(DecodeStream(
+      reader, decoder, name, stop,
+      [&](std::int64_t samples) {
+        if (total > 0)
+          progress.Report(std::clamp(static_cast<double>(samples) / PcmReader::kSampleRate / total, 0.0, 1.0),
+                          detail);
+      },
+      words));
   if (reader.samples_read() == 0) return Error::InvalidInput(name + ": no audio samples could be decoded");
   progress.Report(1.0, detail);
 

@@ -36,10 +36,11 @@ class PocketSphinxSpeechToText final : public SpeechToText {
   static Status CheckModel(const std::filesystem::path& model_dir);
 
   // Decodes `audio.file` (any format FFmpeg reads; the URL is not used) at 16 kHz mono, cut into utterances
-  // by the decoder's voice activity detector. `language` must be "en" or "en-us" (any case, '_' or '-'), else
-  // a terminal kInvalidInput error naming it. Each call builds its own decoder (about 0.3 s, small against
-  // minutes of audio), so concurrent calls on one object are safe and share nothing. A missing model gives a
-  // terminal kNotFound error naming the path.
+  // by the decoder's voice activity detector;
+  // quiet stretches between utterances are not decoded (SilenceGate), word times stay on the file's timeline.
+  // `language` must be "en" or "en-us" (any case, '_' or '-'), else a terminal kInvalidInput error naming it.
+  // Each call builds its own decoder (about 0.3 s, small against minutes of audio), so concurrent calls on
+  // one object are safe and share nothing. A missing model gives a terminal kNotFound error naming the path.
   Result<Transcription> Transcribe(const AudioSource& audio, std::string_view language, std::stop_token stop,
                                    ProgressSink& progress) override;
 

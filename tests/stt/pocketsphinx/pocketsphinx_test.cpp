@@ -124,11 +124,12 @@ class PocketSphinxTest : public ::testing::Test {
     double duration = 0;
   };
 
-  // A 16 kHz WAV of the test sentences, `rounds` times over, each followed by a 1.5 s pause.
-  Recording MakeRecording(int rounds) {
-    constexpr double kPause = 1.5;
+  // A 16 kHz WAV of the test sentences, `rounds` times over, each followed by a pause of
+  // `pause_seconds`.
+  Recording MakeRecording(int rounds, double pause_seconds = 1.5) {
+    const double kPause = pause_seconds;
     Recording recording;
-    fs::path pause = dir_ / "pause.wav";
+    fs::path pause = dir_ / ("pause_" + std::to_string(pause_seconds) + ".wav");
     EXPECT_TRUE(RunFfmpegTool("-f lavfi -i anullsrc=r=16000:cl=mono -t " + std::to_string(kPause) +
                               " -c:a pcm_s16le " + ShellQuoted(pause)));
     std::ofstream list(dir_ / "list.txt");
@@ -143,7 +144,8 @@ class PocketSphinxTest : public ::testing::Test {
       }
     }
     list.close();
-    recording.wav = dir_ / ("recording_" + std::to_string(rounds) + ".wav");
+    recording.wav =
+        dir_ / ("recording_" + std::to_string(rounds) + "_" + std::to_string(pause_seconds) + ".wav");
     EXPECT_TRUE(RunFfmpegTool("-f concat -safe 0 -i " + ShellQuoted(dir_ / "list.txt") + " -c:a pcm_s16le " +
                               ShellQuoted(recording.wav)));
     recording.duration = offset;
@@ -255,6 +257,21 @@ TEST_F(PocketSphinxTest, LongRecordingIsCutIntoUtterancesWithAbsoluteTimes) {
   EXPECT_EQ(progress.fractions.front(), 0.0);
   EXPECT_EQ(progress.fractions.back(), 1.0);
   EXPECT_TRUE(std::is_sorted(progress.fractions.begin(), progress.fractions.end()));
+}
+
+// A participant's track is mostly the others' turns: the silence gate keeps 20 s pauses from the
+// decoder, and every word still lies inside the utterance that says it, with the same words as
+// with short pauses.
+TEST_F(PocketSphinxTest, LongPausesAreSkippedAndWordsKeepTheirTimes) {
+  Recording recording = MakeRecording(1, 20.0);
+  fs::path webm = ToWebm(recording.wav, "paused.webm");
+  ASSERT_NEAR(ProbeDuration(webm), recording.duration, 0.05);
+  Transcription paused = MustTranscribe(webm);
+  ExpectRecognised(paused, recording, webm);
+  Recording close = MakeRecording(1);
+  EXPECT_EQ(TextsOf(paused.words), TextsOf(MustTranscribe(close.wav).words));
+  ASSERT_FALSE(paused.words.empty());
+  EXPECT_GT(paused.words.back().start, 40.0);  // the last sentence comes after two 20 s pauses
 }
 
 // A muted microphone leaves a timestamp gap in a track; the gap counts as time, as in the
