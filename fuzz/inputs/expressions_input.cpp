@@ -33,9 +33,11 @@ void ExpressionsInput(std::string_view data) {
   (void)engine::JavaToString(resolved);
   (void)engine::EvaluatePath(document, expression);
   // Parameters made of the document itself: every string in it is an expression.
-  const Json parameters = engine::ResolveParameters(Json{{"p", document}, {"q", Json::array({text, text})}}, context);
+  const Json parameters =
+      engine::ResolveParameters(Json{{"p", document}, {"q", Json::array({text, text})}}, context);
   FuzzRequire(parameters.is_object() && parameters.size() == 2, "ResolveParameters keeps an object's keys");
-  FuzzRequire(parameters["q"].is_array() && parameters["q"].size() == 2, "ResolveParameters keeps an array's items");
+  FuzzRequire(parameters["q"].is_array() && parameters["q"].size() == 2,
+              "ResolveParameters keeps an array's items");
   (void)engine::JavaToString(parameters);
 }
 

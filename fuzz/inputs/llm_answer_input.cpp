@@ -19,7 +19,8 @@ void LlmAnswerInput(std::string_view data) {
   }
   if (auto title = openai::ParseTitleAnswer(data)) {
     FuzzRequire(!title->empty(), "a title answer is not empty");
-    FuzzRequire(llm::SplitWords(*title).size() <= llm::kMaxTitleWords, "a title has at most kMaxTitleWords words");
+    FuzzRequire(llm::SplitWords(*title).size() <= llm::kMaxTitleWords,
+                "a title has at most kMaxTitleWords words");
   }
   if (auto subjects = openai::ParseSubjectsAnswer(data)) {
     FuzzRequire(!subjects->empty() && subjects->size() <= llm::kMaxSubjects, "1 to kMaxSubjects subjects");

@@ -72,7 +72,8 @@ void MediaInput(std::string_view data) {
 
   auto probe = media::Probe(input);
   if (!probe) return;
-  FuzzRequire(std::isfinite(probe->start_time) && std::isfinite(probe->duration), "a probe gives finite times");
+  FuzzRequire(std::isfinite(probe->start_time) && std::isfinite(probe->duration),
+              "a probe gives finite times");
   FuzzRequire(probe->duration >= 0, "a probed duration is not negative");
 
   (void)media::HasSignal(input, stop.get_token(), progress);

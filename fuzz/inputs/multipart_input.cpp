@@ -18,7 +18,7 @@ class PieceReader final : public http::BodyReader {
   PieceReader(std::string_view body, std::size_t piece) : body_(body), piece_(piece) {}
   Result<std::size_t> Read(char* buffer, std::size_t size) override {
     const std::size_t n = std::min({size, piece_, body_.size()});
-    std::memcpy(buffer, body_.data(), n);
+    if (n > 0) std::memcpy(buffer, body_.data(), n);
     body_.remove_prefix(n);
     return n;
   }

@@ -48,7 +48,9 @@ TEST_P(FuzzCorpus, EveryFileRunsThrough) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, FuzzCorpus, testing::ValuesIn(FuzzTargets().begin(), FuzzTargets().end()),
-                         [](const testing::TestParamInfo<FuzzTarget>& param_info) { return std::string(param_info.param.name); });
+                         [](const testing::TestParamInfo<FuzzTarget>& param_info) {
+                           return std::string(param_info.param.name);
+                         });
 
 TEST(FuzzCorpus, EveryCorpusFolderIsATarget) {
   for (const auto& entry : fs::directory_iterator(kCorpus)) {
