@@ -153,7 +153,9 @@ TEST(WorkflowDefTest, IntegerFieldsOutOfRangeAreErrors) {
     ASSERT_FALSE(workflow.ok()) << value;
     auto task = ParseWorkflowTask(
         Json::parse(std::string(R"({"name":"a","taskReferenceName":"a","retryCount":)") + value + "}"), "t");
-    if (Json::parse(value).is_number_integer()) EXPECT_FALSE(task.ok()) << value;
+    if (Json::parse(value).is_number_integer()) {
+      EXPECT_FALSE(task.ok()) << value;
+    }
   }
   auto truncated = ParseTaskDef(Json::parse(R"({"name":"t","retryCount":2.0,"timeoutSeconds":2147483647})"));
   ASSERT_TRUE(truncated.ok()) << truncated.error().message;
