@@ -190,16 +190,20 @@ struct Validator {
 }  // namespace
 
 int TaskDef::RetryDelaySeconds(int attempts_so_far) const {
-  long long delay = retry_delay_seconds;
+  // Every factor is made non-negative and each product checked against INT_MAX before the next
+  // one, so the arithmetic never overflows whatever the definition says.
+  const long long attempts = std::max(attempts_so_far, 0);
+  const long long base = std::max(retry_delay_seconds, 0);
+  long long delay = base;
   switch (retry_logic) {
     case RetryLogic::kFixed:
       break;
     case RetryLogic::kLinearBackoff:
-      delay = static_cast<long long>(retry_delay_seconds) * backoff_scale_factor * (attempts_so_far + 1);
+      delay = base * std::max(backoff_scale_factor, 0);  // at most 2^62
+      if (delay <= INT_MAX) delay *= attempts + 1;       // at most 2^62 again
       break;
     case RetryLogic::kExponentialBackoff:
-      delay = attempts_so_far >= 31 ? LLONG_MAX
-                                    : static_cast<long long>(retry_delay_seconds) * (1LL << attempts_so_far);
+      delay = attempts >= 31 ? LLONG_MAX : base * (1LL << attempts);
       break;
   }
   return delay > INT_MAX ? INT_MAX : static_cast<int>(delay);

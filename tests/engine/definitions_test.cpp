@@ -32,6 +32,28 @@ TEST(TaskDefTest, RetryDelayFormulas) {
   EXPECT_EQ(def.RetryDelaySeconds(2), 18);
 }
 
+// Found by fuzz/workflow_definition (its retry-delay check, on a crafted input): linear backoff
+// overflowed long long for large delays and scale factors.
+TEST(TaskDefTest, RetryDelayNeverOverflows) {
+  TaskDef def;
+  def.retry_delay_seconds = INT32_MAX;
+  def.backoff_scale_factor = INT32_MAX;
+  def.retry_logic = RetryLogic::kLinearBackoff;
+  EXPECT_EQ(def.RetryDelaySeconds(1), INT32_MAX);
+  EXPECT_EQ(def.RetryDelaySeconds(INT32_MAX), INT32_MAX);
+  def.backoff_scale_factor = 1;
+  def.retry_delay_seconds = 1 << 20;
+  EXPECT_EQ(def.RetryDelaySeconds(INT32_MAX - 1), INT32_MAX);
+  def.retry_logic = RetryLogic::kExponentialBackoff;
+  EXPECT_EQ(def.RetryDelaySeconds(30), INT32_MAX);
+  EXPECT_EQ(def.RetryDelaySeconds(-5), 1 << 20) << "a negative attempt count counts as 0";
+  def.retry_delay_seconds = -7;
+  for (RetryLogic logic : {RetryLogic::kFixed, RetryLogic::kLinearBackoff, RetryLogic::kExponentialBackoff}) {
+    def.retry_logic = logic;
+    EXPECT_EQ(def.RetryDelaySeconds(3), 0) << ToString(logic);
+  }
+}
+
 TEST(TaskDefTest, ParseAndValidate) {
   auto def = ParseTaskDef(Json::parse(
       R"({"name":"pad_track","retryCount":3,"retryLogic":"EXPONENTIAL_BACKOFF","retryDelaySeconds":5,
