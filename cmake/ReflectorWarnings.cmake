@@ -6,7 +6,13 @@ target_compile_options(reflector_warnings INTERFACE
   $<$<BOOL:${REFLECTOR_WERROR}>:-Werror>)
 
 add_library(reflector_sanitizers INTERFACE)
-if(REFLECTOR_SANITIZE)
+if(REFLECTOR_FUZZ)
+  # Every library gets libFuzzer's coverage hooks and the sanitizers; only the fuzz executables
+  # link libFuzzer itself (-fsanitize=fuzzer, fuzz/CMakeLists.txt).
+  target_compile_options(reflector_sanitizers INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(reflector_sanitizers INTERFACE -fsanitize=address,undefined)
+elseif(REFLECTOR_SANITIZE)
   target_compile_options(reflector_sanitizers INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(reflector_sanitizers INTERFACE -fsanitize=address,undefined)

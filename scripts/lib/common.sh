@@ -10,7 +10,9 @@ export REFLECTOR_CACHE_DIR
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Debian packages the build, the demo and the tests need (ARCHITECTURE.md's list plus test tools).
+# Debian packages the build, the demo and the tests need (ARCHITECTURE.md's list plus test tools;
+# clang-14, libclang-rt-14-dev (libFuzzer and the sanitizer runtimes, only recommended by clang)
+# and llvm-14 (llvm-symbolizer) for scripts/fuzz).
 # Do not add libboost-dev: it conflicts with the 1.81 packages.
 REFLECTOR_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config git ca-certificates
@@ -23,6 +25,7 @@ REFLECTOR_BUILD_PACKAGES=(
   libstemmer-dev wordnet-base
   libgtest-dev libgmock-dev libbenchmark-dev
   flite sox time clang-format clang-tidy python3 ccache
+  clang-14 libclang-rt-14-dev llvm-14
   nodejs chromium
 )
 

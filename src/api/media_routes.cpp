@@ -4,6 +4,7 @@
 #include <fstream>
 #include <memory>
 
+#include "api/byte_range.hpp"
 #include "api/routes.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
@@ -17,45 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using http::Request;
 using http::Response;
-
-struct ByteRange {
-  std::uint64_t first = 0;
-  std::uint64_t last = 0;  // inclusive
-};
-
-// "bytes=a-b", "bytes=a-", "bytes=-n" against a body of `size` bytes. nullopt: no usable single
-// range (serve everything); an Error: unsatisfiable (416).
-Result<std::optional<ByteRange>> ParseRange(std::string_view header, std::uint64_t size) {
-  if (header.substr(0, 6) != "bytes=" || header.find(',') != std::string_view::npos)
-    return std::optional<ByteRange>();
-  std::string_view spec = header.substr(6);
-  const std::size_t dash = spec.find('-');
-  if (dash == std::string_view::npos) return std::optional<ByteRange>();
-  auto number = [](std::string_view text, std::uint64_t& out) {
-    if (text.empty()) return false;
-    out = 0;
-    for (char c : text) {
-      if (c < '0' || c > '9' || out > (UINT64_MAX - 9) / 10) return false;
-      out = out * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return true;
-  };
-  std::uint64_t a = 0, b = 0;
-  const bool has_a = number(spec.substr(0, dash), a);
-  const bool has_b = number(spec.substr(dash + 1), b);
-  if (!has_a && !has_b) return std::optional<ByteRange>();
-  ByteRange range;
-  if (!has_a) {  // the last b bytes
-    if (b == 0 || size == 0) return Error::InvalidInput("unsatisfiable range");
-    range.first = b >= size ? 0 : size - b;
-    range.last = size - 1;
-  } else {
-    if (a >= size || (has_b && b < a)) return Error::InvalidInput("unsatisfiable range");
-    range.first = a;
-    range.last = has_b ? std::min(b, size - 1) : size - 1;
-  }
-  return std::optional<ByteRange>(range);
-}
 
 // A downloaded object, removed when the last reader is done.
 struct ScratchFile {
@@ -101,7 +63,7 @@ Result<Response> Mp3(ApiContext& api, Request& request) {
   response.headers.Set("Content-Disposition", "inline; filename=recording_" + t.id.substr(0, 8) + ".mp3");
   ByteRange range{0, size == 0 ? 0 : size - 1};
   if (auto header = request.headers.Get("Range")) {
-    auto parsed = ParseRange(*header, size);
+    auto parsed = ParseByteRange(*header, size);
     if (!parsed) {
       Response refusal = http::ErrorResponse(416, "Range not satisfiable");
       refusal.headers.Set("Content-Range", "bytes */" + std::to_string(size));

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "core/config.hpp"
 
@@ -17,6 +18,11 @@ std::map<std::string, std::string> ReadEnvironment();
 // whether it was set in the environment or in the file.
 Result<Settings> LoadSettings(const std::map<std::string, std::string>& environment,
                               const std::string& dotenv_path);
+
+// LoadSettings without the file system: `dotenv_text` is the content of the .env file (empty:
+// none), named `dotenv_name` in messages and origins.
+Result<Settings> LoadSettingsFromText(const std::map<std::string, std::string>& environment,
+                                      std::string_view dotenv_text, const std::string& dotenv_name);
 
 // LoadSettings(ReadEnvironment(), dotenv_path).
 Result<Settings> LoadSettings(const std::string& dotenv_path);

@@ -28,7 +28,7 @@ const Json* Find(const Json& object, std::string_view field) {
 Result<Json> ParseJson(std::string_view text, std::string_view what) {
   try {
     return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, and out_of_range for a number too large
     return Error::InvalidInput(std::string(what) + " is not valid JSON: " + e.what());
   }
 }

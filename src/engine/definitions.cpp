@@ -2,20 +2,46 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <set>
+#include <type_traits>
 
 namespace reflector::engine {
 namespace {
+
+// A whole number that fits in an int. A float is truncated (as Conductor's JSON reader does);
+// a value out of range is an error rather than a conversion that wraps or is undefined.
+Result<int> ToInt(const Json& value, std::string_view field) {
+  if (value.is_number_unsigned()) {
+    if (value.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX))
+      return static_cast<int>(value.get<std::uint64_t>());
+  } else if (value.is_number_integer()) {
+    const auto number = value.get<std::int64_t>();
+    if (number >= INT_MIN && number <= INT_MAX) return static_cast<int>(number);
+  } else if (value.is_number_float()) {
+    const double number = value.get<double>();
+    if (number > static_cast<double>(INT_MIN) - 1 && number < static_cast<double>(INT_MAX) + 1)
+      return static_cast<int>(number);
+  } else {
+    return Error::InvalidInput(std::string(field) + " has the wrong type (" +
+                               std::string(JsonTypeName(value)) + ")");
+  }
+  return Error::InvalidInput(std::string(field) + " is out of range");
+}
 
 template <typename T>
 Status ReadOptional(const Json& json, const char* field, T& out, std::string_view where) {
   auto it = json.find(field);
   if (it == json.end() || it->is_null()) return Ok();
-  try {
-    out = it->get<T>();
-  } catch (const Json::exception&) {
-    return Error::InvalidInput(std::string(where) + "." + field + " has the wrong type (" +
-                               std::string(JsonTypeName(*it)) + ")");
+  if constexpr (std::is_same_v<T, int>) {
+    REFLECTOR_ASSIGN_OR_RETURN(out, ToInt(*it, std::string(where) + "." + field));
+  } else {
+    try {
+      out = it->get<T>();
+    } catch (const Json::exception&) {
+      return Error::InvalidInput(std::string(where) + "." + field + " has the wrong type (" +
+                                 std::string(JsonTypeName(*it)) + ")");
+    }
   }
   return Ok();
 }
@@ -164,16 +190,20 @@ struct Validator {
 }  // namespace
 
 int TaskDef::RetryDelaySeconds(int attempts_so_far) const {
-  long long delay = retry_delay_seconds;
+  // Every factor is made non-negative and each product checked against INT_MAX before the next
+  // one, so the arithmetic never overflows whatever the definition says.
+  const long long attempts = std::max(attempts_so_far, 0);
+  const long long base = std::max(retry_delay_seconds, 0);
+  long long delay = base;
   switch (retry_logic) {
     case RetryLogic::kFixed:
       break;
     case RetryLogic::kLinearBackoff:
-      delay = static_cast<long long>(retry_delay_seconds) * backoff_scale_factor * (attempts_so_far + 1);
+      delay = base * std::max(backoff_scale_factor, 0);  // at most 2^62
+      if (delay <= INT_MAX) delay *= attempts + 1;       // at most 2^62 again
       break;
     case RetryLogic::kExponentialBackoff:
-      delay = attempts_so_far >= 31 ? LLONG_MAX
-                                    : static_cast<long long>(retry_delay_seconds) * (1LL << attempts_so_far);
+      delay = attempts >= 31 ? LLONG_MAX : base * (1LL << attempts);
       break;
   }
   return delay > INT_MAX ? INT_MAX : static_cast<int>(delay);
@@ -285,16 +315,19 @@ Result<WorkflowTask> ParseWorkflowTask(const Json& json, std::string_view where)
   }
   REFLECTOR_TRY(ReadOptional(json, "optional", task.optional, at));
   if (auto it = json.find("retryCount"); it != json.end() && it->is_number_integer()) {
-    task.retry_count = it->get<int>();
+    REFLECTOR_ASSIGN_OR_RETURN(task.retry_count, ToInt(*it, at + ".retryCount"));
   }
   REFLECTOR_TRY(ReadOptional(json, "joinOn", task.join_on, at));
   REFLECTOR_TRY(ReadOptional(json, "dynamicForkTasksParam", task.dynamic_fork_tasks_param, at));
   REFLECTOR_TRY(
       ReadOptional(json, "dynamicForkTasksInputParamName", task.dynamic_fork_tasks_input_param_name, at));
-  if (auto it = json.find("forkTasks"); it != json.end() && !it->is_null()) {
-    if (!it->is_array()) return Error::InvalidInput(at + ".forkTasks must be an array of arrays");
-    for (std::size_t b = 0; b < it->size(); ++b) {
-      const Json& branch = (*it)[b];
+  // Branches belong to a FORK_JOIN only: elsewhere they never run (and ToJson drops them), so
+  // they are ignored like any unknown field rather than counted as tasks of the workflow.
+  auto fork_tasks = json.find("forkTasks");
+  if (task.type == TaskType::kForkJoin && fork_tasks != json.end() && !fork_tasks->is_null()) {
+    if (!fork_tasks->is_array()) return Error::InvalidInput(at + ".forkTasks must be an array of arrays");
+    for (std::size_t b = 0; b < fork_tasks->size(); ++b) {
+      const Json& branch = (*fork_tasks)[b];
       if (!branch.is_array())
         return Error::InvalidInput(at + ".forkTasks[" + std::to_string(b) + "] must be an array");
       std::vector<WorkflowTask> tasks;

@@ -32,7 +32,8 @@ struct TaskDef {
   std::vector<std::string> output_keys;
   Json input_template = Json::object();
 
-  // Seconds before retry number `attempts_so_far + 1` may start (Conductor's formulas).
+  // Seconds before retry number `attempts_so_far + 1` may start (Conductor's formulas), in
+  // [0, INT_MAX]: a larger result is INT_MAX, a negative delay or attempt count counts as 0.
   [[nodiscard]] int RetryDelaySeconds(int attempts_so_far) const;
 };
 

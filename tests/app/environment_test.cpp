@@ -81,6 +81,21 @@ TEST_F(EnvironmentTest, UnrelatedVariablesAreIgnored) {
   EXPECT_TRUE(settings.ok()) << settings.error().message;
 }
 
+TEST_F(EnvironmentTest, DotEnvTextWithoutAFile) {
+  auto settings = LoadSettingsFromText({{"DATA_DIR", "/srv/reflector"}},
+                                       "DATA_DIR=/ignored\nLLM_MODEL=from-text\n", "x.env");
+  ASSERT_TRUE(settings.ok()) << settings.error().message;
+  EXPECT_EQ(settings->llm_model, "from-text");
+  EXPECT_EQ(settings->data_dir, "/srv/reflector");  // the environment wins
+  auto typo = LoadSettingsFromText({}, "LLM_MODLE=x\n", "x.env");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_THAT(typo.error().message,
+              HasSubstr("LLM_MODLE is not a setting; did you mean LLM_MODEL? (set in x.env)"));
+  auto malformed = LoadSettingsFromText({}, "not a line\n", "x.env");
+  ASSERT_FALSE(malformed.ok());
+  EXPECT_THAT(malformed.error().message, HasSubstr("x.env"));
+}
+
 TEST_F(EnvironmentTest, ReadsTheProcessEnvironment) {
   ASSERT_EQ(::setenv("LLM_MODLE", "x", 1), 0);
   auto settings = LoadSettings("");

@@ -32,6 +32,28 @@ TEST(TaskDefTest, RetryDelayFormulas) {
   EXPECT_EQ(def.RetryDelaySeconds(2), 18);
 }
 
+// Found by fuzz/workflow_definition (its retry-delay check, on a crafted input): linear backoff
+// overflowed long long for large delays and scale factors.
+TEST(TaskDefTest, RetryDelayNeverOverflows) {
+  TaskDef def;
+  def.retry_delay_seconds = INT32_MAX;
+  def.backoff_scale_factor = INT32_MAX;
+  def.retry_logic = RetryLogic::kLinearBackoff;
+  EXPECT_EQ(def.RetryDelaySeconds(1), INT32_MAX);
+  EXPECT_EQ(def.RetryDelaySeconds(INT32_MAX), INT32_MAX);
+  def.backoff_scale_factor = 1;
+  def.retry_delay_seconds = 1 << 20;
+  EXPECT_EQ(def.RetryDelaySeconds(INT32_MAX - 1), INT32_MAX);
+  def.retry_logic = RetryLogic::kExponentialBackoff;
+  EXPECT_EQ(def.RetryDelaySeconds(30), INT32_MAX);
+  EXPECT_EQ(def.RetryDelaySeconds(-5), 1 << 20) << "a negative attempt count counts as 0";
+  def.retry_delay_seconds = -7;
+  for (RetryLogic logic : {RetryLogic::kFixed, RetryLogic::kLinearBackoff, RetryLogic::kExponentialBackoff}) {
+    def.retry_logic = logic;
+    EXPECT_EQ(def.RetryDelaySeconds(3), 0) << ToString(logic);
+  }
+}
+
 TEST(TaskDefTest, ParseAndValidate) {
   auto def = ParseTaskDef(Json::parse(
       R"({"name":"pad_track","retryCount":3,"retryLogic":"EXPONENTIAL_BACKOFF","retryDelaySeconds":5,
@@ -118,6 +140,52 @@ TEST(WorkflowDefTest, StructuralErrorsNameTheField) {
   auto status = ValidateWorkflow(*duplicate, Defs({"a"}));
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.error().message.find("'a' is used twice"), std::string::npos);
+}
+
+// Found by fuzz/workflow_definition: branches under a task that is not a FORK_JOIN never run, so
+// they are not tasks of the workflow, and reading one is reported.
+TEST(WorkflowDefTest, BranchesOutsideAForkAreIgnored) {
+  auto def = ParseWorkflowDef(Json::parse(R"({"name":"w","tasks":[
+      {"name":"a","taskReferenceName":"a","forkTasks":[[{"name":"a","taskReferenceName":"hidden"}]]},
+      {"name":"a","taskReferenceName":"b","inputParameters":{"x":"${hidden.output.v}"}}]})"));
+  ASSERT_TRUE(def.ok()) << def.error().message;
+  EXPECT_TRUE(def->tasks[0].fork_tasks.empty());
+  EXPECT_EQ(AllTasks(*def).size(), 2U);
+  auto status = ValidateWorkflow(*def, Defs({"a"}));
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().message.find("no task 'hidden' exists"), std::string::npos)
+      << status.error().message;
+  auto again = ParseWorkflowDef(ToJson(*def));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(ToJson(*again), ToJson(*def));
+}
+
+// Found by fuzz/workflow_definition: an integer field beyond int's range was converted with
+// undefined behaviour (a float) or wrapped (an integer).
+TEST(WorkflowDefTest, IntegerFieldsOutOfRangeAreErrors) {
+  for (const char* value : {"55555555555555555555555555555555553", "1e300", "4294967296", "-2147483649"}) {
+    auto task_def =
+        ParseTaskDef(Json::parse(std::string(R"({"name":"t","backoffScaleFactor":)") + value + "}"));
+    ASSERT_FALSE(task_def.ok()) << value;
+    EXPECT_NE(task_def.error().message.find("taskDef 't'.backoffScaleFactor is out of range"),
+              std::string::npos)
+        << task_def.error().message;
+    auto workflow = ParseWorkflowDef(Json::parse(std::string(R"({"name":"w","version":)") + value +
+                                                 R"(,"tasks":[{"name":"a","taskReferenceName":"a"}]})"));
+    ASSERT_FALSE(workflow.ok()) << value;
+    auto task = ParseWorkflowTask(
+        Json::parse(std::string(R"({"name":"a","taskReferenceName":"a","retryCount":)") + value + "}"), "t");
+    if (Json::parse(value).is_number_integer()) {
+      EXPECT_FALSE(task.ok()) << value;
+    }
+  }
+  auto truncated = ParseTaskDef(Json::parse(R"({"name":"t","retryCount":2.0,"timeoutSeconds":2147483647})"));
+  ASSERT_TRUE(truncated.ok()) << truncated.error().message;
+  EXPECT_EQ(truncated->retry_count, 2);
+  EXPECT_EQ(truncated->timeout_seconds, 2147483647);
+  auto wrong = ParseTaskDef(Json::parse(R"({"name":"t","retryCount":"3"})"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message.find("retryCount has the wrong type (a string)"), std::string::npos);
 }
 
 }  // namespace

@@ -121,6 +121,11 @@ TEST(DailyWebhookEventTest, MalformedEventsNameTheField) {
   not_finished["status"] = "in-progress";
   Json bad_track = ready_payload;
   bad_track["tracks"] = Json::array({{{"type", "audio"}}});
+  // Found by fuzz/daily_webhook: numbers beyond int64 were converted with undefined behaviour.
+  Json far_start = ready_payload;
+  far_start["start_ts"] = 1.76723e+119;
+  Json huge_track = ready_payload;
+  huge_track["tracks"] = Json::array({{{"type", "audio"}, {"s3Key", "k"}, {"size", -1e300}}});
   const std::vector<Case> cases = {
       {Json::array(), "body"},
       {Json{{"id", "e"}}, "type"},
@@ -130,6 +135,8 @@ TEST(DailyWebhookEventTest, MalformedEventsNameTheField) {
       {with_payload(no_room), "payload.room_name"},
       {with_payload(not_finished), "payload.status"},
       {with_payload(bad_track), "s3Key"},
+      {with_payload(far_start), "start_ts' is out of range"},
+      {with_payload(huge_track), "payload.tracks[0]: field 'size' is out of range"},
   };
   for (const Case& c : cases) {
     auto event = ParseDailyWebhookEvent(c.body);
@@ -178,6 +185,11 @@ TEST(DailyRecordedAtTest, ReadsTheFoldersTimestamp) {
   EXPECT_FALSE(DailyRecordedAt("acme/lobby/1773324363412-x-cam-audio-1").has_value());
   EXPECT_FALSE(DailyRecordedAt("no-folder-20260312140512").has_value());
   EXPECT_FALSE(DailyRecordedAt("acme/room-20261312140512/k").has_value()) << "month 13";
+  // Found by fuzz/daily_webhook: a year past 2262 overflowed WallTime's nanoseconds.
+  EXPECT_FALSE(DailyRecordedAt("acme/team-standup-28260312140512/k").has_value()) << "year 2826";
+  EXPECT_FALSE(DailyRecordedAt("acme/team-standup-99991231235959/k").has_value()) << "year 9999";
+  EXPECT_FALSE(DailyRecordedAt("acme/team-standup-19691231235959/k").has_value()) << "before 1970";
+  EXPECT_TRUE(DailyRecordedAt("acme/team-standup-22611231235959/k").has_value()) << "the last year that fits";
 }
 
 }  // namespace

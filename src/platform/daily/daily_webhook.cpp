@@ -31,10 +31,20 @@ int Number(std::string_view digits) {
   return value;
 }
 
+// A number as a whole int64 (a float is truncated: Daily may send one); beyond int64 (or not
+// finite) it is an error, not an undefined conversion.
+Result<std::int64_t> WholeNumber(double value, std::string_view field) {
+  constexpr double kLimit = 9223372036854775808.0;  // 2^63
+  if (!(value > -kLimit && value < kLimit))
+    return Error::InvalidInput("field '" + std::string(field) + "' is out of range");
+  return static_cast<std::int64_t>(value);
+}
+
 Result<std::optional<std::int64_t>> OptionalSeconds(const Json& payload, std::string_view field) {
   REFLECTOR_ASSIGN_OR_RETURN(std::optional<double> seconds, GetOptionalNumber(payload, field));
   if (!seconds) return std::optional<std::int64_t>();
-  return std::optional<std::int64_t>(static_cast<std::int64_t>(*seconds));  // Daily may send a float
+  REFLECTOR_ASSIGN_OR_RETURN(std::int64_t whole, WholeNumber(*seconds, field));
+  return std::optional<std::int64_t>(whole);
 }
 
 Result<std::vector<DailyTrack>> ParseTracks(const Json& payload) {
@@ -52,7 +62,9 @@ Result<std::vector<DailyTrack>> ParseTracks(const Json& payload) {
     if (!key) return key.error().WithContext(where);
     auto size = GetOptionalNumber(item, "size");
     if (!size) return size.error().WithContext(where);
-    tracks.push_back({*type, *key, static_cast<std::int64_t>(size->value_or(0))});
+    auto bytes = WholeNumber(size->value_or(0), "size");
+    if (!bytes) return bytes.error().WithContext(where);
+    tracks.push_back({*type, *key, *bytes});
   }
   return tracks;
 }
@@ -156,8 +168,11 @@ std::optional<WallTime> DailyRecordedAt(std::string_view first_track_key) {
   time.tm_hour = Number(digits->substr(8, 2));
   time.tm_min = Number(digits->substr(10, 2));
   time.tm_sec = Number(digits->substr(12, 2));
-  if (time.tm_mon < 0 || time.tm_mon > 11 || time.tm_mday < 1 || time.tm_mday > 31 || time.tm_hour > 23 ||
-      time.tm_min > 59 || time.tm_sec > 60) {
+  // WallTime counts nanoseconds in 64 bits, which ends in April 2262: later years do not fit.
+  constexpr int kFirstYear = 1970, kLastYear = 2261;
+  if (time.tm_year < kFirstYear - 1900 || time.tm_year > kLastYear - 1900 || time.tm_mon < 0 ||
+      time.tm_mon > 11 || time.tm_mday < 1 || time.tm_mday > 31 || time.tm_hour > 23 || time.tm_min > 59 ||
+      time.tm_sec > 60) {
     return std::nullopt;
   }
   return std::chrono::system_clock::from_time_t(timegm(&time));

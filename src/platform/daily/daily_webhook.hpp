@@ -75,7 +75,8 @@ std::vector<std::string> DailyAudioTrackKeys(const std::vector<DailyTrack>& trac
 std::string ReflectorRoomName(std::string_view daily_room_name);
 
 // When a recording was made, from its first track key's folder ("acme/<room>-YYYYMMDDHHMMSS/..."):
-// that UTC time, or nullopt when the folder does not end in 14 digits of a valid time.
+// that UTC time, or nullopt when the folder does not end in 14 digits of a valid time in the
+// years 1970-2261.
 std::optional<WallTime> DailyRecordedAt(std::string_view first_track_key);
 
 }  // namespace reflector::platform
