@@ -126,15 +126,20 @@ const char* kDynamic = R"({"name": "dyn", "schemaVersion": 2, "tasks": [
   {"name": "sum", "taskReferenceName": "sum",
    "inputParameters": {"joined": "${fan_join.output}", "values": "${fan_join.output..value}"}}]})";
 
-// Workflows run side by side share the process's bound: with max_tasks_in_process = 2, four
-// workflows of fan-outs never run more than 2 tasks at once, and all complete.
-TEST(InProcessEngineTest, WorkflowsShareTheProcessWideBoundOnRunningTasks) {
-  SystemClock clock;
-  InProcessOptions options;
-  options.max_parallel_tasks = 4;
-  options.max_tasks_in_process = 2;
-  EngineHarness h(clock, options);
-  h.AddWorkflow(kDynamic);
+// Counts the tasks running at once and the most seen.
+struct Concurrency {
+  std::atomic<int> running{0};
+  std::atomic<int> max_running{0};
+  void Enter() {
+    int now = ++running;
+    int seen = max_running.load();
+    while (now > seen && !max_running.compare_exchange_weak(seen, now)) {
+    }
+  }
+};
+
+// The "plan" task of kDynamic: n "square" branches, each with its index as input "i".
+void AddPlanTask(EngineHarness& h) {
   h.AddTask(MakeDef("plan"), [](const TaskExecution& e) -> Result<Json> {
     Json tasks = Json::array();
     Json inputs = Json::object();
@@ -145,15 +150,23 @@ TEST(InProcessEngineTest, WorkflowsShareTheProcessWideBoundOnRunningTasks) {
     }
     return Json{{"tasks", tasks}, {"inputs", inputs}};
   });
-  std::atomic<int> running{0};
-  std::atomic<int> max_running{0};
+}
+
+// Workflows run side by side share the process's bound: with max_tasks_in_process = 2, four
+// workflows of fan-outs never run more than 2 tasks at once, and all complete.
+TEST(InProcessEngineTest, WorkflowsShareTheProcessWideBoundOnRunningTasks) {
+  SystemClock clock;
+  InProcessOptions options;
+  options.max_parallel_tasks = 4;
+  options.max_tasks_in_process = 2;
+  EngineHarness h(clock, options);
+  h.AddWorkflow(kDynamic);
+  AddPlanTask(h);
+  Concurrency concurrency;
   h.AddTask(MakeDef("square"), [&](const TaskExecution& e) -> Result<Json> {
-    int now = ++running;
-    int seen = max_running.load();
-    while (now > seen && !max_running.compare_exchange_weak(seen, now)) {
-    }
+    concurrency.Enter();
     std::this_thread::sleep_for(20ms);
-    --running;
+    --concurrency.running;
     return Json{{"value", e.input["i"].get<int>()}};
   });
   h.AddTask(MakeDef("sum"), [](const TaskExecution&) -> Result<Json> { return Json{{"ok", true}}; });
@@ -170,7 +183,7 @@ TEST(InProcessEngineTest, WorkflowsShareTheProcessWideBoundOnRunningTasks) {
     runner.join();
   for (const auto& id : ids)
     EXPECT_EQ(h.engine().Get(id)->workflow.status, WorkflowStatus::kCompleted) << id;
-  EXPECT_EQ(max_running.load(), 2) << "the bound is reached and never passed";
+  EXPECT_EQ(concurrency.max_running.load(), 2) << "the bound is reached and never passed";
 }
 
 class DynamicForkTest : public ::testing::TestWithParam<int> {};
@@ -182,25 +195,12 @@ TEST_P(DynamicForkTest, OneBranchPerItemAndJoinOutputKeyedByReference) {
   options.max_parallel_tasks = 2;
   EngineHarness h(clock, options);
   h.AddWorkflow(kDynamic);
-  h.AddTask(MakeDef("plan"), [](const TaskExecution& e) -> Result<Json> {
-    Json tasks = Json::array();
-    Json inputs = Json::object();
-    for (int i = 0; i < e.input["n"].get<int>(); ++i) {
-      std::string ref = "square_" + std::to_string(i);
-      tasks.push_back({{"name", "square"}, {"taskReferenceName", ref}, {"type", "SIMPLE"}});
-      inputs[ref] = {{"i", i}};
-    }
-    return Json{{"tasks", tasks}, {"inputs", inputs}};
-  });
-  std::atomic<int> running{0};
-  std::atomic<int> max_running{0};
+  AddPlanTask(h);
+  Concurrency concurrency;
   h.AddTask(MakeDef("square"), [&](const TaskExecution& e) -> Result<Json> {
-    int now = ++running;
-    int seen = max_running.load();
-    while (now > seen && !max_running.compare_exchange_weak(seen, now)) {
-    }
+    concurrency.Enter();
     std::this_thread::sleep_for(20ms);
-    --running;
+    --concurrency.running;
     int i = e.input["i"].get<int>();
     return Json{{"value", i * i}, {"index", e.input.value("__index", -1)}};
   });
@@ -217,7 +217,7 @@ TEST_P(DynamicForkTest, OneBranchPerItemAndJoinOutputKeyedByReference) {
     EXPECT_EQ(sum_input["joined"][ref]["value"], i * i) << ref;
   }
   EXPECT_EQ(sum_input["values"].size(), static_cast<std::size_t>(n));
-  EXPECT_LE(max_running.load(), 2);  // bounded parallelism
+  EXPECT_LE(concurrency.max_running.load(), 2);  // bounded parallelism
   const TaskRun* fork = Latest(snapshot, "fan");
   ASSERT_NE(fork, nullptr);
   EXPECT_EQ(fork->task_type, kForkType);
