@@ -82,16 +82,8 @@ int RunProcess(const Settings& settings, const ProcessOptions& options) {
   request.language = options.language;
   request.room_name = options.room;
   request.meeting_id = options.meeting;
-  auto started = service::ProcessFiles(runtime->service(), request);
-  if (!started) {
-    Fail(started.error().message);
-    return ExitCodeFor(started.error());
-  }
-  std::printf("transcript: %s\n", started->transcript_id.c_str());
-  std::fflush(stdout);
-  std::fprintf(stderr, "workflow: %s (%s engine)\n", started->workflow_id.c_str(), started->engine.c_str());
-  return FollowAndReport(*runtime, started->transcript_id, started->workflow_id, options.output,
-                         options.json);
+  return ReportStartedAndFollow(*runtime, service::ProcessFiles(runtime->service(), request), options.output,
+                                options.json);
 }
 
 }  // namespace

@@ -20,16 +20,8 @@ int RunReprocess(const Settings& settings, const ReprocessOptions& options) {
   int exit_code = 0;
   auto runtime = OpenRuntime(settings, {options.parallel, std::nullopt}, exit_code);
   if (!runtime) return exit_code;
-  auto started = service::RerunTranscript(runtime->service(), options.transcript_id);
-  if (!started) {
-    Fail(started.error().message);
-    return ExitCodeFor(started.error());
-  }
-  std::printf("transcript: %s\n", started->transcript_id.c_str());
-  std::fflush(stdout);
-  std::fprintf(stderr, "workflow: %s (%s engine)\n", started->workflow_id.c_str(), started->engine.c_str());
-  return FollowAndReport(*runtime, started->transcript_id, started->workflow_id, options.output,
-                         options.json);
+  return ReportStartedAndFollow(*runtime, service::RerunTranscript(runtime->service(), options.transcript_id),
+                                options.output, options.json);
 }
 
 }  // namespace

@@ -134,4 +134,16 @@ int FollowAndReport(Runtime& runtime, const std::string& transcript_id, const st
   return exit_code;
 }
 
+int ReportStartedAndFollow(Runtime& runtime, const Result<service::StartedRun>& started,
+                           const std::string& output_dir, bool json) {
+  if (!started) {
+    Fail(started.error().message);
+    return ExitCodeFor(started.error());
+  }
+  std::printf("transcript: %s\n", started->transcript_id.c_str());
+  std::fflush(stdout);
+  std::fprintf(stderr, "workflow: %s (%s engine)\n", started->workflow_id.c_str(), started->engine.c_str());
+  return FollowAndReport(runtime, started->transcript_id, started->workflow_id, output_dir, json);
+}
+
 }  // namespace reflector::app

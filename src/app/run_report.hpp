@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/runtime.hpp"
+#include "service/processing.hpp"
 
 namespace reflector::app {
 
@@ -30,5 +31,11 @@ std::unique_ptr<Runtime> OpenRuntime(const Settings& settings, RuntimeOptions op
 // which the shadow run never changes.
 int FollowAndReport(Runtime& runtime, const std::string& transcript_id, const std::string& workflow_id,
                     const std::string& output_dir, bool json);
+
+// What `process` and `reprocess` do with a run they started: a refusal is reported (its exit
+// code returned); otherwise "transcript: ID" on stdout, the workflow and engine on stderr, then
+// FollowAndReport.
+int ReportStartedAndFollow(Runtime& runtime, const Result<service::StartedRun>& started,
+                           const std::string& output_dir, bool json);
 
 }  // namespace reflector::app
