@@ -197,7 +197,9 @@ TEST_F(LocalEngineTest, RetryRunsAFailedWorkflowAgainFromItsFailedTask) {
 
 TEST_F(LocalEngineTest, ARunTheEngineCannotContinueEndsTerminatedWithTheReason) {
   FailingStore failing;
-  InProcessEngine engine(registry_, failing, tasks_, clock_, ids_);
+  InProcessOptions options;
+  options.store_outage_limit = 1s;  // how long the run waits for the store to answer again
+  InProcessEngine engine(registry_, failing, tasks_, clock_, ids_, options);
   LocalEngine local(engine);
   failing.fail = true;
   std::string id = local.Start("two", Json::object(), "").value();

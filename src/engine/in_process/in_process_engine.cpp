@@ -66,6 +66,10 @@ Json FailureWorkflowInput(const WorkflowSnapshot& failed) {
 class InProcessEngine::Runner {
  public:
   Runner(InProcessEngine& engine, WorkflowSnapshot state) : engine_(engine), state_(std::move(state)) {}
+  // A run that ends with an error still joins its task threads before its state goes away.
+  ~Runner() { StopAll(); }
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
 
   Result<WorkflowStatus> Run(std::stop_token stop) {
     run_stop_ = stop;
@@ -86,7 +90,7 @@ class InProcessEngine::Runner {
         DecideResult changes;
         engine_.decider_.Terminate(state_, "the workflow cannot make progress (no task scheduled or running)",
                                    changes);
-        REFLECTOR_TRY(engine_.Persist(state_, changes));
+        REFLECTOR_TRY(Save(changes));
         continue;
       }
       Wait(stop);
@@ -99,15 +103,32 @@ class InProcessEngine::Runner {
   struct Execution {
     TaskSlots::Held slot;  // first: given back after the thread below has been joined
     std::stop_source stop;
+    std::unique_ptr<HeartbeatSink> sink;  // before the thread: it is used until the thread is joined
     std::jthread thread;
-    std::unique_ptr<HeartbeatSink> sink;
     WallTime started{};
     WallTime last_persisted_beat{};
   };
 
+  // Persists the changes; while the store is unavailable (a retryable error, e.g. the database
+  // restarting) tries again with a growing pause, up to store_outage_limit, unless stopped.
+  Status Save(const DecideResult& changes) {
+    const auto give_up = engine_.clock_.Now() + engine_.options_.store_outage_limit;
+    auto pause = std::chrono::milliseconds(250);
+    while (true) {
+      Status saved = engine_.Persist(state_, changes);
+      if (saved.ok() || !saved.error().retryable || run_stop_.stop_requested() ||
+          engine_.clock_.Now() + pause > give_up)
+        return saved;
+      log::Warn("cannot save the workflow's state; trying again",
+                {{"workflow_id", state_.workflow.id}, {"error", saved.error().Describe()}});
+      if (!engine_.clock_.SleepFor(pause, run_stop_)) return saved;
+      pause = std::min(pause * 2, std::chrono::milliseconds(5000));
+    }
+  }
+
   Status DecideAndPersist() {
     DecideResult changes = engine_.decider_.Decide(state_);
-    return engine_.Persist(state_, changes);
+    return Save(changes);
   }
 
   void RecoverInterrupted() {
@@ -123,7 +144,7 @@ class InProcessEngine::Runner {
         changes.changed_tasks.insert(task.id);
       }
     }
-    if (!changes.changed_tasks.empty()) (void)engine_.Persist(state_, changes);
+    if (!changes.changed_tasks.empty()) (void)Save(changes);
   }
 
   bool Ready(const TaskRun& task, WallTime now) const {
@@ -150,7 +171,7 @@ class InProcessEngine::Runner {
       task.worker_id = engine_.options_.worker_id;
       DecideResult changes;
       changes.changed_tasks.insert(task.id);
-      REFLECTOR_TRY(engine_.Persist(state_, changes));
+      REFLECTOR_TRY(Save(changes));
       StartExecution(task);
     }
     return Ok();
@@ -250,7 +271,7 @@ class InProcessEngine::Runner {
         task.start_time = {};
         DecideResult changes;
         changes.changed_tasks.insert(task.id);
-        REFLECTOR_TRY(engine_.Persist(state_, changes));
+        REFLECTOR_TRY(Save(changes));
       }
     }
     for (auto& [task_id, beat] : beats) {
@@ -263,7 +284,7 @@ class InProcessEngine::Runner {
           it->second->last_persisted_beat = beat;
           DecideResult changes;
           changes.changed_tasks.insert(task.id);
-          REFLECTOR_TRY(engine_.Persist(state_, changes));
+          REFLECTOR_TRY(Save(changes));
         }
       }
     }
@@ -276,7 +297,7 @@ class InProcessEngine::Runner {
       if (engine_.decider_.ApplyOutcome(state_, task_id, outcome)) {
         DecideResult changes;
         changes.changed_tasks.insert(task_id);
-        REFLECTOR_TRY(engine_.Persist(state_, changes));
+        REFLECTOR_TRY(Save(changes));
       }
     }
     return Ok();
@@ -310,7 +331,7 @@ class InProcessEngine::Runner {
       in_flight_.erase(task.id);
       DecideResult changes;
       engine_.decider_.TimeOutTask(state_, task.id, reason, fail_workflow, changes);
-      REFLECTOR_TRY(engine_.Persist(state_, changes));
+      REFLECTOR_TRY(Save(changes));
     }
     return Ok();
   }

@@ -24,6 +24,9 @@ struct InProcessOptions {
   int max_tasks_in_process = 0;  // SIMPLE tasks running at once over every workflow; 0: no bound
   std::string worker_id;         // recorded on task runs; default "<host>:<pid>"
   std::chrono::milliseconds heartbeat_write_interval{1000};
+  // How long a run keeps trying to save its state while the store is unavailable (a database
+  // restarting) before it gives up; its tasks keep running meanwhile.
+  std::chrono::seconds store_outage_limit{600};
   // Test-only: override every task definition's timeouts (0 keeps the definition's).
   int timeout_seconds_override = 0;
   int response_timeout_seconds_override = 0;
