@@ -1,17 +1,20 @@
 #include "store/database.hpp"
 
+#include <poll.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <optional>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -370,28 +373,80 @@ Result<std::unique_ptr<soci::session>> Database::Connect() {
   return session;
 }
 
-Status Database::WithSession(std::string_view operation, const std::function<Status(Session&)>& fn) {
-  std::unique_ptr<soci::session> leased;
-  {
-    std::unique_lock lock(pool_->mutex);
-    const bool available = !pool_->idle.empty() || pool_->open < pool_->capacity;
-    if (!available && std::count(held_pools.begin(), held_pools.end(), pool_.get()) > 0) {
-      // This thread already holds a session of this pool (a callback called back into the
-      // Database); waiting could last forever.
-      return Error::Internal(std::string(operation) +
-                             ": every database session is in use and this thread holds one of them; inside a "
-                             "callback use repositories built over the Session");
-    }
-    pool_->released.wait(lock, [&] { return !pool_->idle.empty() || pool_->open < pool_->capacity; });
-    if (!pool_->idle.empty()) {
-      leased = std::move(pool_->idle.back());
-      pool_->idle.pop_back();
-    } else {
-      ++pool_->open;  // reserve the slot, connect outside the lock
-    }
+namespace {
+
+// Whether a pooled PostgreSQL connection (only: the backend is known, not checked) is still usable: reads
+// whatever the server sent while it was idle (without blocking: libpq's sockets are non-blocking), which is
+// how a connection the server terminated (a restart, an administrator) turns CONNECTION_BAD.
+bool StillConnected(soci::session& sql) {
+  // The library exports no type information for its backends, so no dynamic_cast.
+  auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+  if (backend == nullptr || backend->conn_ == nullptr) return true;
+  PGconn* connection = backend->conn_;
+  // An idle connection has nothing to read unless the server said something (a notice, or a
+  // FATAL message followed by the end of the stream): read until nothing is left.
+  for (int reads = 0; reads < 8 && PQstatus(connection) == CONNECTION_OK; ++reads) {
+    pollfd readable{PQsocket(connection), POLLIN, 0};
+    if (poll(&readable, 1, 0) <= 0) break;
+    if (PQconsumeInput(connection) == 0) break;
   }
-  if (!leased) {
+  return PQstatus(connection) == CONNECTION_OK;
+}
+
+}  // namespace
+
+std::unique_ptr<soci::session> Database::LeaseIdle(std::string_view operation, Status& refused) {
+  std::unique_lock lock(pool_->mutex);
+  const bool available = !pool_->idle.empty() || pool_->open < pool_->capacity;
+  if (!available && std::count(held_pools.begin(), held_pools.end(), pool_.get()) > 0) {
+    // This thread already holds a session of this pool (a callback called back into the
+    // Database); waiting could last forever.
+    refused =
+        Error::Internal(std::string(operation) +
+                        ": every database session is in use and this thread holds one of them; inside a "
+                        "callback use repositories built over the Session");
+    return nullptr;
+  }
+  pool_->released.wait(lock, [&] { return !pool_->idle.empty() || pool_->open < pool_->capacity; });
+  while (!pool_->idle.empty()) {
+    std::unique_ptr<soci::session> idle = std::move(pool_->idle.back());
+    pool_->idle.pop_back();
+    if (target_.dialect != Dialect::kPostgres || StillConnected(*idle)) return idle;
+    log::Info("database connection closed by the server; opening a new one", {{"url", target_.redacted_url}});
+    --pool_->open;
+  }
+  ++pool_->open;  // reserve the slot, connect outside the lock
+  return nullptr;
+}
+
+Result<std::unique_ptr<soci::session>> Database::Reconnect(std::string_view operation) {
+  const auto give_up =
+      std::chrono::steady_clock::now() +
+      std::chrono::milliseconds(std::llround(std::max(0.0, options_.reconnect_wait_seconds) * 1000));
+  auto pause = std::chrono::milliseconds(200);
+  bool warned = false;
+  while (true) {
     auto connected = Connect();
+    const auto now = std::chrono::steady_clock::now();
+    if (connected.ok() || target_.dialect != Dialect::kPostgres ||
+        connected.error().kind != ErrorKind::kUnavailable || now >= give_up)
+      return connected;
+    if (!warned) {
+      log::Warn("database unreachable; waiting for it",
+                {{"operation", std::string(operation)}, {"error", connected.error().message}});
+      warned = true;
+    }
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, give_up - now));
+    pause = std::min(pause * 2, std::chrono::milliseconds(2000));
+  }
+}
+
+Status Database::WithSession(std::string_view operation, const std::function<Status(Session&)>& fn) {
+  Status refused;
+  std::unique_ptr<soci::session> leased = LeaseIdle(operation, refused);
+  if (!refused.ok()) return refused;
+  if (!leased) {
+    auto connected = Reconnect(operation);
     if (!connected.ok()) {
       {
         std::lock_guard lock(pool_->mutex);

@@ -49,6 +49,9 @@ struct DatabaseOptions {
   double busy_timeout_seconds = 10.0;
   // PostgreSQL: connect_timeout passed to libpq unless the URL sets one, in seconds.
   double connect_timeout_seconds = 10.0;
+  // PostgreSQL: how long a call waits for the server to accept connections again (a restart)
+  // before it fails with a retryable kUnavailable, in seconds. Open() never waits.
+  double reconnect_wait_seconds = 20.0;
 };
 
 class Database;
@@ -89,6 +92,10 @@ class Session {
   bool broken_ = false;  // the connection is unusable; the pool drops it
 };
 
+// PostgreSQL connections the server closed (a restart) are noticed when they are taken from the
+// pool, without a round trip, and replaced; while the server is down, calls wait for it up to
+// reconnect_wait_seconds.
+//
 // Thread-safe: any number of threads may call any method at the same time; each call leases its
 // own session (waiting while all `pool_size` sessions are in use). Inside a WithSession /
 // WithTransaction callback, work through the given Session (repositories built over it): a call
@@ -125,6 +132,11 @@ class Database {
   struct Pool;
   Database(DatabaseTarget target, DatabaseOptions options);
   Result<std::unique_ptr<soci::session>> Connect();
+  // Connect(), tried again while PostgreSQL refuses connections, up to reconnect_wait_seconds.
+  Result<std::unique_ptr<soci::session>> Reconnect(std::string_view operation);
+  // Takes an idle session that is still connected (closing those the server has closed), or
+  // reserves a slot for a new one (nullptr).
+  std::unique_ptr<soci::session> LeaseIdle(std::string_view operation, Status& refused);
 
   DatabaseTarget target_;
   DatabaseOptions options_;
