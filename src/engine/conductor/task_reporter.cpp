@@ -31,7 +31,7 @@ TaskReporter::Sent TaskReporter::SendAndTakeNext(const TaskUpdate& update) {
 }
 
 TaskReporter::Sent TaskReporter::SendWithRetries(const TaskUpdate& update, bool ask_next) {
-  std::chrono::milliseconds wait = backoff_;
+  std::chrono::milliseconds wait = std::min(backoff_, kMaxUpdateWait);
   for (int attempt = 1; attempt <= attempts_; ++attempt) {
     auto answer = TryOnce(update, ask_next);
     if (answer.ok()) return Sent{true, std::move(*answer)};

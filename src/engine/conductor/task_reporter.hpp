@@ -14,7 +14,7 @@
 namespace reflector::engine {
 
 // Ceiling of the backoff between tries of one update.
-inline constexpr std::chrono::milliseconds kMaxUpdateWait{30000};
+inline constexpr std::chrono::milliseconds kMaxUpdateWait{10000};
 
 // Each executor thread sends its task's update before taking the next task, so a finished task
 // holds its slot until the server knows and no result waits in memory where a crash would lose

@@ -23,8 +23,10 @@ struct WorkerOptions {
   // Report final statuses with update-v2 and run the next task of the same type its answer
   // carries, without a poll, while the server supports it (see task_reporter.hpp).
   bool next_task_from_update = true;
-  int update_attempts = 8;                                // tries per update before it is given up
-  std::chrono::milliseconds update_backoff{500};          // doubled after each failed try, capped at 30 s
+  // Tries per update before it is given up: 20 tries with these waits span about 2.5 minutes, so
+  // a result outlives a Conductor server restart.
+  int update_attempts = 20;
+  std::chrono::milliseconds update_backoff{500};  // doubled after each failed try, capped at 10 s
   std::size_t max_output_bytes = std::size_t{64} * 1024;  // larger outputs fail the task (terminal)
 };
 
