@@ -87,6 +87,12 @@ class ServiceRestartTest : public ::testing::TestWithParam<Fault> {
   // Waits until a replay ends with every task completed (the notifications run after `ended`).
   Json ReplayWhenEveryTaskCompleted(ServeProcess& server, const std::string& id);
   void ExpectOneNotificationEach();
+  std::string WorkerLogs() {
+    std::string logs;
+    for (std::size_t i = 0; i < workers_.size(); ++i)
+      logs += "\nworker " + std::to_string(i + 1) + ":\n" + workers_[i]->ErrorsSoFar();
+    return logs;
+  }
 
   static TempDir* tracks_dir_;
   static DailyMeeting* meeting_;
@@ -97,6 +103,7 @@ class ServiceRestartTest : public ::testing::TestWithParam<Fault> {
   FakeZulip zulip_{kZulipAuthorization};
   WebhookReceiver webhook_;
   std::unique_ptr<PrivateServices> services_;
+  std::vector<std::unique_ptr<BackgroundCommand>> workers_;
   std::map<std::string, std::string> env_;
   std::unique_ptr<storage::ObjectStore> bucket_;
   DailyMeeting meeting_copy_;
@@ -191,7 +198,7 @@ std::vector<std::int64_t> ServiceRestartTest::WatchThroughTheFault(ServeProcess&
   }
   if (fault_thread.joinable()) fault_thread.join();
   EXPECT_EQ(fault_error_, "") << "restarting " << fault.restarted;
-  EXPECT_EQ(status, "ended") << server.command().ErrorsSoFar();
+  EXPECT_EQ(status, "ended") << "serve:\n" << server.command().ErrorsSoFar() << WorkerLogs();
   return seqs;
 }
 
@@ -237,8 +244,7 @@ void ExpectNoWordTwice(const Json& words) {
 
 TEST_P(ServiceRestartTest, TheRunEndsWithEverythingOnce) {
   const Fault& fault = GetParam();
-  std::vector<std::unique_ptr<BackgroundCommand>> workers;
-  if (fault.on_conductor) workers = StartWorkers(reflector_, env_, work_.path());
+  if (fault.on_conductor) workers_ = StartWorkers(reflector_, env_, work_.path());
   auto server_env = env_;
   server_env["DATA_DIR"] = (work_ / "server").string();
   ServeProcess server(reflector_, server_env);

@@ -1,5 +1,6 @@
 // The S3 server unreachable for 30 s in the middle of a run, through `reflector serve` on the
-// in-process engine with its transcripts on the S3 test server reached through a TCP proxy: the
+// in-process engine, and on Conductor with two `reflector worker` processes, with the transcripts
+// on the S3 test server reached through a TCP proxy (by serve and the workers): the
 // outage starts when the watched step starts (padding, or mixdown), cuts the connections open at
 // that moment and refuses new ones; the run must end with every word, once the server is back.
 
@@ -9,6 +10,7 @@
 
 #include "net/url.hpp"
 #include "serve_fixture.hpp"
+#include "store_test_env.hpp"
 #include "support/tcp_proxy.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_env.hpp"
@@ -20,32 +22,42 @@ using namespace std::chrono_literals;
 
 constexpr auto kOutage = 30s;
 
-class StorageOutageTest : public ::testing::TestWithParam<std::string> {};
+struct Outage {
+  bool on_conductor = false;  // serve + two workers on Conductor (PostgreSQL), else in-process
+  std::string step;           // the outage starts as this step starts
+};
+
+void PrintTo(const Outage& outage, std::ostream* out) {
+  *out << (outage.on_conductor ? "Conductor/" : "InProcess/") << outage.step;
+}
+
+class StorageOutageTest : public ::testing::TestWithParam<Outage> {};
 
 TEST_P(StorageOutageTest, ThirtySecondsWithoutStorageDuringAStepEndsTheRunWell) {
-  const std::string step = GetParam();
-  std::map<std::string, std::string> values;
-  for (const char* name :
-       {"REFLECTOR_TEST_S3_ENDPOINT", "REFLECTOR_TEST_S3_BUCKET", "REFLECTOR_TEST_S3_REGION",
-        "REFLECTOR_TEST_S3_ACCESS_KEY", "REFLECTOR_TEST_S3_SECRET_KEY"}) {
-    values[name] = RequireServiceVariable(name, "an S3 server (scripts/test-services start)");
-    ASSERT_FALSE(values[name].empty()) << "see the message above";
-  }
-  auto endpoint = net::ParseUrl(values["REFLECTOR_TEST_S3_ENDPOINT"]);
+  const std::string step = GetParam().step;
+  const std::string s3_endpoint = RequireServiceVariable("REFLECTOR_TEST_S3_ENDPOINT", "an S3 server");
+  ASSERT_FALSE(s3_endpoint.empty()) << "see the message above";
+  auto endpoint = net::ParseUrl(s3_endpoint);
   ASSERT_TRUE(endpoint.ok()) << endpoint.error().message;
   TcpProxy proxy(endpoint->host, endpoint->port, /*start_down=*/false);
   TempDir dir("reflector-storage-outage");
-  const std::map<std::string, std::string> env = {
-      {"DATA_DIR", (dir / "data").string()},
-      {"DATABASE_URL", ""},
-      {"TRANSCRIPT_STORAGE_BACKEND", "s3"},
-      {"TRANSCRIPT_STORAGE_AWS_BUCKET_NAME", values["REFLECTOR_TEST_S3_BUCKET"]},
-      {"TRANSCRIPT_STORAGE_AWS_REGION", values["REFLECTOR_TEST_S3_REGION"]},
-      {"TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID", values["REFLECTOR_TEST_S3_ACCESS_KEY"]},
-      {"TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY", values["REFLECTOR_TEST_S3_SECRET_KEY"]},
-      {"TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL", "http://127.0.0.1:" + std::to_string(proxy.port())},
-      {"LOG_LEVEL", "info"},
-      {"LLM_URL", ""}};
+  std::unique_ptr<store::testing::FreshDatabase> database;
+  if (GetParam().on_conductor) {
+    database = store::testing::FreshDatabase::Create(store::testing::Backend::kPostgres);
+    ASSERT_NE(database, nullptr) << "see the failure above";
+  }
+  // serve and the workers reach the S3 server through the proxy.
+  std::map<std::string, std::string> env = ConductorServeEnv(database ? database->url() : "");
+  ASSERT_FALSE(env.empty()) << "see the message above";
+  env["TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL"] = "http://127.0.0.1:" + std::to_string(proxy.port());
+  env["DATA_DIR"] = (dir / "data").string();
+  std::vector<std::unique_ptr<BackgroundCommand>> workers;
+  if (GetParam().on_conductor) {
+    workers = StartWorkers(BuiltBinary("reflector").string(), env, dir.path());
+  } else {
+    env["CONDUCTOR_ENABLED"] = "false";
+    env.erase("CONDUCTOR_SERVER_URL");
+  }
   ServeProcess server(BuiltBinary("reflector").string(), env);
   ASSERT_TRUE(server.Ready()) << server.command().ErrorsSoFar();
   std::filesystem::create_directories(dir / "tracks");
@@ -104,8 +116,13 @@ TEST_P(StorageOutageTest, ThirtySecondsWithoutStorageDuringAStepEndsTheRunWell) 
   ExpectWordsOfEachSpeaker(words, tracks);
 }
 
-INSTANTIATE_TEST_SUITE_P(Steps, StorageOutageTest, ::testing::Values("pad_track", "mixdown_tracks"),
-                         [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
+INSTANTIATE_TEST_SUITE_P(Steps, StorageOutageTest,
+                         ::testing::Values(Outage{false, "pad_track"}, Outage{false, "mixdown_tracks"},
+                                           Outage{true, "pad_track"}, Outage{true, "mixdown_tracks"}),
+                         [](const ::testing::TestParamInfo<Outage>& param) {
+                           return std::string(param.param.on_conductor ? "Conductor_" : "InProcess_") +
+                                  param.param.step;
+                         });
 
 }  // namespace
 }  // namespace reflector::testing
