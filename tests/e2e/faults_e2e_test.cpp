@@ -1,5 +1,6 @@
 // Faults of the services around the pipeline, through `reflector process` on the bundled samples
-// with each service played by a local double following its documented format: the LLM server
+// (in-process, and on Conductor with two `reflector worker` processes running the tasks), with
+// each service played by a local double following its documented format: the LLM server
 // (OpenAI chat completions) first hangs, then answers 429 (with Retry-After) and 500 for 20 s;
 // Zulip and the room's webhook receiver answer 503 several times. The transcript must still end,
 // with one Zulip message and one webhook event id delivered once.
@@ -10,6 +11,8 @@
 #include <set>
 
 #include "core/json.hpp"
+#include "serve_fixture.hpp"
+#include "store_test_env.hpp"
 #include "support/http_test_server.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
@@ -95,19 +98,35 @@ struct Services {
   }
 };
 
-TEST(FaultsEndToEndTest, LlmHangsAndRefusalsZulipAndWebhookOutagesEndWithOneMessageAndOneDelivery) {
+class FaultsEndToEndTest : public ::testing::TestWithParam<bool> {};  // true: on Conductor
+
+TEST_P(FaultsEndToEndTest, LlmHangsAndRefusalsZulipAndWebhookOutagesEndWithOneMessageAndOneDelivery) {
+  const bool on_conductor = GetParam();
   Services services;
   HttpTestServer server([&services](const TestHttpRequest& request) { return services.Answer(request); });
   TempDir dir("reflector-faults-e2e");
   const std::string reflector = BuiltBinary("reflector").string();
-  const std::map<std::string, std::string> env = {{"DATA_DIR", (dir.path() / "data").string()},
-                                                  {"LOG_LEVEL", "warning"},
-                                                  {"LLM_URL", server.BaseUrl() + "/v1"},
-                                                  {"LLM_MODEL", "fault-double"},
-                                                  {"LLM_TIMEOUT_SECONDS", "3"},
-                                                  {"ZULIP_REALM", server.BaseUrl()},
-                                                  {"ZULIP_BOT_EMAIL", "bot@example.com"},
-                                                  {"ZULIP_API_KEY", "zulip-key"}};
+  std::map<std::string, std::string> env = {{"DATA_DIR", (dir.path() / "data").string()},
+                                            {"LOG_LEVEL", "warning"},
+                                            {"LLM_URL", server.BaseUrl() + "/v1"},
+                                            {"LLM_MODEL", "fault-double"},
+                                            {"LLM_TIMEOUT_SECONDS", "3"},
+                                            {"ZULIP_REALM", server.BaseUrl()},
+                                            {"ZULIP_BOT_EMAIL", "bot@example.com"},
+                                            {"ZULIP_API_KEY", "zulip-key"}};
+  std::unique_ptr<store::testing::FreshDatabase> database;
+  std::vector<std::unique_ptr<BackgroundCommand>> workers;
+  if (on_conductor) {
+    // The LLM, Zulip and webhook tasks run in two `reflector worker` processes.
+    database = store::testing::FreshDatabase::Create(store::testing::Backend::kPostgres);
+    ASSERT_NE(database, nullptr) << "see the failure above";
+    std::map<std::string, std::string> conductor = ConductorServeEnv(database->url());
+    ASSERT_FALSE(conductor.empty()) << "see the message above";
+    conductor.erase("LLM_URL");
+    conductor.erase("LOG_LEVEL");
+    env.insert(conductor.begin(), conductor.end());
+    workers = StartWorkers(reflector, env, dir.path());
+  }
   auto room = RunCommand({reflector, "rooms", "create", "weekly", "--zulip-stream", "engineering",
                           "--zulip-topic", "weekly sync", "--zulip-auto-post", "--webhook-url",
                           server.BaseUrl() + "/hook", "--webhook-secret", "hook-secret"},
@@ -139,7 +158,13 @@ TEST(FaultsEndToEndTest, LlmHangsAndRefusalsZulipAndWebhookOutagesEndWithOneMess
   const std::set<std::string> ids(services.webhook_event_ids.begin(), services.webhook_event_ids.end());
   EXPECT_EQ(ids.size(), 1U) << "every attempt carries the same event id";
   EXPECT_FALSE(ids.begin()->empty());
+  EXPECT_EQ(transcript["provenance"]["engine"], on_conductor ? "conductor" : "in_process");
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, FaultsEndToEndTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? std::string("Conductor") : std::string("InProcess");
+                         });
 
 }  // namespace
 }  // namespace reflector::testing
