@@ -1,7 +1,9 @@
 // A service the pipeline depends on stopped in the middle of a run and started again: PostgreSQL
 // restarted (a fast shutdown: every connection cut, 5 s without a database) under `reflector
 // serve` on the in-process engine and under serve plus two `reflector worker` processes on
-// Conductor, and the Conductor server killed (SIGKILL) and started again. Each service that is
+// Conductor, the Conductor server killed (SIGKILL) and started again, and `serve` itself killed
+// and started again while the workers carry on (its watcher reconnecting with ?since_seq=, the
+// in-process case is ServeEndToEndTest's). Each service that is
 // stopped is one of the test's own (PrivateServices), so the shared ones other tests use keep
 // running; the S3 server is the shared one.
 //
@@ -13,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <csignal>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -38,7 +42,7 @@ struct Fault {
   std::string name;
   bool on_conductor = false;     // serve + two workers on Conductor, else the in-process engine
   std::string private_services;  // started for this test: "pg" or "pg,conductor"
-  std::string restarted;         // the service stopped and started again
+  std::string restarted;         // the service stopped and started again: pg, conductor or serve
   bool kill = false;             // SIGKILL / immediate shutdown instead of a clean stop
   int down_seconds = 0;
   std::string step;  // the fault starts when this step starts
@@ -83,9 +87,15 @@ class ServiceRestartTest : public ::testing::TestWithParam<Fault> {
 
   // Reads the run's events until it ends, starting the fault (on another thread) when the step
   // starts. Returns the seq of every event seen.
-  std::vector<std::int64_t> WatchThroughTheFault(ServeProcess& server, const std::string& id);
+  std::vector<std::int64_t> WatchThroughTheFault(const std::string& id);
   // Waits until a replay ends with every task completed (the notifications run after `ended`).
-  Json ReplayWhenEveryTaskCompleted(ServeProcess& server, const std::string& id);
+  Json ReplayWhenEveryTaskCompleted(const std::string& id);
+  void StartServer() {
+    auto server_env = env_;
+    server_env["DATA_DIR"] = (work_ / "server").string();
+    server_.reset();  // its port and data directory are taken again
+    server_ = std::make_unique<ServeProcess>(reflector_, server_env);
+  }
   void ExpectOneNotificationEach();
   std::string WorkerLogs() {
     std::string logs;
@@ -104,6 +114,7 @@ class ServiceRestartTest : public ::testing::TestWithParam<Fault> {
   WebhookReceiver webhook_;
   std::unique_ptr<PrivateServices> services_;
   std::vector<std::unique_ptr<BackgroundCommand>> workers_;
+  std::unique_ptr<ServeProcess> server_;
   std::map<std::string, std::string> env_;
   std::unique_ptr<storage::ObjectStore> bucket_;
   DailyMeeting meeting_copy_;
@@ -165,15 +176,16 @@ void ServiceRestartTest::SetUp() {
   ASSERT_EQ(room.exit_code, 0) << room.err;
 }
 
-std::vector<std::int64_t> ServiceRestartTest::WatchThroughTheFault(ServeProcess& server,
-                                                                   const std::string& id) {
+std::vector<std::int64_t> ServiceRestartTest::WatchThroughTheFault(const std::string& id) {
   const Fault& fault = GetParam();
-  auto socket = WebSocketClient::Connect("127.0.0.1", server.port(), "/v1/transcripts/" + id + "/events");
+  const std::string path = "/v1/transcripts/" + id + "/events";
+  auto socket = WebSocketClient::Connect("127.0.0.1", server_->port(), path);
   EXPECT_TRUE(socket.ok()) << socket.error().message;
   if (!socket.ok()) return {};
   std::vector<std::int64_t> seqs;
   std::thread fault_thread;
-  std::chrono::steady_clock::time_point restarted_at{}, ended_at{};
+  std::atomic<bool> restarted{false};
+  bool faulted = false, ended_after_restart = false;
   std::string status;
   const auto deadline = std::chrono::steady_clock::now() + 900s;
   while (status != "ended" && status != "error" && std::chrono::steady_clock::now() < deadline) {
@@ -182,31 +194,50 @@ std::vector<std::int64_t> ServiceRestartTest::WatchThroughTheFault(ServeProcess&
       ADD_FAILURE() << "the WebSocket ended before the run ("
                     << (message.ok() ? "closed " + std::to_string(message->close_code)
                                      : message.error().message)
-                    << "): " << server.command().ErrorsSoFar();
+                    << "): " << server_->command().ErrorsSoFar();
       break;
     }
     const Json parsed = Json::parse(message->text);
     if (parsed.contains("seq")) seqs.push_back(parsed["seq"].get<std::int64_t>());
     const std::string event = parsed.value("event", "");
-    if (!fault_thread.joinable() && event == "PIPELINE_PROGRESS" &&
-        parsed["data"].value("current_step", "") == fault.step) {
-      fault_thread = std::thread([this, &fault] {
-        fault_error_ = services_->Restart(fault.restarted, fault.kill, fault.down_seconds);
-      });
+    if (event == "STATUS") {
+      status = parsed["data"].value("value", "");
+      ended_after_restart = restarted;
     }
-    if (event == "STATUS") status = parsed["data"].value("value", "");
+    if (faulted || event != "PIPELINE_PROGRESS" || parsed["data"].value("current_step", "") != fault.step)
+      continue;
+    faulted = true;
+    if (fault.restarted != "serve") {
+      fault_thread = std::thread([this, &fault, &restarted] {
+        fault_error_ = services_->Restart(fault.restarted, fault.kill, fault.down_seconds);
+        restarted = true;
+      });
+      continue;
+    }
+    // serve killed and started again; the watcher reconnects from the last seq it saw.
+    server_->command().Kill(SIGKILL);
+    StartServer();
+    fault_error_ = server_->Ready() ? "" : "serve did not start again: " + server_->command().ErrorsSoFar();
+    const std::int64_t since = seqs.empty() ? 0 : seqs.back();
+    socket =
+        WebSocketClient::Connect("127.0.0.1", server_->port(), path + "?since_seq=" + std::to_string(since));
+    EXPECT_TRUE(socket.ok()) << socket.error().message;
+    if (!socket.ok()) break;
+    restarted = true;
   }
   if (fault_thread.joinable()) fault_thread.join();
   EXPECT_EQ(fault_error_, "") << "restarting " << fault.restarted;
-  EXPECT_EQ(status, "ended") << "serve:\n" << server.command().ErrorsSoFar() << WorkerLogs();
+  EXPECT_TRUE(ended_after_restart) << "the run ended before " << fault.restarted
+                                   << " was back: the fault missed it";
+  EXPECT_EQ(status, "ended") << "serve:\n" << server_->command().ErrorsSoFar() << WorkerLogs();
   return seqs;
 }
 
-Json ServiceRestartTest::ReplayWhenEveryTaskCompleted(ServeProcess& server, const std::string& id) {
+Json ServiceRestartTest::ReplayWhenEveryTaskCompleted(const std::string& id) {
   Json replay = Json::array();
   for (int attempt = 0; attempt < 120; ++attempt) {
     replay = Json::array();
-    auto late = WebSocketClient::Connect("127.0.0.1", server.port(), "/v1/transcripts/" + id + "/events");
+    auto late = WebSocketClient::Connect("127.0.0.1", server_->port(), "/v1/transcripts/" + id + "/events");
     if (!late.ok()) break;
     while (true) {
       auto message = (*late)->Read(2s);
@@ -245,21 +276,20 @@ void ExpectNoWordTwice(const Json& words) {
 TEST_P(ServiceRestartTest, TheRunEndsWithEverythingOnce) {
   const Fault& fault = GetParam();
   if (fault.on_conductor) workers_ = StartWorkers(reflector_, env_, work_.path());
-  auto server_env = env_;
-  server_env["DATA_DIR"] = (work_ / "server").string();
-  ServeProcess server(reflector_, server_env);
-  ASSERT_TRUE(server.Ready()) << server.command().ErrorsSoFar();
+  StartServer();
+  ASSERT_TRUE(server_->Ready()) << server_->command().ErrorsSoFar();
 
-  auto accepted = PostDelivery(http_, server, ReadyDelivery(meeting_copy_, kSecret, "rec-rtd-" + fault.name));
+  auto accepted =
+      PostDelivery(http_, *server_, ReadyDelivery(meeting_copy_, kSecret, "rec-rtd-" + fault.name));
   ASSERT_EQ(accepted.status, 200) << accepted.body;
   std::vector<std::string> ids;
   for (int i = 0; i < 120 && ids.empty(); ++i) {
-    ids = ListedTranscriptIds(http_, server);
+    ids = ListedTranscriptIds(http_, *server_);
     if (ids.empty()) std::this_thread::sleep_for(250ms);
   }
   ASSERT_EQ(ids.size(), 1U);
-  const std::vector<std::int64_t> live = WatchThroughTheFault(server, ids[0]);
-  const Json replay = ReplayWhenEveryTaskCompleted(server, ids[0]);
+  const std::vector<std::int64_t> live = WatchThroughTheFault(ids[0]);
+  const Json replay = ReplayWhenEveryTaskCompleted(ids[0]);
 
   const std::set<std::int64_t> live_once(live.begin(), live.end());
   EXPECT_EQ(live_once.size(), live.size()) << "an event reached the watcher twice";
@@ -294,7 +324,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Fault{"PostgresRestartedInProcess", false, "pg", "pg", false, 5, "transcribe_track"},
                       Fault{"PostgresRestartedOnConductor", true, "pg", "pg", false, 5, "transcribe_track"},
                       Fault{"ConductorKilledAndRestarted", true, "pg,conductor", "conductor", true, 2,
-                            "transcribe_track"}),
+                            "transcribe_track"},
+                      Fault{"ServeKilledOnConductor", true, "pg", "serve", true, 0, "transcribe_track"}),
     [](const ::testing::TestParamInfo<Fault>& param) { return param.param.name; });
 
 }  // namespace
