@@ -110,9 +110,10 @@ TEST_P(StorageOutageTest, ThirtySecondsWithoutStorageDuringAStepEndsTheRunWell) 
   auto topics = http.Send(request);
   ASSERT_TRUE(topics.ok() && topics->status == 200);
   Json words = Json::array();
-  for (const auto& topic : Json::parse(topics->body))
+  for (const auto& topic : Json::parse(topics->body)) {
     for (const auto& word : topic["words"])
       words.push_back(word);
+  }
   ExpectWordsOfEachSpeaker(words, tracks);
 }
 
