@@ -26,7 +26,7 @@ struct WorkerOptions {
   // Tries per update before it is given up: 20 tries with these waits span about 2.5 minutes, so
   // a result outlives a Conductor server restart.
   int update_attempts = 20;
-  std::chrono::milliseconds update_backoff{500};  // doubled after each failed try, capped at 10 s
+  std::chrono::milliseconds update_backoff{500};          // doubled after each failed try, capped at 10 s
   std::size_t max_output_bytes = std::size_t{64} * 1024;  // larger outputs fail the task (terminal)
 };
 
