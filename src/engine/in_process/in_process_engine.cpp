@@ -66,6 +66,11 @@ Json FailureWorkflowInput(const WorkflowSnapshot& failed) {
 class InProcessEngine::Runner {
  public:
   Runner(InProcessEngine& engine, WorkflowSnapshot state) : engine_(engine), state_(std::move(state)) {}
+  // However Run returned (an error of the store included), no task thread outlives the runner:
+  // they use its members and their executions' progress sinks.
+  ~Runner() { StopAll(); }
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
 
   Result<WorkflowStatus> Run(std::stop_token stop) {
     run_stop_ = stop;
@@ -150,7 +155,10 @@ class InProcessEngine::Runner {
       task.worker_id = engine_.options_.worker_id;
       DecideResult changes;
       changes.changed_tasks.insert(task.id);
-      REFLECTOR_TRY(engine_.Persist(state_, changes));
+      if (auto saved = engine_.Persist(state_, changes); !saved.ok()) {
+        engine_.slots_.Release();  // the task did not start: its slot would be lost for good
+        return saved;
+      }
       StartExecution(task);
     }
     return Ok();
