@@ -1,6 +1,6 @@
 #pragma once
-// A fake of the EngineStore seam (header-only): MemoryEngineStore whose writes fail on demand,
-// as a database that is full or unreachable fails them.
+// A fake of the EngineStore seam (header-only): a store (its own MemoryEngineStore, or one given)
+// whose writes fail on demand, as a database that is full or unreachable fails them.
 
 #include <functional>
 
@@ -10,6 +10,10 @@ namespace reflector::testing {
 
 class FailingEngineStore final : public engine::EngineStore {
  public:
+  // Over a MemoryEngineStore of its own, or over `inner` (which must outlive it).
+  explicit FailingEngineStore(engine::EngineStore* inner = nullptr)
+      : inner_(inner != nullptr ? *inner : own_) {}
+
   // Decides for each write whether it fails with `error`: `task` is the task run saved, null
   // for a workflow write. Null: no write fails. Set before the engine runs; it is called from
   // the engine's threads, so what it reads must be thread-safe (atomics).
@@ -39,7 +43,8 @@ class FailingEngineStore final : public engine::EngineStore {
  private:
   bool Fails(const engine::TaskRun* task) const { return fails && fails(task); }
 
-  engine::MemoryEngineStore inner_;
+  engine::MemoryEngineStore own_;
+  engine::EngineStore& inner_;
 };
 
 }  // namespace reflector::testing
