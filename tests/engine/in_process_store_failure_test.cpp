@@ -1,5 +1,6 @@
 // InProcessEngine when its store refuses a write (a full disk, a lost database): Run returns the
-// error only after the tasks it started have stopped, and a task whose start could not be
+// error only after the tasks it started have stopped, a decision is recorded whole or not at all
+// (a failed task is never recorded without its retry), and a task whose start could not be
 // recorded gives its slot of the process-wide bound back, so the next Run can use it.
 
 #include <gtest/gtest.h>
@@ -87,6 +88,30 @@ TEST_F(StoreFailureTest, RunReturnsTheStoreErrorOnlyAfterItsRunningTasksStopped)
   auto resumed = RunWithin(engine, id, 20s);
   ASSERT_TRUE(resumed.ok()) << resumed.error().message;
   EXPECT_EQ(*resumed, WorkflowStatus::kCompleted);
+  EXPECT_EQ(calls.load(), 2);
+}
+
+TEST_F(StoreFailureTest, AFailedTaskAndItsRetryAreRecordedTogetherOrNotAtAll) {
+  registry_.task_defs["work"].retry_count = 1;
+  registry_.task_defs["work"].retry_delay_seconds = 0;
+  std::atomic<bool> full{true};
+  std::atomic<int> calls{0};
+  // The write that holds the retry (the failed attempt marked retried, and the new attempt) fails.
+  store_.fails = [&](const TaskRun* task) {
+    return full.load() && task != nullptr && task->retry_count == 1;
+  };
+  tasks_.Register("work", [&](const TaskExecution&) -> Result<Json> {
+    if (++calls == 1) return Error::Transient(ErrorKind::kNoSpace, "audio.mp3: No space left on device");
+    return Json{{"ok", true}};
+  });
+  InProcessEngine engine(registry_, store_, tasks_, clock_, ids_);
+  std::string id = engine.Start("one", Json::object(), "").value();
+  ASSERT_FALSE(engine.Run(id, {}).ok());
+
+  full = false;
+  auto resumed = RunWithin(engine, id, 10s);
+  ASSERT_TRUE(resumed.ok()) << resumed.error().message;
+  EXPECT_EQ(*resumed, WorkflowStatus::kCompleted) << engine.Get(id)->workflow.reason;
   EXPECT_EQ(calls.load(), 2);
 }
 

@@ -33,6 +33,14 @@ class FailingEngineStore final : public engine::EngineStore {
     if (Fails(&task)) return error;
     return inner_.SaveTask(task);
   }
+  // All or nothing, as the real stores: when one write would fail, none is made.
+  Status SaveChanges(const std::vector<engine::TaskRun>& tasks,
+                     const engine::WorkflowRun* workflow) override {
+    for (const auto& task : tasks)
+      if (Fails(&task)) return error;
+    if (workflow != nullptr && Fails(nullptr)) return error;
+    return inner_.SaveChanges(tasks, workflow);
+  }
   Result<std::vector<engine::TaskRun>> ListTasks(std::string_view id) override {
     return inner_.ListTasks(id);
   }

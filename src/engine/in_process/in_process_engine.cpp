@@ -450,12 +450,14 @@ Status InProcessEngine::Terminate(const std::string& workflow_id, const std::str
 }
 
 Status InProcessEngine::Persist(const WorkflowSnapshot& state, const DecideResult& changes) {
+  std::vector<TaskRun> tasks;
   for (const auto& task : state.tasks) {
-    if (changes.changed_tasks.count(task.id) == 0) continue;
-    REFLECTOR_TRY(store_.SaveTask(task));
+    if (changes.changed_tasks.count(task.id) != 0) tasks.push_back(task);
   }
+  // One decision is recorded whole or not at all: a failed task saved without its retry would
+  // leave the workflow with nothing to run when it resumes.
+  REFLECTOR_TRY(store_.SaveChanges(tasks, changes.workflow_changed ? &state.workflow : nullptr));
   if (changes.workflow_changed) {
-    REFLECTOR_TRY(store_.UpdateWorkflow(state.workflow));
     log::Info("workflow status", {{"workflow_id", state.workflow.id},
                                   {"status", ToString(state.workflow.status)},
                                   {"reason", state.workflow.reason}});
