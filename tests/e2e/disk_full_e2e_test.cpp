@@ -1,6 +1,6 @@
 // The data directory's disk full: `reflector serve` with the default layout (SQLite and local
 // storage inside DATA_DIR) on a small tmpfs that the test fills with a filler file. Filled as
-// the mixdown starts, the run stops with "No space left on device" (or SQLite's "database or
+// the mixdown starts, the run pauses with "No space left on device" (or SQLite's "database or
 // disk is full") in the log, the server keeps answering without spinning, nothing is left
 // half-written, and once the filler is removed the run ends by itself with every word and
 // event once. An upload to the full disk is refused with 507, leaving no track behind and the
@@ -99,6 +99,23 @@ void ExpectEachWordOnce(const Json& words) {
   }
 }
 
+// What one watcher of a transcript's events saw.
+struct Watched {
+  std::vector<std::int64_t> seqs;
+  std::string status;  // the last STATUS value
+  bool mixdown_started = false;
+};
+
+void Take(const std::string& text, Watched& watched) {
+  const Json message = Json::parse(text, nullptr, false);
+  if (message.is_discarded()) return;
+  if (message.contains("seq")) watched.seqs.push_back(message["seq"].get<std::int64_t>());
+  const std::string event = message.value("event", "");
+  if (event == "STATUS") watched.status = message["data"].value("value", "");
+  if (event == "PIPELINE_PROGRESS" && message["data"].value("current_step", "") == "mixdown_tracks")
+    watched.mixdown_started = true;
+}
+
 class DiskFullTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -140,6 +157,54 @@ class DiskFullTest : public ::testing::Test {
     }
   }
 
+  // The run stops, saying why, and waits: nothing can be recorded (the database is full too),
+  // so the engine pauses it instead of ending it. Meanwhile the server answers, does not spin
+  // and has left no object half-written.
+  void ExpectPausedWithoutSpinning(ServeProcess& server, const std::string& id) {
+    const auto said = [&server] {
+      const std::string log = server.command().ErrorsSoFar();
+      return (log.find("No space left on device") != std::string::npos ||
+              log.find("database or disk is full") != std::string::npos) &&
+             log.find("workflow run paused") != std::string::npos;
+    };
+    for (int i = 0; i < 300 && !said(); ++i)
+      KeepFull(100ms);
+    ASSERT_TRUE(said()) << "the log says neither that the disk is full nor that the run paused:\n"
+                        << server.command().ErrorsSoFar();
+    const double cpu_before = CpuSeconds(server.command().pid());
+    KeepFull(5s);
+    EXPECT_LT(CpuSeconds(server.command().pid()) - cpu_before, 1.0)
+        << "the server spins while the disk is full";
+    ASSERT_TRUE(server.command().Running()) << server.command().ErrorsSoFar();
+    EXPECT_EQ(Get(server, "/v1/transcripts/" + id).value("status", ""), "processing")
+        << "the run may neither end nor fail while it waits";
+    ExpectStorageWhole(disk_->path() / "storage");
+  }
+
+  // Every stored event once, each of the pipeline's results once, and each event reached the
+  // watcher once.
+  void ExpectEveryEventOnce(const std::string& id, const Watched& watched) {
+    const std::set<std::int64_t> distinct(watched.seqs.begin(), watched.seqs.end());
+    EXPECT_EQ(distinct.size(), watched.seqs.size()) << "an event came twice";
+    auto shown =
+        RunCommand({BuiltBinary("reflector").string(), "transcripts", "show", id, "--json"}, env_, 60s);
+    ASSERT_EQ(shown.exit_code, 0) << shown.err;
+    const Json events = Json::parse(shown.out)["events"];
+    ASSERT_GT(events.size(), 10U) << shown.out.substr(0, 500);
+    std::map<std::string, int> counts;
+    std::set<std::int64_t> stored;
+    for (const auto& event : events) {
+      ++counts[event.value("event", "")];
+      EXPECT_TRUE(stored.insert(event["seq"].get<std::int64_t>()).second) << "seq twice: " << event.dump();
+      EXPECT_TRUE(distinct.count(event["seq"].get<std::int64_t>()))
+          << "missed " << event.dump().substr(0, 200) << "; seen " << Json(watched.seqs).dump();
+    }
+    for (const char* once :
+         {"DURATION", "WAVEFORM", "TRANSCRIPT", "FINAL_TITLE", "FINAL_LONG_SUMMARY", "FINAL_SHORT_SUMMARY"}) {
+      EXPECT_EQ(counts[once], 1) << once;
+    }
+  }
+
   TempDir dir_{"reflector-disk-full"};
   std::unique_ptr<TmpfsMount> disk_;  // after dir_: unmounted before the directory goes
   std::map<std::string, std::string> env_;
@@ -147,24 +212,7 @@ class DiskFullTest : public ::testing::Test {
   net::HttpClient http_;
 };
 
-// What one watcher of a transcript's events saw.
-struct Watched {
-  std::vector<std::int64_t> seqs;
-  std::string status;  // the last STATUS value
-  bool mixdown_started = false;
-};
-
-void Take(const std::string& text, Watched& watched) {
-  const Json message = Json::parse(text, nullptr, false);
-  if (message.is_discarded()) return;
-  if (message.contains("seq")) watched.seqs.push_back(message["seq"].get<std::int64_t>());
-  const std::string event = message.value("event", "");
-  if (event == "STATUS") watched.status = message["data"].value("value", "");
-  if (event == "PIPELINE_PROGRESS" && message["data"].value("current_step", "") == "mixdown_tracks")
-    watched.mixdown_started = true;
-}
-
-TEST_F(DiskFullTest, ADiskFilledAsTheMixdownStartsStopsTheRunUntilSpaceIsFreedThenItEndsWithEverythingOnce) {
+TEST_F(DiskFullTest, ADiskFilledAsTheMixdownStartsPausesTheRunWhichEndsWithEverythingOnceWhenSpaceIsFreed) {
   ServeProcess server(BuiltBinary("reflector").string(), env_);
   ASSERT_TRUE(server.Ready()) << server.command().ErrorsSoFar();
   const std::string id = CreateTranscript(http_, server, "ferry");
@@ -184,26 +232,8 @@ TEST_F(DiskFullTest, ADiskFilledAsTheMixdownStartsStopsTheRunUntilSpaceIsFreedTh
   ASSERT_TRUE(filled.ok()) << filled.error().message;
   ASSERT_EQ(disk_->FreeBytes(), 0U);
 
-  // The run stops, saying why: nothing can be recorded (the database is full too), so the
-  // engine pauses it instead of ending it.
-  const auto said = [&server] {
-    const std::string log = server.command().ErrorsSoFar();
-    return (log.find("No space left on device") != std::string::npos ||
-            log.find("database or disk is full") != std::string::npos) &&
-           log.find("workflow run paused") != std::string::npos;
-  };
-  for (int i = 0; i < 300 && !said(); ++i)
-    KeepFull(100ms);
-  ASSERT_TRUE(said()) << "the log says neither that the disk is full nor that the run paused:\n"
-                      << server.command().ErrorsSoFar();
-  const double cpu_before = CpuSeconds(server.command().pid());
-  KeepFull(5s);
-  const double cpu_used = CpuSeconds(server.command().pid()) - cpu_before;
-  EXPECT_LT(cpu_used, 1.0) << "the server spins while the disk is full";
-  ASSERT_TRUE(server.command().Running()) << server.command().ErrorsSoFar();
-  const Json waiting = Get(server, "/v1/transcripts/" + id);
-  EXPECT_EQ(waiting.value("status", ""), "processing") << "the run may neither end nor fail while it waits";
-  ExpectStorageWhole(disk_->path() / "storage");
+  ExpectPausedWithoutSpinning(server, id);
+  if (HasFatalFailure()) return;
 
   // Space is back: the run goes on by itself.
   disk_->Unfill();
@@ -224,26 +254,7 @@ TEST_F(DiskFullTest, ADiskFilledAsTheMixdownStartsStopsTheRunUntilSpaceIsFreedTh
   for (const auto& task : transcript["dag_status"]["tasks"])
     EXPECT_EQ(task.value("status", ""), "completed") << task.dump();
 
-  // Every stored event once, and each reached the watcher once.
-  const std::set<std::int64_t> distinct(watched.seqs.begin(), watched.seqs.end());
-  EXPECT_EQ(distinct.size(), watched.seqs.size()) << "an event came twice";
-  auto shown =
-      RunCommand({BuiltBinary("reflector").string(), "transcripts", "show", id, "--json"}, env_, 60s);
-  ASSERT_EQ(shown.exit_code, 0) << shown.err;
-  std::map<std::string, int> counts;
-  std::set<std::int64_t> stored;
-  const Json events = Json::parse(shown.out)["events"];
-  ASSERT_GT(events.size(), 10U) << shown.out.substr(0, 500);
-  for (const auto& event : events) {
-    ++counts[event.value("event", "")];
-    EXPECT_TRUE(stored.insert(event["seq"].get<std::int64_t>()).second) << "seq twice: " << event.dump();
-    EXPECT_TRUE(distinct.count(event["seq"].get<std::int64_t>()))
-        << "missed " << event.dump().substr(0, 200) << "; seen " << Json(watched.seqs).dump();
-  }
-  for (const char* once :
-       {"DURATION", "WAVEFORM", "TRANSCRIPT", "FINAL_TITLE", "FINAL_LONG_SUMMARY", "FINAL_SHORT_SUMMARY"}) {
-    EXPECT_EQ(counts[once], 1) << once;
-  }
+  ExpectEveryEventOnce(id, watched);
   ExpectStorageWhole(disk_->path() / "storage");
   EXPECT_TRUE(FilesUnder(disk_->path() / "scratch").empty()) << "scratch files were left";
 }
