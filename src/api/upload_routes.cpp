@@ -9,6 +9,7 @@
 #include "api/multipart.hpp"
 #include "api/request_helpers.hpp"
 #include "api/routes.hpp"
+#include "core/file_writer.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "events/events.hpp"
@@ -38,23 +39,46 @@ class Spool {
   fs::path dir_;
 };
 
-// Copies the current part into `file`.
+Status CreateDirectory(const fs::path& dir) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) return FileSystemError("cannot create directory", dir.string(), error.value());
+  return Ok();
+}
+
+// Copies the current part into `file`. A full disk is kNoSpace (507).
 Status SpoolPart(MultipartReader& reader, const fs::path& file, const std::string& part_name) {
-  std::ofstream out(file, std::ios::binary);
-  if (!out) return Error::Terminal(ErrorKind::kIo, "cannot write the upload's scratch file");
+  REFLECTOR_ASSIGN_OR_RETURN(FileWriter out, FileWriter::Open(file));
   std::vector<char> piece(1 << 16);
   std::uint64_t total = 0;
   while (true) {
     auto got = reader.Read(piece.data(), piece.size());
     if (!got) return got.error().WithContext("part " + part_name);
     if (*got == 0) break;
-    out.write(piece.data(), static_cast<std::streamsize>(*got));
+    REFLECTOR_TRY(out.Write(std::string_view(piece.data(), *got)));
     total += *got;
   }
-  out.close();
-  if (!out) return Error::Terminal(ErrorKind::kIo, "cannot write the upload's scratch file");
+  REFLECTOR_TRY(out.Close());
   if (total == 0) return Error::InvalidInput("part " + part_name + ": the file is empty");
   return Ok();
+}
+
+// Appends `piece` to `assembled`; on failure `assembled` is cut back to what it was, so a chunk
+// sent again is not appended twice and a full disk never leaves a shorter recording behind.
+Status AppendPiece(const fs::path& piece, const fs::path& assembled) {
+  std::error_code error;
+  const std::uintmax_t before = fs::exists(assembled, error) ? fs::file_size(assembled, error) : 0;
+  std::ifstream in(piece, std::ios::binary);
+  Status appended = in ? Ok() : Error::Terminal(ErrorKind::kIo, "cannot read the upload's scratch file");
+  auto out = FileWriter::Open(assembled, FileWriter::Mode::kAppend);
+  if (appended.ok() && !out.ok()) appended = out.error();
+  std::vector<char> buffer(1 << 16);
+  while (appended.ok() && in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())).gcount() > 0) {
+    appended = out->Write(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
+  }
+  if (appended.ok()) appended = out->Close();
+  if (!appended.ok()) fs::resize_file(assembled, before, error);
+  return appended;
 }
 
 // A safe file name for a key: letters, digits, '-', '_' and '.', at most 60 characters.
@@ -67,6 +91,19 @@ std::string KeyName(std::string_view text) {
   return name.empty() ? "track" : name;
 }
 
+// Removes the stored tracks of an upload that does not go on, so that none is left orphaned.
+void DeleteTracks(ApiContext& api, const std::vector<service::StoredTrack>& tracks) {
+  auto bucket = api.service->storage->ForBucket(api.service->bucket);
+  for (const auto& track : tracks) {
+    Status deleted = bucket.ok() ? (*bucket)->Delete(track.key) : Status(bucket.error());
+    if (!deleted.ok()) {
+      log::Warn("cannot delete a track of a refused upload",
+                {{"key", track.key}, {"error", deleted.error().message}});
+    }
+  }
+}
+
+// Stores every track, or none: when one cannot be stored, those stored before it are removed.
 Result<std::vector<service::StoredTrack>> PutTracks(
     ApiContext& api, const std::string& recording_id,
     const std::vector<std::pair<std::string, fs::path>>& files) {
@@ -75,7 +112,10 @@ Result<std::vector<service::StoredTrack>> PutTracks(
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& [name, file] = files[i];
     std::string key = "uploads/" + recording_id + "/" + std::to_string(i) + "-" + KeyName(name);
-    if (auto put = bucket->PutFile(key, file); !put.ok()) return put.error().WithContext("track " + name);
+    if (auto put = bucket->PutFile(key, file); !put.ok()) {
+      DeleteTracks(api, stored);
+      return put.error().WithContext("track " + name);
+    }
     stored.push_back({name, key});
   }
   return stored;
@@ -131,14 +171,17 @@ Result<Response> UploadTracks(ApiContext& api, Request& request) {
     return http::ErrorResponse(400, "The transcript is already processing");
   }
   Spool spool(api.scratch_dir / ("upload-" + NewUuid4()));
-  fs::create_directories(spool.dir());
+  REFLECTOR_TRY(CreateDirectory(spool.dir()));
   REFLECTOR_ASSIGN_OR_RETURN(auto files, ReadTrackParts(request, spool.dir()));
   const std::string recording_id = api.service->ids->NewId();
   REFLECTOR_ASSIGN_OR_RETURN(auto tracks, PutTracks(api, recording_id, files));
   // Of two uploads racing for the transcript, only the one that changes the status starts.
-  REFLECTOR_ASSIGN_OR_RETURN(store::StatusChange claimed,
-                             SetStatusLive(api, t.id, store::TranscriptStatus::kUploaded));
-  if (!claimed.changed) return http::ErrorResponse(400, "The transcript is already processing");
+  auto claimed = SetStatusLive(api, t.id, store::TranscriptStatus::kUploaded);
+  if (!claimed.ok() || !claimed->changed) {
+    DeleteTracks(api, tracks);
+    if (!claimed.ok()) return claimed.error();
+    return http::ErrorResponse(400, "The transcript is already processing");
+  }
   auto started = service::ProcessStoredTracks(*api.service, t.id, recording_id, tracks);
   if (!started) {
     if (started.error().kind == ErrorKind::kConflict)
@@ -171,7 +214,7 @@ Result<Response> RecordUpload(ApiContext& api, Request& request) {
   if (number < 0) return Error::InvalidInput("chunk_number: required");
   const fs::path dir = api.scratch_dir / ("record-" + t.id);
   const fs::path assembled = dir / "upload";
-  fs::create_directories(dir);
+  REFLECTOR_TRY(CreateDirectory(dir));
   if (number == 0) fs::remove(assembled);
   auto content_type = request.headers.Get("Content-Type");
   REFLECTOR_ASSIGN_OR_RETURN(MultipartReader reader,
@@ -182,11 +225,11 @@ Result<Response> RecordUpload(ApiContext& api, Request& request) {
     if (!part) break;
     if (part->name != "chunk") continue;
     const fs::path piece = dir / ("chunk-" + std::to_string(number));
-    REFLECTOR_TRY(SpoolPart(reader, piece, "chunk"));
-    std::ofstream out(assembled, std::ios::binary | std::ios::app);
-    std::ifstream in(piece, std::ios::binary);
-    out << in.rdbuf();
-    fs::remove(piece);
+    Status spooled = SpoolPart(reader, piece, "chunk");
+    if (spooled.ok()) spooled = AppendPiece(piece, assembled);
+    std::error_code ignored;
+    fs::remove(piece, ignored);
+    REFLECTOR_TRY(spooled);
     got_chunk = true;
   }
   if (!got_chunk) return Error::InvalidInput("chunk: the multipart body has no part named chunk");
@@ -200,6 +243,7 @@ Result<Response> RecordUpload(ApiContext& api, Request& request) {
   const std::string participant = t.name.empty() ? "Speaker 0" : t.name;
   REFLECTOR_ASSIGN_OR_RETURN(auto tracks, PutTracks(api, recording_id, {{participant, assembled}}));
   if (auto uploaded = SetStatusLive(api, t.id, store::TranscriptStatus::kUploaded); !uploaded) {
+    DeleteTracks(api, tracks);
     return uploaded.error();
   }
   auto started = service::ProcessStoredTracks(*api.service, t.id, recording_id, tracks);

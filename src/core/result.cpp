@@ -1,5 +1,8 @@
 #include "core/result.hpp"
 
+#include <cerrno>
+#include <cstring>
+
 namespace reflector {
 
 std::string_view ToString(ErrorKind kind) {
@@ -18,6 +21,8 @@ std::string_view ToString(ErrorKind kind) {
       return "cancelled";
     case ErrorKind::kIo:
       return "io";
+    case ErrorKind::kNoSpace:
+      return "no_space";
     case ErrorKind::kExternal:
       return "external";
     case ErrorKind::kUnauthorized:
@@ -26,6 +31,13 @@ std::string_view ToString(ErrorKind kind) {
       return "internal";
   }
   return "unknown";
+}
+
+Error FileSystemError(std::string_view what, const std::string& path, int error_number) {
+  std::string message = std::string(what) + " " + path + ": " + std::strerror(error_number);
+  if (error_number == ENOSPC || error_number == EDQUOT)
+    return Error::Transient(ErrorKind::kNoSpace, std::move(message));
+  return Error::Terminal(ErrorKind::kIo, std::move(message));
 }
 
 Error Error::WithContext(std::string_view context) const {

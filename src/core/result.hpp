@@ -18,6 +18,7 @@ enum class ErrorKind {
   kTimeout,       // a deadline passed
   kCancelled,     // the stop token was triggered
   kIo,            // local file system or database failure
+  kNoSpace,       // the disk (or the database) is full: retryable, as space may be freed
   kExternal,      // a remote service refused the request (4xx other than 404/429)
   kUnauthorized,  // a credential is invalid (bad signature, expired, unknown key): HTTP 401
   kInternal,      // a bug: an invariant did not hold
@@ -52,6 +53,10 @@ struct Error {
   // "<kind>: <message>" for logs.
   [[nodiscard]] std::string Describe() const;
 };
+
+// The error of a failed file-system call on `path` ("<what> <path>: <strerror>"): ENOSPC and
+// EDQUOT are a retryable kNoSpace (space may be freed), anything else a terminal kIo.
+Error FileSystemError(std::string_view what, const std::string& path, int error_number);
 
 template <typename T>
 class [[nodiscard]] Result {

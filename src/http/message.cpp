@@ -95,6 +95,8 @@ int StatusFor(const Error& error) {
       return 503;
     case ErrorKind::kTimeout:
       return 504;
+    case ErrorKind::kNoSpace:
+      return 507;
     default:
       return 500;
   }
@@ -142,6 +144,8 @@ std::string_view ReasonPhrase(int status) {
       return "Service Unavailable";
     case 504:
       return "Gateway Timeout";
+    case 507:
+      return "Insufficient Storage";
     default:
       return "";
   }

@@ -79,7 +79,7 @@ Response ErrorResponse(int status, std::string_view detail);
 // 422 with FastAPI's validation shape: {"detail": [{"loc": [...], "msg": ..., "type": ...}]}.
 Response ValidationError(std::string_view location, std::string_view field, std::string_view message);
 // The status an Error maps to: InvalidInput 400, Unauthorized 401, NotFound 404, Conflict 409, Unavailable
-// 503, Timeout 504, the rest 500.
+// 503, Timeout 504, NoSpace 507 (Insufficient Storage), the rest 500.
 int StatusFor(const Error& error);
 // The reason phrase of a status code ("Not Found").
 std::string_view ReasonPhrase(int status);

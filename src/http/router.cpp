@@ -45,6 +45,19 @@ void Bind(const std::vector<std::string>& pattern, const std::vector<std::string
   }
 }
 
+// What a client is told of a server-side error: the kind of trouble, never the message (it may
+// name files, hosts or statements; the log has it).
+std::string_view ServerErrorDetail(int status) {
+  switch (status) {
+    case 503:
+      return "Service temporarily unavailable";
+    case 507:
+      return "Insufficient storage: the server has no space left on device; try again once space is freed";
+    default:
+      return "Internal server error";
+  }
+}
+
 }  // namespace
 
 void Router::Add(std::string_view pattern, Handler handler) {
@@ -134,8 +147,7 @@ Response Router::Run(const Route& route, Request& request) const {
     const int status = StatusFor(answer.error());
     if (status >= 500) {
       log::Error("request failed", {{"route", route.pattern}, {"error", answer.error().Describe()}});
-      return ErrorResponse(status,
-                           status == 503 ? "Service temporarily unavailable" : "Internal server error");
+      return ErrorResponse(status, ServerErrorDetail(status));
     }
     return ErrorResponse(status, answer.error().message);
   } catch (const std::exception& error) {

@@ -6,6 +6,7 @@ extern "C" {
 }
 
 #include <array>
+#include <cerrno>
 #include <cstdarg>
 
 #include "core/log.hpp"
@@ -29,7 +30,8 @@ std::string FfmpegErrorText(int code) {
 Error FfmpegError(ErrorKind kind, int code, const std::filesystem::path& file, std::string_view what) {
   std::string message = file.filename().string() + ": " + std::string(what) + ": " + FfmpegErrorText(code);
   // A failing write (disk full, unreachable directory) may succeed later; bad input never will.
-  return Error{kind, kind == ErrorKind::kIo, std::move(message)};
+  if (code == AVERROR(ENOSPC) || code == AVERROR(EDQUOT)) kind = ErrorKind::kNoSpace;
+  return Error{kind, kind == ErrorKind::kIo || kind == ErrorKind::kNoSpace, std::move(message)};
 }
 
 Error InputError(const std::filesystem::path& file, std::string_view message) {

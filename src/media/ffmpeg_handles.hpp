@@ -76,7 +76,8 @@ PacketPtr MakePacket();
 std::string FfmpegErrorText(int code);
 
 // "<file name>: <what>: <FFmpeg text>" as an Error of `kind`. Input problems are
-// ErrorKind::kInvalidInput (terminal); output problems kIo.
+// ErrorKind::kInvalidInput (terminal); output problems kIo (retryable), or kNoSpace (retryable)
+// when the disk is full.
 Error FfmpegError(ErrorKind kind, int code, const std::filesystem::path& file, std::string_view what);
 
 // "<file name>: <message>" as a terminal kInvalidInput error.

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/file_writer.hpp"
 #include "core/log.hpp"
 
 namespace reflector::pipeline {
@@ -25,10 +26,7 @@ Result<fs::path> TaskContext::ScratchDir() {
   fs::path dir = services_.scratch_dir / (execution_.task_id.empty() ? NewUuid4() : execution_.task_id);
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) {
-    return Error::Terminal(ErrorKind::kIo,
-                           "cannot create scratch directory " + dir.string() + ": " + ec.message());
-  }
+  if (ec) return FileSystemError("cannot create scratch directory", dir.string(), ec.value());
   scratch_ = dir;
   return dir;
 }
@@ -55,12 +53,9 @@ Status TaskContext::Upload(const fs::path& file, std::string_view key) {
 Status TaskContext::PutJson(std::string_view key, const Json& value) {
   REFLECTOR_ASSIGN_OR_RETURN(fs::path dir, ScratchDir());
   fs::path file = dir / ("put-" + NewUuid4() + ".json");
-  {
-    std::ofstream out(file);
-    out << DumpCompact(value);
-    if (!out) return Error::Terminal(ErrorKind::kIo, "cannot write " + file.string());
-  }
-  Status status = Upload(file, key);
+  // Checked up to the close: a full disk must not upload a truncated file as the object.
+  Status status = WriteWholeFile(file, DumpCompact(value));
+  if (status.ok()) status = Upload(file, key);
   std::error_code ignored;
   fs::remove(file, ignored);
   return status;

@@ -30,6 +30,7 @@ constexpr std::string_view kSqliteScheme = "sqlite://";
 // SQLite primary result codes (sqlite3.h) that matter for classification.
 constexpr int kSqliteBusy = 5;
 constexpr int kSqliteLocked = 6;
+constexpr int kSqliteFull = 13;
 constexpr int kSqliteConstraint = 19;
 
 std::string OneLine(std::string_view text) {
@@ -211,6 +212,8 @@ Classified Classify(std::string_view operation, const std::exception& e, soci::s
     if (code == kSqliteBusy || code == kSqliteLocked) {
       return {Error::Transient(ErrorKind::kUnavailable, message), false};
     }
+    // "database or disk is full": the statement was rolled back; it may succeed once space is freed.
+    if (code == kSqliteFull) return {Error::Transient(ErrorKind::kNoSpace, message), false};
     return {Error::Terminal(ErrorKind::kIo, message), false};
   }
   if (const auto* soci_error = dynamic_cast<const soci::soci_error*>(&e)) {

@@ -3,8 +3,9 @@
 //
 // Every SOCI exception is caught here and turned into an Error whose message names the
 // operation: a lost or refused connection, a PostgreSQL serialization failure or deadlock and a
-// busy SQLite file are retryable kUnavailable; a constraint violation (duplicate key, foreign
-// key) is a terminal kConflict; anything else is a terminal kIo.
+// busy SQLite file are retryable kUnavailable; a full SQLite database (its disk full) is a
+// retryable kNoSpace; a constraint violation (duplicate key, foreign key) is a terminal
+// kConflict; anything else is a terminal kIo.
 
 #include <cstddef>
 #include <functional>

@@ -3,6 +3,7 @@
 // the reason, never a crash, no scratch files left, no workflow started).
 
 #include "api_fixture.hpp"
+#include "fakes/object_store_fake.hpp"
 
 namespace reflector::api::testing {
 namespace {
@@ -202,6 +203,35 @@ TEST_F(UploadsTest, TruncatedAndOversizedUploadsLeaveNothingBehind) {
   EXPECT_EQ(
       PostMultipart(tracks_, {{.name = "Ana", .value = TinyWav(1.0), .filename = "a.wav"}}, "ana").status,
       202);
+}
+
+TEST_F(UploadsTest, AFullDiskIs507AndLeavesNoTrackBehind) {
+  // The first track is stored, the second finds the disk full.
+  reflector::testing::FillingStoreFactory filling(*storage_, 1);
+  service_.storage = &filling;
+  auto full = PostMultipart(tracks_,
+                            {{.name = "Ana", .value = TinyWav(0.25), .filename = "a.wav"},
+                             {.name = "Ben", .value = TinyWav(0.5), .filename = "b.wav"}},
+                            "ana");
+  EXPECT_EQ(full.status, 507) << full.body;
+  EXPECT_NE(Detail(full).find("no space left on device"), std::string::npos) << full.body;
+  EXPECT_TRUE(engine_.started.empty());
+  EXPECT_TRUE(ScratchEmptiesSoon());
+  EXPECT_EQ(Stored(id_).status, store::TranscriptStatus::kIdle);
+  EXPECT_FALSE(Stored(id_).recording_id.has_value());
+  std::vector<std::string> left;
+  std::error_code ignored;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_ / "storage", ignored))
+    if (entry.is_regular_file()) left.push_back(entry.path().string());
+  EXPECT_TRUE(left.empty()) << "the first track was left in storage: " << left.front();
+
+  filling.puts_left = 10;  // space is back: the same upload goes through
+  auto again = PostMultipart(tracks_,
+                             {{.name = "Ana", .value = TinyWav(0.25), .filename = "a.wav"},
+                              {.name = "Ben", .value = TinyWav(0.5), .filename = "b.wav"}},
+                             "ana");
+  EXPECT_EQ(again.status, 202) << again.body;
+  EXPECT_EQ(engine_.started.size(), 1U);
 }
 
 TEST_F(UploadsTest, ChunkedRecordUploadAssemblesTheFileAndStartsThePipeline) {

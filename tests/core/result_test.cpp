@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 namespace reflector {
 namespace {
 
@@ -54,6 +56,18 @@ TEST(ResultTest, ContextAndDescription) {
   EXPECT_EQ(Error::Cancelled().Describe(), "cancelled (retryable): cancelled");
   EXPECT_EQ(Error::Terminal(ErrorKind::kUnauthorized, "token expired").Describe(),
             "unauthorized: token expired");
+}
+
+TEST(ResultTest, AFullDiskIsARetryableNoSpaceErrorNamingTheFile) {
+  Error full = FileSystemError("cannot write", "/data/audio.mp3", ENOSPC);
+  EXPECT_EQ(full.kind, ErrorKind::kNoSpace);
+  EXPECT_TRUE(full.retryable) << "space may be freed";
+  EXPECT_EQ(full.message, "cannot write /data/audio.mp3: No space left on device");
+  EXPECT_EQ(FileSystemError("cannot write", "/data/a", EDQUOT).kind, ErrorKind::kNoSpace);
+  Error denied = FileSystemError("cannot open", "/data/a", EACCES);
+  EXPECT_EQ(denied.kind, ErrorKind::kIo);
+  EXPECT_FALSE(denied.retryable);
+  EXPECT_EQ(denied.Describe(), "io: cannot open /data/a: Permission denied");
 }
 
 TEST(ResultTest, ValueOr) {

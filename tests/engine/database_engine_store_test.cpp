@@ -144,6 +144,45 @@ TEST_F(DatabaseEngineStoreTest, ListsInOrderAndRefusesDuplicatesAndOrphans) {
   EXPECT_NE(missing.error().message.find("w-404"), std::string::npos);
 }
 
+TEST_F(DatabaseEngineStoreTest, SaveChangesRecordsTheTasksAndTheWorkflowTogetherOrNotAtAll) {
+  WorkflowRun workflow;
+  workflow.id = "w1";
+  workflow.name = "wf";
+  workflow.create_time = clock_.Now();
+  workflow.update_time = workflow.create_time;
+  ASSERT_TRUE(store_->CreateWorkflow(workflow).ok());
+  TaskRun failed;
+  failed.id = "t1";
+  failed.workflow_id = "w1";
+  failed.reference_name = "work";
+  failed.status = TaskStatus::kFailed;
+  failed.retried = true;
+  failed.seq = 1;
+  TaskRun retry = failed;
+  retry.id = "t2";
+  retry.status = TaskStatus::kScheduled;
+  retry.retried = false;
+  retry.retry_count = 1;
+  retry.seq = 2;
+  retry.workflow_id = "w-unknown";  // refused by the database, after the first task was written
+  workflow.status = WorkflowStatus::kFailed;
+
+  auto refused = store_->SaveChanges({failed, retry}, &workflow);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::kConflict);
+  EXPECT_TRUE(store_->ListTasks("w1")->empty()) << "half a decision was recorded";
+  EXPECT_EQ(store_->GetWorkflow("w1")->status, WorkflowStatus::kRunning);
+
+  retry.workflow_id = "w1";
+  ASSERT_TRUE(store_->SaveChanges({failed, retry}, &workflow).ok());
+  auto saved = store_->ListTasks("w1");
+  ASSERT_TRUE(saved.ok()) << saved.error().message;
+  ASSERT_EQ(saved->size(), 2U);
+  EXPECT_TRUE((*saved)[0].retried);
+  EXPECT_EQ((*saved)[1].status, TaskStatus::kScheduled);
+  EXPECT_EQ(store_->GetWorkflow("w1")->status, WorkflowStatus::kFailed);
+}
+
 TEST_F(DatabaseEngineStoreTest, AWorkflowRunsAndResumesFromTheDatabase) {
   DefinitionRegistry registry;
   registry.workflows["two"] = ParseWorkflowDef(Json::parse(R"({"name":"two","schemaVersion":2,"tasks":[

@@ -13,6 +13,7 @@
 #include "engine/in_process/database_engine_store.hpp"
 #include "engine/in_process/local_engine.hpp"
 #include "engine/in_process/workflow_lease_keeper.hpp"
+#include "fakes/engine_store_fake.hpp"
 #include "store/sql.hpp"
 #include "store/workflow_leases.hpp"
 #include "store_test_env.hpp"
@@ -281,6 +282,32 @@ TEST_F(WorkflowLeaseTest, ARunWhoseLeaseWasTakenStopsAndStaysRunning) {
   EXPECT_EQ(StatusOf(id), WorkflowStatus::kRunning) << "left for the lease's holder";
   EXPECT_EQ(Lease(id).value_or(store::WorkflowLease{}).owner, "thief:3:eeee")
       << "another owner's lease is not released";
+}
+
+TEST_F(WorkflowLeaseTest, ARunStoppedByAFullStoreWaitsAndEndsOnceThereIsRoomAgain) {
+  auto process = StartProcess("host-one:1:aaaa");
+  ASSERT_NE(process->local, nullptr);
+  // The same process, its engine over a store that fills up.
+  process->local.reset();
+  std::atomic<bool> full{false};
+  testing::FailingEngineStore filling(process->engine_store.get());
+  filling.fails = [&](const TaskRun*) { return full.load(); };
+  filling.error = Error::Transient(ErrorKind::kNoSpace, "database or disk is full");
+  InProcessEngine engine(registry_, filling, tasks_, clock_, process->ids);
+  LocalEngine local(engine, LocalEngineOptions{}, process->keeper.get());
+
+  std::string id = local.Start("two", Json::object(), "").value();
+  ASSERT_TRUE(WaitFor(second_calls_, 1));
+  full = true;  // `second` ends, and nothing can be recorded
+  gate_.Open();
+  std::this_thread::sleep_for(kTtl * 2);  // ten renewal intervals, each one trying the run again
+  EXPECT_EQ(StatusOf(id), WorkflowStatus::kRunning) << "a full store must not end the run";
+  EXPECT_EQ(second_calls_.load(), 1) << "no task runs while nothing can be recorded";
+
+  full = false;
+  EXPECT_EQ(WaitForEnd(id), WorkflowStatus::kCompleted);
+  EXPECT_EQ(first_calls_.load(), 1);
+  EXPECT_EQ(second_calls_.load(), 2) << "`second` ran again: its end was never recorded";
 }
 
 TEST_F(WorkflowLeaseTest, TheKeeperRenewsHeldLeasesAndForgetsReleasedOnes) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 namespace reflector::http {
 namespace {
 
@@ -60,6 +62,20 @@ TEST(RouterTest, HandlerErrorsBecomeDetailsAndServerErrorsHideTheirMessage) {
   EXPECT_EQ(hidden.body.find("secret"), std::string::npos);
   Request thrown = Make("GET", "/throw");
   EXPECT_EQ(router.Dispatch(thrown).status, 500);
+}
+
+TEST(RouterTest, AFullDiskIs507InsufficientStorageSayingSoWithoutThePath) {
+  Router router;
+  router.Add("POST /upload", [](Request&) -> Result<Response> {
+    return FileSystemError("cannot write", "/srv/reflector/data/scratch/upload-1/0.upload", ENOSPC);
+  });
+  Request upload = Make("POST", "/upload");
+  Response answer = router.Dispatch(upload);
+  EXPECT_EQ(answer.status, 507);
+  EXPECT_EQ(ReasonPhrase(507), "Insufficient Storage");
+  const std::string detail = BodyOf(answer)["detail"];
+  EXPECT_NE(detail.find("no space left on device"), std::string::npos) << detail;
+  EXPECT_EQ(detail.find("/srv/reflector"), std::string::npos) << detail;
 }
 
 TEST(RouterTest, PreflightsAreAnsweredForAllowedOriginsOnly) {

@@ -73,9 +73,15 @@ TEST(FfmpegError, NamesTheFileAndFfmpegReason) {
   EXPECT_FALSE(error.retryable);
   EXPECT_EQ(error.message, "track.webm: cannot open: No such file or directory");
 
-  Error write = FfmpegError(ErrorKind::kIo, AVERROR(ENOSPC), "audio.mp3", "cannot write");
+  Error write = FfmpegError(ErrorKind::kIo, AVERROR(EIO), "audio.mp3", "cannot write");
+  EXPECT_EQ(write.kind, ErrorKind::kIo);
   EXPECT_TRUE(write.retryable);
   EXPECT_NE(write.message.find("audio.mp3: cannot write: "), std::string::npos);
+
+  Error full = FfmpegError(ErrorKind::kIo, AVERROR(ENOSPC), "audio.mp3", "cannot write");
+  EXPECT_EQ(full.kind, ErrorKind::kNoSpace);
+  EXPECT_TRUE(full.retryable);
+  EXPECT_EQ(full.message, "audio.mp3: cannot write: No space left on device");
 }
 
 }  // namespace

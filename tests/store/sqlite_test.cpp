@@ -154,6 +154,37 @@ TEST(DatabaseOpenTest, SqliteFileUsesWalAndForeignKeys) {
   EXPECT_EQ(foreign_keys, 1);
 }
 
+TEST(DatabaseOpenTest, AFullSqliteDatabaseIsARetryableNoSpaceErrorAndWritesAgainOnceThereIsRoom) {
+  reflector::testing::TempDir dir("reflector-store-test");
+  DatabaseOptions options;
+  options.pool_size = 1;  // the size limit below is a setting of the connection
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("sqlite://" + (dir / "full.sqlite3").string(), options));
+  ManualClock clock;
+  ASSERT_OK(db->Migrate(clock));
+  auto limit_pages = [&](std::int64_t pages) {
+    return db->WithSession("limit the size", [pages](Session& session) -> Status {
+      sql::Exec(session, "PRAGMA max_page_count = " + std::to_string(pages));
+      return Ok();
+    });
+  };
+  ASSERT_OK(limit_pages(1));  // no page more than the database has now: as on a full disk
+  Transcripts transcripts(*db, clock);
+  Transcript big;
+  big.id = "big";
+  big.name = std::string(200000, 'x');
+  auto full = transcripts.Create(big);
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error().kind, ErrorKind::kNoSpace);
+  EXPECT_TRUE(full.error().retryable) << full.error().Describe();
+  EXPECT_THAT(full.error().message, HasSubstr("full"));
+  EXPECT_EQ(transcripts.Get("big").error().kind, ErrorKind::kNotFound) << "nothing half-written";
+
+  ASSERT_OK(limit_pages(1000000));
+  ASSERT_OK(transcripts.Create(big));
+  ASSERT_OK_AND_ASSIGN(Transcript stored, transcripts.Get("big"));
+  EXPECT_EQ(stored.name.size(), big.name.size());
+}
+
 TEST(DatabaseOpenTest, CallingBackIntoAnExhaustedPoolFailsInsteadOfWaitingForever) {
   reflector::testing::TempDir dir("reflector-store-test");
   DatabaseOptions options;

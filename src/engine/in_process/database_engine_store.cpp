@@ -261,6 +261,31 @@ Status DatabaseEngineStore::SaveTask(const TaskRun& task) {
       });
 }
 
+Status DatabaseEngineStore::SaveChanges(const std::vector<TaskRun>& tasks, const WorkflowRun* workflow) {
+  for (const TaskRun& task : tasks)
+    if (task.id.empty()) return Error::InvalidInput("task run id is empty");
+  if (workflow != nullptr && workflow->id.empty()) return Error::InvalidInput("workflow run id is empty");
+  if (tasks.empty() && workflow == nullptr) return Ok();
+  const std::string about = workflow != nullptr ? workflow->id : tasks.front().workflow_id;
+  return database_.WithTransaction(
+      "save " + std::to_string(tasks.size()) + " task run(s) of workflow " + sql::Quote(about) +
+          (workflow != nullptr ? " and the workflow run" : ""),
+      [&](store::Session& session) {
+        for (const TaskRun& task : tasks) {
+          sql::Exec(session,
+                    InsertStatement("task_runs", kTaskColumns, kTaskValues) + UpsertClause(kTaskColumns),
+                    TaskParams(task));
+        }
+        if (workflow != nullptr) {
+          sql::Exec(session,
+                    InsertStatement("workflow_runs", kWorkflowColumns, kWorkflowValues) +
+                        UpsertClause(kWorkflowColumns),
+                    WorkflowParams(*workflow));
+        }
+        return Ok();
+      });
+}
+
 Result<std::vector<TaskRun>> DatabaseEngineStore::ListTasks(std::string_view workflow_id) {
   std::vector<TaskRun> tasks;
   Status status = database_.WithSession(

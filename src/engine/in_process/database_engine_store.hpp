@@ -14,6 +14,8 @@ class DatabaseEngineStore final : public EngineStore {
   Status UpdateWorkflow(const WorkflowRun& workflow) override;
   Result<WorkflowRun> GetWorkflow(std::string_view workflow_id) override;
   Status SaveTask(const TaskRun& task) override;
+  // In one transaction.
+  Status SaveChanges(const std::vector<TaskRun>& tasks, const WorkflowRun* workflow) override;
   Result<std::vector<TaskRun>> ListTasks(std::string_view workflow_id) override;
   Result<std::vector<std::string>> ListWorkflowIds(WorkflowStatus status) override;
 

@@ -66,7 +66,8 @@ Json FailureWorkflowInput(const WorkflowSnapshot& failed) {
 class InProcessEngine::Runner {
  public:
   Runner(InProcessEngine& engine, WorkflowSnapshot state) : engine_(engine), state_(std::move(state)) {}
-  // A run that ends with an error still joins its task threads before its state goes away.
+  // However Run returned (an error of the store included), no task thread outlives the runner:
+  // they use its members and their executions' progress sinks.
   ~Runner() { StopAll(); }
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
@@ -171,7 +172,10 @@ class InProcessEngine::Runner {
       task.worker_id = engine_.options_.worker_id;
       DecideResult changes;
       changes.changed_tasks.insert(task.id);
-      REFLECTOR_TRY(Save(changes));
+      if (auto saved = Save(changes); !saved.ok()) {
+        engine_.slots_.Release();  // the task did not start: its slot would be lost for good
+        return saved;
+      }
       StartExecution(task);
     }
     return Ok();
@@ -463,12 +467,14 @@ Status InProcessEngine::Terminate(const std::string& workflow_id, const std::str
 }
 
 Status InProcessEngine::Persist(const WorkflowSnapshot& state, const DecideResult& changes) {
+  std::vector<TaskRun> tasks;
   for (const auto& task : state.tasks) {
-    if (changes.changed_tasks.count(task.id) == 0) continue;
-    REFLECTOR_TRY(store_.SaveTask(task));
+    if (changes.changed_tasks.count(task.id) != 0) tasks.push_back(task);
   }
+  // One decision is recorded whole or not at all: a failed task saved without its retry would
+  // leave the workflow with nothing to run when it resumes.
+  REFLECTOR_TRY(store_.SaveChanges(tasks, changes.workflow_changed ? &state.workflow : nullptr));
   if (changes.workflow_changed) {
-    REFLECTOR_TRY(store_.UpdateWorkflow(state.workflow));
     log::Info("workflow status", {{"workflow_id", state.workflow.id},
                                   {"status", ToString(state.workflow.status)},
                                   {"reason", state.workflow.reason}});

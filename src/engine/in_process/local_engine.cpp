@@ -99,9 +99,26 @@ void LocalEngine::RunQueued(std::stop_token pool_stop) {
   }
 }
 
+namespace {
+
+// A run stopped by an error that goes away by itself is tried again instead of being ended: a
+// full disk (or database) records nothing, not even the end of the run, until space is freed.
+bool WaitsForTheStore(const Error& error) {
+  return error.kind == ErrorKind::kNoSpace;
+}
+
+}  // namespace
+
 void LocalEngine::RunOne(const std::string& workflow_id, const std::stop_source& run) {
   if (!TakeLease(workflow_id, run)) return;
   auto status = RunHeld(workflow_id, run);
+  if (!status.ok() && leases_ != nullptr && WaitsForTheStore(status.error())) {
+    log::Error("workflow run paused: its state cannot be recorded; trying again",
+               {{"workflow_id", workflow_id}, {"error", status.error().message}});
+    ReleaseLease(workflow_id);
+    WaitForLease(workflow_id, "the workflow waits until its state can be recorded", "");
+    return;
+  }
   if (!status.ok() && status.error().kind != ErrorKind::kCancelled) {
     // The engine could not go on (its database or storage failed): end the workflow with the
     // reason rather than leave it RUNNING with nothing driving it.

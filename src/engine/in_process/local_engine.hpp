@@ -11,6 +11,10 @@
 // interval until it ended or the lease is free (so the workflows of a process that died are
 // taken over once its leases expired), and a run whose lease was lost is stopped. Without a
 // keeper (tests, one process per database) it runs every workflow it is given.
+//
+// A run the engine cannot go on with (its store failed) is ended TERMINATED with the reason,
+// except when the store is full (kNoSpace): with a keeper, that workflow stays RUNNING and is
+// tried again every renewal interval, from what was recorded, until space is freed.
 
 #include <condition_variable>
 #include <deque>

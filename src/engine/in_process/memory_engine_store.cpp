@@ -40,6 +40,22 @@ Status MemoryEngineStore::SaveTask(const TaskRun& task) {
   return Ok();
 }
 
+Status MemoryEngineStore::SaveChanges(const std::vector<TaskRun>& tasks, const WorkflowRun* workflow) {
+  std::lock_guard lock(mutex_);
+  auto stored = workflows_.end();
+  if (workflow != nullptr) {
+    stored = std::find_if(workflows_.begin(), workflows_.end(),
+                          [&](const WorkflowRun& existing) { return existing.id == workflow->id; });
+    if (stored == workflows_.end()) return Error::NotFound("workflow " + workflow->id + " not found");
+  }
+  for (const TaskRun& task : tasks) {
+    tasks_[task.id] = task;
+    ++task_writes_;
+  }
+  if (workflow != nullptr) *stored = *workflow;
+  return Ok();
+}
+
 Result<std::vector<TaskRun>> MemoryEngineStore::ListTasks(std::string_view workflow_id) {
   std::lock_guard lock(mutex_);
   std::vector<TaskRun> out;

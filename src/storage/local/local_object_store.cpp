@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <system_error>
 #include <vector>
 
@@ -57,9 +56,10 @@ class RemoveOnExit {
   std::filesystem::path path_;
 };
 
+// A full disk is a retryable kNoSpace (FileSystemError); the temporary file is removed, so no
+// partial object is left under any name.
 Error IoError(std::string_view what, const std::filesystem::path& path, int error_number) {
-  return Error::Terminal(ErrorKind::kIo,
-                         std::string(what) + " " + path.string() + ": " + std::strerror(error_number));
+  return FileSystemError(what, path.string(), error_number);
 }
 
 }  // namespace
@@ -74,10 +74,7 @@ Status CopyFileAtomically(const std::filesystem::path& source, const std::filesy
   std::error_code error;
   if (target.has_parent_path()) {
     std::filesystem::create_directories(target.parent_path(), error);
-    if (error) {
-      return Error::Terminal(ErrorKind::kIo, "cannot create directory " + target.parent_path().string() +
-                                                 ": " + error.message());
-    }
+    if (error) return IoError("cannot create directory", target.parent_path(), error.value());
   }
   std::string pattern = target.string() + ".tmp-XXXXXX";
   std::vector<char> temp_name(pattern.begin(), pattern.end());
@@ -113,10 +110,7 @@ Status CopyFileAtomically(const std::filesystem::path& source, const std::filesy
   if (::fsync(out.get()) != 0) return IoError("cannot flush", temp_path, errno);
   if (out.Close() != 0) return IoError("cannot close", temp_path, errno);
   std::filesystem::rename(temp_path, target, error);
-  if (error) {
-    return Error::Terminal(ErrorKind::kIo, "cannot rename " + temp_path.string() + " to " + target.string() +
-                                               ": " + error.message());
-  }
+  if (error) return IoError("cannot rename " + temp_path.string() + " to", target, error.value());
   cleanup.Release();
   return Ok();
 }

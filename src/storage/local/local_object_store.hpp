@@ -46,7 +46,8 @@ class LocalObjectStoreFactory final : public ObjectStoreFactory {
 
 // Copies `source` onto `target` through a temporary file beside `target` (flushed, then renamed),
 // creating `target`'s parent directories. Streams in chunks and checks `stop` between them.
-// A missing `source` is kNotFound naming it; other failures are kIo.
+// A missing `source` is kNotFound naming it, a full disk a retryable kNoSpace (nothing is left
+// behind: the temporary file is removed); other failures are kIo.
 Status CopyFileAtomically(const std::filesystem::path& source, const std::filesystem::path& target,
                           std::stop_token stop);
 
