@@ -11,10 +11,9 @@ import json
 import sys
 
 
-def main():
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    show = json.load(open(sys.argv[1], encoding="utf-8"))
+def step_rows(show):
+    """(start epoch s, step name with "[track]" for fork branches, duration s) of every finished
+    step, by start."""
     begin, rows = {}, []
     for event in show["events"]:
         if event["event"] != "PIPELINE_PROGRESS":
@@ -24,13 +23,21 @@ def main():
         if d["step_status"] == "in_progress":
             begin[key] = event["created_at"]
         elif key in begin:
-            rows.append((begin[key], key, event["created_at"] - begin[key]))
+            step, track = key
+            rows.append((begin[key], step if track is None else f"{step}[{track}]",
+                         event["created_at"] - begin[key]))
+    return sorted(rows)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    rows = step_rows(json.load(open(sys.argv[1], encoding="utf-8")))
     if not rows:
         sys.exit("no finished steps in the transcript's events")
     first = min(r[0] for r in rows)
     print(f"{'step':<28}{'start s':>9}{'took s':>9}")
-    for start, (step, track), took in sorted(rows):
-        name = step if track is None else f"{step}[{track}]"
+    for start, name, took in rows:
         print(f"{name:<28}{start - first:>9.3f}{took:>9.3f}")
     print(f"first={first:.3f} last={max(r[0] + r[2] for r in rows):.3f}")
 

@@ -16,6 +16,7 @@ struct WorkerCommandOptions {
   int concurrency = 2;
   double shutdown_timeout_seconds = 30;
   int max_idle_ms = 250;
+  bool poll_every_type = false;
   std::string worker_id;
 };
 
@@ -58,6 +59,7 @@ int RunWorker(const Settings& settings, const WorkerCommandOptions& options) {
   worker_options.shutdown_timeout =
       std::chrono::milliseconds(static_cast<long>(options.shutdown_timeout_seconds * 1000));
   worker_options.max_idle_interval = std::chrono::milliseconds(options.max_idle_ms);
+  worker_options.poll_only_queued_types = !options.poll_every_type;
   worker_options.worker_id = options.worker_id;
 
   engine::ConductorClient client((*runtime)->http(), {settings.conductor_server_url});
@@ -100,6 +102,9 @@ void RegisterWorkerCommand(CLI::App& cli, CommandRegistry& registry) {
                    "longest pause between polls while every queue is empty")
       ->capture_default_str()
       ->check(CLI::Range(1, 60000));
+  worker->add_flag("--poll-every-type", options->poll_every_type,
+                   "poll each task type in turn instead of first asking the server which queues hold "
+                   "tasks (one call for all types)");
   worker->add_option("--worker-id", options->worker_id, "id reported to the server (default: host:pid)");
   registry.Add(worker, [options](const Settings& settings) { return RunWorker(settings, *options); });
 }

@@ -1,8 +1,9 @@
 #pragma once
 // A scripted fake Conductor on the test HTTP server, for tests of the worker loop: it serves
-// GET /api/tasks/poll/batch/{type} from queues the test fills, answers POST /api/tasks (updates)
-// with scripted statuses, optionally serves POST /api/tasks/update-v2 (the update, then the next
-// queued task of the updated task's type), and records every request. With a gate for task
+// GET /api/tasks/poll/batch/{type} from queues the test fills and GET /api/tasks/queue/all (their
+// sizes; can be turned off), answers POST /api/tasks (updates) with scripted statuses,
+// optionally serves POST /api/tasks/update-v2 (the update, then the next queued task of the
+// updated task's type), and records every request. With a gate for task
 // functions and a clock that runs faster than real time.
 
 #include <algorithm>
@@ -84,6 +85,16 @@ class FakeConductor {
     std::lock_guard lock(mutex_);
     update_v2_status_ = status;
   }
+  // Whether GET /api/tasks/queue/all is served (the queued tasks per type; the default), or
+  // answered 404 as by a server without it.
+  void ServeQueueSizes(bool served) {
+    std::lock_guard lock(mutex_);
+    serve_queue_sizes_ = served;
+  }
+  std::size_t QueueChecks() const {
+    std::lock_guard lock(mutex_);
+    return queue_checks_;
+  }
   // Every poll is answered with `status` (200: served from the queues).
   void SetPollStatus(int status) {
     std::lock_guard lock(mutex_);
@@ -154,6 +165,8 @@ class FakeConductor {
       const std::string poll_prefix = "/api/tasks/poll/batch/";
       if (request.method == "GET" && request.path.starts_with(poll_prefix)) {
         response = AnswerPoll(request.path.substr(poll_prefix.size()), request.query);
+      } else if (request.method == "GET" && request.path == "/api/tasks/queue/all") {
+        response = AnswerQueueSizes();
       } else if (request.method == "POST" && request.path == "/api/tasks") {
         response = AnswerUpdate(request.body);
       } else if (request.method == "POST" && request.path == "/api/tasks/update-v2") {
@@ -175,6 +188,15 @@ class FakeConductor {
     while (!queue.empty() && static_cast<int>(tasks.size()) < count)
       tasks.push_back(HandOut(type));
     return {200, {{"Content-Type", "application/json"}}, tasks.dump(), {}};
+  }
+
+  reflector::testing::TestHttpResponse AnswerQueueSizes() {
+    queue_checks_++;
+    if (!serve_queue_sizes_) return {404, {}, "", {}};
+    Json sizes = Json::object();
+    for (const auto& [type, queue] : queues_)
+      sizes[type] = queue.size();
+    return {200, {{"Content-Type", "application/json"}}, sizes.dump(), {}};
   }
 
   // Takes the first queued task of `type` (the queue must not be empty).
@@ -223,6 +245,8 @@ class FakeConductor {
   std::deque<int> update_statuses_;
   int poll_status_ = 200;
   int update_v2_status_ = kNoUpdateV2;
+  bool serve_queue_sizes_ = true;
+  std::size_t queue_checks_ = 0;
   std::set<std::string> outstanding_;
   std::map<std::string, std::string> types_;  // task id -> type, of every task handed out
   std::vector<Poll> polls_;

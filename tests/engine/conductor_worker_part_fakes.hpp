@@ -54,9 +54,9 @@ struct PollCall {
   std::chrono::milliseconds long_poll{0};
 };
 
-// The server side of the worker, scripted by the test: `poll`, `update` and `update_v2` answer
-// each call (on the caller's thread); every call is recorded first (updates and update-v2 calls
-// apart).
+// The server side of the worker, scripted by the test: `poll`, `update`, `update_v2` and
+// `queue_sizes` answer each call (on the caller's thread); every call is recorded first (updates
+// and update-v2 calls apart; queue checks counted).
 class FakeTaskServer final : public TaskServer {
  public:
   std::function<Result<std::vector<PolledTask>>(const PollCall&)> poll = [](const PollCall&) {
@@ -65,6 +65,10 @@ class FakeTaskServer final : public TaskServer {
   std::function<Status(const TaskUpdate&)> update = [](const TaskUpdate&) { return Status(Ok()); };
   std::function<Result<std::optional<PolledTask>>(const TaskUpdate&)> update_v2 = [](const TaskUpdate&) {
     return Result<std::optional<PolledTask>>(std::optional<PolledTask>{});
+  };
+  // By default the server cannot tell which queues hold tasks (as one without GET /tasks/queue/all).
+  std::function<Result<QueueSizes>()> queue_sizes = [] {
+    return Result<QueueSizes>(Error::NotFound("no queue sizes here"));
   };
 
   Result<std::vector<PolledTask>> PollBatch(const std::string& task_type, const std::string& /*worker_id*/,
@@ -98,6 +102,15 @@ class FakeTaskServer final : public TaskServer {
     return update_v2(task_update);
   }
 
+  Result<QueueSizes> CountQueuedTasks(std::stop_token stop) override {
+    if (stop.stop_requested()) return Error::Cancelled();
+    {
+      std::lock_guard lock(mutex_);
+      queue_checks_++;
+    }
+    return queue_sizes();
+  }
+
   std::vector<PollCall> Polls() const {
     std::lock_guard lock(mutex_);
     return polls_;
@@ -109,6 +122,10 @@ class FakeTaskServer final : public TaskServer {
   std::vector<TaskUpdate> UpdatesV2() const {
     std::lock_guard lock(mutex_);
     return updates_v2_;
+  }
+  int QueueChecks() const {
+    std::lock_guard lock(mutex_);
+    return queue_checks_;
   }
   // Waits (real time, bounded) until at least `count` polls were made.
   bool WaitForPolls(std::size_t count) {
@@ -122,6 +139,7 @@ class FakeTaskServer final : public TaskServer {
   std::vector<PollCall> polls_;
   std::vector<TaskUpdate> updates_;
   std::vector<TaskUpdate> updates_v2_;
+  int queue_checks_ = 0;
 };
 
 inline PolledTask Task(const std::string& id, int response_timeout_seconds = 3600,

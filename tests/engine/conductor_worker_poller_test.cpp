@@ -235,9 +235,11 @@ TEST(TaskPollerTest, SeveralTypesAreSweptRoundRobinAndEmptySweepsBackOffUpToTheC
   };
   WorkerOptions options = Options({"a", "b", "c"});
   options.max_idle_interval = 50ms;
+  options.poll_only_queued_types = false;
   TaskPoller poller(server, in_flight, clock, options);
   poller.Run(stop.get_token());  // until the fake server stops it
 
+  EXPECT_EQ(server.QueueChecks(), 0);
   std::vector<PollCall> calls = server.Polls();
   ASSERT_EQ(calls.size(), 15U);
   std::vector<std::string> order;
@@ -278,6 +280,84 @@ TEST(TaskPollerTest, PollsOnlyForFreeSlotsAndWaitsWhileAllAreTaken) {
   EXPECT_EQ(calls[1].count, 1);
   EXPECT_EQ(calls[1].type, "b") << "the next sweep starts at the next type";
   EXPECT_EQ(in_flight.size(), 3U);
+}
+
+TEST(TaskPollerTest, SeveralTypesPollOnlyTheTypesWhoseQueuesHoldTasks) {
+  RecordingClock clock;
+  InFlightTasks in_flight(2, clock);
+  FakeTaskServer server;
+  std::stop_source stop;
+  int checks = 0;
+  server.queue_sizes = [&]() -> Result<QueueSizes> {
+    switch (++checks) {
+      case 1:
+        return QueueSizes{{"a", 0}, {"b", 1}, {"JOIN", 3}};  // c never held a task
+      case 2:
+        return QueueSizes{{"a", 0}, {"b", 0}, {"c", 0}};
+      default:
+        stop.request_stop();
+        return Error::Cancelled();
+    }
+  };
+  server.poll = [&](const PollCall&) -> Result<std::vector<PolledTask>> {
+    return std::vector<PolledTask>{Task("b-1", 3600, "b")};
+  };
+  TaskPoller poller(server, in_flight, clock, Options({"a", "b", "c"}));
+  poller.Run(stop.get_token());  // until the fake server stops it
+
+  std::vector<PollCall> calls = server.Polls();
+  ASSERT_EQ(calls.size(), 1U) << "one poll, of the one type with queued tasks";
+  EXPECT_EQ(calls[0].type, "b");
+  EXPECT_EQ(calls[0].count, 2) << "every free slot";
+  EXPECT_EQ(calls[0].long_poll, 0ms);
+  EXPECT_EQ(clock.Sleeps(), (std::vector<milliseconds>{10ms})) << "the idle backoff after the empty check";
+  WorkerStats stats = StatsOf(poller);
+  EXPECT_EQ(stats.queue_checks, 3U);
+  EXPECT_EQ(stats.polls, 1U);
+  EXPECT_EQ(in_flight.size(), 1U);
+}
+
+TEST(TaskPollerTest, AServerThatCannotTellQueueSizesGetsEveryTypePolledFromThenOn) {
+  RecordingClock clock;
+  InFlightTasks in_flight(2, clock);
+  FakeTaskServer server;  // answers the queue check with a 404
+  std::stop_source stop;
+  int polls = 0;
+  server.poll = [&](const PollCall&) -> Result<std::vector<PolledTask>> {
+    if (++polls == 6) stop.request_stop();
+    return std::vector<PolledTask>{};
+  };
+  TaskPoller poller(server, in_flight, clock, Options({"a", "b", "c"}));
+  poller.Run(stop.get_token());  // until the fake server stops it
+
+  EXPECT_EQ(server.QueueChecks(), 1) << "asked once";
+  std::vector<std::string> order;
+  for (const auto& call : server.Polls())
+    order.push_back(call.type);
+  EXPECT_EQ(order, (std::vector<std::string>{"a", "b", "c", "b", "c", "a"}));
+}
+
+TEST(TaskPollerTest, AFailedQueueCheckBacksOffAsAFailedPollAndIsTriedAgain) {
+  RecordingClock clock;
+  InFlightTasks in_flight(2, clock);
+  FakeTaskServer server;
+  std::stop_source stop;
+  int checks = 0;
+  server.queue_sizes = [&]() -> Result<QueueSizes> {
+    if (++checks == 3) {
+      stop.request_stop();
+      return QueueSizes{};
+    }
+    return Error::Transient(ErrorKind::kUnavailable, "connection refused");
+  };
+  TaskPoller poller(server, in_flight, clock, Options({"a", "b"}));
+  poller.Run(stop.get_token());  // until the fake server stops it
+
+  EXPECT_TRUE(server.Polls().empty());
+  EXPECT_EQ(clock.Sleeps(), (std::vector<milliseconds>{1s, 2s}));
+  WorkerStats stats = StatsOf(poller);
+  EXPECT_EQ(stats.poll_errors, 2U);
+  EXPECT_EQ(stats.queue_checks, 3U);
 }
 
 }  // namespace

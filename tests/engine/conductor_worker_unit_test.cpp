@@ -305,6 +305,7 @@ TEST_F(ConductorWorkerUnitTest, ShutdownHandsBackATaskThatEndsCancelled) {
 TEST_F(ConductorWorkerUnitTest, SeveralTypesAreEachPolledWithoutWaitingOnTheServer) {
   for (const char* type : {"alpha", "beta", "gamma"})
     tasks_.Register(type, [](const TaskExecution& e) -> Result<Json> { return Json{{"type", e.task_name}}; });
+  fake_.ServeQueueSizes(false);  // a server without GET /tasks/queue/all: every type is polled
   fake_.Queue("beta", TaskJson("b-1", "beta"));
   fake_.Queue("gamma", TaskJson("g-1", "gamma"));
   WorkerOptions options = Options({"alpha", "beta", "gamma"}, 2);
@@ -325,6 +326,24 @@ TEST_F(ConductorWorkerUnitTest, SeveralTypesAreEachPolledWithoutWaitingOnTheServ
     EXPECT_EQ(poll.timeout_ms, 0) << poll.type;
   }
   EXPECT_EQ(polled, (std::set<std::string>{"alpha", "beta", "gamma"}));
+  EXPECT_EQ(fake_.UpdatesOf("b-1")[0]["outputData"], Json({{"type", "beta"}}));
+  EXPECT_EQ(fake_.UpdatesOf("g-1")[0]["outputData"], Json({{"type", "gamma"}}));
+}
+
+TEST_F(ConductorWorkerUnitTest, SeveralTypesArePolledOnlyWhenTheServerSaysTheirQueueHoldsTasks) {
+  for (const char* type : {"alpha", "beta", "gamma"})
+    tasks_.Register(type, [](const TaskExecution& e) -> Result<Json> { return Json{{"type", e.task_name}}; });
+  fake_.Queue("beta", TaskJson("b-1", "beta"));
+  fake_.Queue("gamma", TaskJson("g-1", "gamma"));
+  Start(Options({"alpha", "beta", "gamma"}, 2));
+  ASSERT_TRUE(fake_.WaitForUpdates(2));
+  ASSERT_TRUE(WaitFor([&] { return fake_.QueueChecks() >= 3; })) << "still asking after the work is done";
+  ASSERT_TRUE(Stop().ok());
+
+  std::set<std::string> polled;
+  for (const auto& poll : fake_.Polls())
+    polled.insert(poll.type);
+  EXPECT_EQ(polled, (std::set<std::string>{"beta", "gamma"})) << "alpha's queue never held a task";
   EXPECT_EQ(fake_.UpdatesOf("b-1")[0]["outputData"], Json({{"type", "beta"}}));
   EXPECT_EQ(fake_.UpdatesOf("g-1")[0]["outputData"], Json({{"type", "gamma"}}));
 }

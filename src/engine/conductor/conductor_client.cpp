@@ -280,6 +280,20 @@ Result<std::optional<PolledTask>> ConductorClient::UpdateTaskAndPoll(const TaskU
   return std::optional<PolledTask>{ParsePolledTask(*json)};
 }
 
+Result<QueueSizes> ConductorClient::CountQueuedTasks(std::stop_token stop) {
+  REFLECTOR_ASSIGN_OR_RETURN(net::HttpResponse response, CallOk("GET", "/tasks/queue/all", "", stop));
+  auto json = ParseJson(response.body, "queue sizes");
+  if (!json || !json->is_object()) {
+    return Error::Terminal(ErrorKind::kExternal, "Conductor GET /tasks/queue/all: not a JSON object: " +
+                                                     response.body.substr(0, 200));
+  }
+  QueueSizes sizes;
+  for (const auto& [queue, size] : json->items()) {
+    if (size.is_number_integer()) sizes[queue] = size.get<std::int64_t>();
+  }
+  return sizes;
+}
+
 Result<WorkflowSnapshot> ParseConductorWorkflow(const Json& json) {
   if (!json.is_object()) return Error::InvalidInput("Conductor workflow must be a JSON object");
   WorkflowSnapshot snapshot;

@@ -6,6 +6,8 @@
 // status and message ("Conductor POST /metadata/taskdefs: HTTP 400: ...").
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -50,6 +52,9 @@ struct TaskUpdate {
   bool extend_lease = false;
   int callback_after_seconds = 0;
 };
+
+// Tasks waiting in each queue, by queue name (the task type; "domain:type" with a domain).
+using QueueSizes = std::map<std::string, std::int64_t>;
 
 // What a health check found; `error` is set unless healthy.
 struct HealthCheck {
@@ -103,6 +108,11 @@ class ConductorClient {
   // (an older Conductor answers a POST on a path it serves only for GET with such a 500). A 404
   // is kNotFound: the task is gone, or the endpoint is (TaskReporter tells them apart).
   Result<std::optional<PolledTask>> UpdateTaskAndPoll(const TaskUpdate& update, std::stop_token stop = {});
+  // GET /tasks/queue/all: the tasks in each queue that no worker has taken (those postponed to
+  // a later delivery included); a queue that never held a task may be missing. One call for
+  // every type, where a poll asks about one. A 404 is kNotFound and an answer that is not a JSON
+  // object kExternal, both terminal: the server does not offer it.
+  Result<QueueSizes> CountQueuedTasks(std::stop_token stop = {});
 
   const std::string& base_url() const { return options_.base_url; }
 

@@ -17,10 +17,12 @@ void TaskPoller::AddStats(WorkerStats& stats) const {
   stats.polls = polls_;
   stats.empty_polls = empty_polls_;
   stats.poll_errors = poll_errors_;
+  stats.queue_checks = queue_checks_;
 }
 
 void TaskPoller::Run(std::stop_token stop) {
   first_type_ = 0;
+  check_queues_ = options_.poll_only_queued_types;
   idle_wait_ = milliseconds{0};
   error_wait_ = milliseconds{0};
   while (!stop.stop_requested()) {
@@ -32,13 +34,15 @@ void TaskPoller::Run(std::stop_token stop) {
   }
 }
 
-// One pass over the task types, starting at first_type_, while slots are free.
+// One pass over the task types to poll, starting at first_type_, while slots are free.
 TaskPoller::SweepResult TaskPoller::Sweep(std::size_t free_slots, std::stop_token stop) {
-  const auto& types = options_.task_types;
-  const bool single_type = types.size() == 1;
+  const bool single_type = options_.task_types.size() == 1;
   SweepResult sweep;
-  for (std::size_t i = 0; i < types.size() && free_slots > 0 && !stop.stop_requested(); ++i) {
-    const std::string& type = types[(first_type_ + i) % types.size()];
+  TypesToPoll chosen = ChooseTypes(stop);
+  sweep.failed = chosen.failed;
+  if (chosen.failed || chosen.cancelled) return sweep;
+  for (std::size_t i = 0; i < chosen.types.size() && free_slots > 0 && !stop.stop_requested(); ++i) {
+    const std::string& type = *chosen.types[i];
     // A single type waits on the server for one task (the server answers as soon as one is
     // there), then takes what else is queued without waiting. Several types never wait there.
     const bool wait_on_server = single_type && !sweep.received;
@@ -59,6 +63,43 @@ TaskPoller::SweepResult TaskPoller::Sweep(std::size_t free_slots, std::stop_toke
   return sweep;
 }
 
+TaskPoller::TypesToPoll TaskPoller::ChooseTypes(std::stop_token stop) {
+  const auto& types = options_.task_types;
+  TypesToPoll chosen;
+  for (std::size_t i = 0; i < types.size(); ++i)
+    chosen.types.push_back(&types[(first_type_ + i) % types.size()]);
+  if (types.size() == 1 || !check_queues_) return chosen;
+  auto sizes = server_.CountQueuedTasks(stop);
+  queue_checks_++;
+  if (!sizes) {
+    if (sizes.error().kind == ErrorKind::kCancelled) {
+      chosen.cancelled = true;
+    } else if (sizes.error().retryable) {
+      BackOffAfterError();
+      log::Warn("queue check failed",
+                {{"error", sizes.error().message}, {"retry_in_s", error_wait_.count() / 1000.0}});
+      chosen.failed = true;
+    } else {
+      check_queues_ = false;
+      log::Warn("the server does not say which queues hold tasks; polling every task type from now on",
+                {{"error", sizes.error().message}});
+    }
+    return chosen;
+  }
+  error_wait_ = milliseconds{0};
+  std::erase_if(chosen.types, [&](const std::string* type) {
+    auto size = sizes->find(*type);
+    return size == sizes->end() || size->second <= 0;
+  });
+  return chosen;
+}
+
+// A call failed: the error backoff doubles (reset by the next call that works).
+void TaskPoller::BackOffAfterError() {
+  poll_errors_++;
+  error_wait_ = error_wait_.count() == 0 ? kFirstPollErrorWait : std::min(error_wait_ * 2, kMaxPollErrorWait);
+}
+
 TaskPoller::PollResult TaskPoller::PollOnce(const std::string& type, int count, milliseconds long_poll,
                                             std::stop_token stop) {
   PollResult result;
@@ -70,9 +111,7 @@ TaskPoller::PollResult TaskPoller::PollOnce(const std::string& type, int count, 
       result.cancelled = true;
       return result;
     }
-    poll_errors_++;
-    error_wait_ =
-        error_wait_.count() == 0 ? kFirstPollErrorWait : std::min(error_wait_ * 2, kMaxPollErrorWait);
+    BackOffAfterError();
     log::Warn("poll failed", {{"task_type", type},
                               {"error", polled.error().message},
                               {"retry_in_s", error_wait_.count() / 1000.0}});

@@ -32,6 +32,9 @@ class TaskServer {
   // update-v2 answers a terminal error (kNotFound, kExternal) and did not take the update.
   virtual Result<std::optional<PolledTask>> UpdateTaskAndPoll(const TaskUpdate& update,
                                                               std::stop_token stop) = 0;
+  // How many tasks wait in each queue, not yet handed out, by task type (a queue never used may
+  // be missing). A server that cannot tell answers a terminal error.
+  virtual Result<QueueSizes> CountQueuedTasks(std::stop_token stop) = 0;
 };
 
 class ConductorTaskServer final : public TaskServer {
@@ -50,6 +53,9 @@ class ConductorTaskServer final : public TaskServer {
   Result<std::optional<PolledTask>> UpdateTaskAndPoll(const TaskUpdate& update,
                                                       std::stop_token stop) override {
     return client_.UpdateTaskAndPoll(update, std::move(stop));
+  }
+  Result<QueueSizes> CountQueuedTasks(std::stop_token stop) override {
+    return client_.CountQueuedTasks(std::move(stop));
   }
 
  private:

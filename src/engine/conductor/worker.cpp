@@ -156,7 +156,8 @@ Status ConductorWorker::Run(std::stop_token stop) {
                                {"server", s.client.base_url()},
                                {"task_types", types},
                                {"concurrency", s.options.concurrency},
-                               {"next_task_from_update", s.options.next_task_from_update}});
+                               {"next_task_from_update", s.options.next_task_from_update},
+                               {"poll_only_queued_types", s.options.poll_only_queued_types}});
 
   std::jthread lease_keeper([&s](std::stop_token lease_stop) { s.lease_keeper.Run(lease_stop); });
   std::vector<std::jthread> executors;
@@ -177,7 +178,10 @@ Status ConductorWorker::Run(std::stop_token stop) {
                                {"failed", stats.failed},
                                {"handed_back", stats.handed_back},
                                {"tasks_from_updates", stats.tasks_from_updates},
-                               {"updates_lost", stats.updates_lost}});
+                               {"updates_lost", stats.updates_lost},
+                               {"polls", stats.polls},
+                               {"empty_polls", stats.empty_polls},
+                               {"queue_checks", stats.queue_checks}});
   return Ok();
 }
 

@@ -17,6 +17,10 @@ struct WorkerOptions {
   // must not hold the others back, so the sweep polls without waiting).
   std::chrono::milliseconds long_poll{1000};
   std::chrono::milliseconds max_idle_interval{250};  // ceiling of the empty-queue backoff (several types)
+  // With several types, ask the server which queues hold tasks (one call) and poll only those,
+  // instead of one poll per type each sweep; falls back to polling every type for good when the
+  // server does not answer the question (see task_poller.hpp).
+  bool poll_only_queued_types = true;
   std::chrono::milliseconds shutdown_timeout{30000};
   double lease_fraction = 0.5;  // extend the lease at this fraction of responseTimeoutSeconds
   std::chrono::milliseconds lease_check_interval{1000};
@@ -34,7 +38,8 @@ struct WorkerOptions {
 struct WorkerStats {
   std::uint64_t polls = 0;               // poller
   std::uint64_t empty_polls = 0;         // poller
-  std::uint64_t poll_errors = 0;         // poller
+  std::uint64_t poll_errors = 0;         // poller: failed polls and queue checks
+  std::uint64_t queue_checks = 0;        // poller: calls asking which queues hold tasks
   std::uint64_t started = 0;             // executor
   std::uint64_t completed = 0;           // executor
   std::uint64_t failed = 0;              // executor: FAILED or FAILED_WITH_TERMINAL_ERROR reported
