@@ -111,14 +111,16 @@ class InProcessEngine::Runner {
   };
 
   // Persists the changes; while the store is unavailable (a retryable error, e.g. the database
-  // restarting) tries again with a growing pause, up to store_outage_limit, unless stopped.
+  // restarting) tries again with a growing pause, up to store_outage_limit, unless stopped. A full
+  // disk is returned at once: it lasts until someone frees space, so the run is paused instead
+  // (LocalEngine) and its tasks stopped rather than left working into a store that keeps nothing.
   Status Save(const DecideResult& changes) {
     const auto give_up = engine_.clock_.Now() + engine_.options_.store_outage_limit;
     auto pause = std::chrono::milliseconds(250);
     while (true) {
       Status saved = engine_.Persist(state_, changes);
-      if (saved.ok() || !saved.error().retryable || run_stop_.stop_requested() ||
-          engine_.clock_.Now() + pause > give_up)
+      if (saved.ok() || !saved.error().retryable || saved.error().kind == ErrorKind::kNoSpace ||
+          run_stop_.stop_requested() || engine_.clock_.Now() + pause > give_up)
         return saved;
       log::Warn("cannot save the workflow's state; trying again",
                 {{"workflow_id", state_.workflow.id}, {"error", saved.error().Describe()}});
