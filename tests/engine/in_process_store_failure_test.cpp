@@ -1,7 +1,8 @@
-// InProcessEngine when its store refuses a write (a full disk, a lost database): Run returns the
-// error only after the tasks it started have stopped, a decision is recorded whole or not at all
-// (a failed task is never recorded without its retry), and a task whose start could not be
-// recorded gives its slot of the process-wide bound back, so the next Run can use it.
+// InProcessEngine when its store refuses a write because it is full (a lost database is tried
+// again first: in_process_store_outage_test.cpp): Run returns the error only after the tasks it
+// started have stopped, a decision is recorded whole or not at all (a failed task is never
+// recorded without its retry), and a task whose start could not be recorded gives its slot of the
+// process-wide bound back, so the next Run can use it.
 
 #include <gtest/gtest.h>
 
@@ -29,6 +30,7 @@ class StoreFailureTest : public ::testing::Test {
     TaskDef task;
     task.name = "work";
     registry_.task_defs["work"] = task;
+    store_.error = Error::Transient(ErrorKind::kNoSpace, "database or disk is full");
   }
 
   // Runs the workflow, stopped after `limit` so that a run that cannot go on does not hang the test.
@@ -82,7 +84,7 @@ TEST_F(StoreFailureTest, RunReturnsTheStoreErrorOnlyAfterItsRunningTasksStopped)
   EXPECT_TRUE(returned) << "Run returned while its task was still running";
   EXPECT_TRUE(asked_to_stop) << "the running task was not asked to stop";
   ASSERT_FALSE(failed.ok());
-  EXPECT_EQ(failed.error().message, "database connection lost");
+  EXPECT_EQ(failed.error().message, "database or disk is full");
 
   full = false;  // space is back: the task left IN_PROGRESS runs again
   auto resumed = RunWithin(engine, id, 20s);
@@ -133,7 +135,7 @@ TEST_F(StoreFailureTest, ATaskWhoseStartCannotBeRecordedGivesItsSlotBack) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     auto failed = RunWithin(engine, id, 5s);
     ASSERT_FALSE(failed.ok());
-    EXPECT_EQ(failed.error().message, "database connection lost");
+    EXPECT_EQ(failed.error().message, "database or disk is full");
   }
   EXPECT_EQ(calls.load(), 0);
 
