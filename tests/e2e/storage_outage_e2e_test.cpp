@@ -103,7 +103,10 @@ TEST_P(StorageOutageTest, ThirtySecondsWithoutStorageDuringAStepEndsTheRunWell) 
   if (restore.joinable()) restore.join();
   ASSERT_TRUE(cut) << "the step " << step << " never started";
   EXPECT_GT(proxy.refused(), 0U) << "storage was wanted during the outage";
-  ASSERT_EQ(status, "ended") << server.command().ErrorsSoFar();
+  std::string worker_logs;
+  for (const auto& worker : workers)
+    worker_logs += worker->ErrorsSoFar();
+  ASSERT_EQ(status, "ended") << server.command().ErrorsSoFar() << worker_logs;
 
   net::HttpRequest request;
   request.url = server.Url("/v1/transcripts/" + id + "/topics/with-words");
