@@ -14,6 +14,7 @@ Result<std::unique_ptr<stt::SpeechToText>> MakeSpeechToText(const Settings& sett
   if (settings.transcript_backend == "pocketsphinx") {
     stt::PocketSphinxOptions options;
     if (!settings.pocketsphinx_model_dir.empty()) options.model_dir = settings.pocketsphinx_model_dir;
+    options.cache_dir = std::filesystem::path(settings.data_dir) / "cache" / "pocketsphinx";
     REFLECTOR_TRY(stt::PocketSphinxSpeechToText::CheckModel(options.model_dir));
     return std::unique_ptr<stt::SpeechToText>(std::make_unique<stt::PocketSphinxSpeechToText>(options));
   }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "stt/pocketsphinx/lm_dictionary.hpp"
 #include "stt/pocketsphinx/pcm_reader.hpp"
 #include "stt/pocketsphinx/silence_gate.hpp"
 
@@ -97,10 +98,22 @@ void RouteSphinxLogOnce() {
   });
 }
 
-Result<DecoderPtr> MakeDecoder(const std::filesystem::path& model_dir) {
+// The dictionary a decoder loads: the one of `options.model_dir`, cut to the language model's
+// words in `options.cache_dir` when there is one (the full one, with a warning, if that fails).
+std::filesystem::path DecoderDictionary(const PocketSphinxOptions& options) {
+  const std::filesystem::path full = Dictionary(options.model_dir);
+  if (options.cache_dir.empty()) return full;
+  auto restricted = LanguageModelDictionary(full, LanguageModel(options.model_dir), options.cache_dir);
+  if (restricted.ok()) return *restricted;
+  log::Warn("pocketsphinx loads the whole dictionary", {{"error", restricted.error().message}});
+  return full;
+}
+
+Result<DecoderPtr> MakeDecoder(const PocketSphinxOptions& options) {
+  const std::filesystem::path& model_dir = options.model_dir;
   std::string hmm = AcousticModel(model_dir).string();
   std::string lm = LanguageModel(model_dir).string();
-  std::string dict = Dictionary(model_dir).string();
+  std::string dict = DecoderDictionary(options).string();
   // Search limits (see the README's "Search"): at most kMaxHmmsPerFrame active HMMs and
   // kMaxWordsPerFrame distinct word exits per frame.
   CmdLnPtr config(cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(), "-dict",
@@ -226,7 +239,7 @@ Result<Transcription> PocketSphinxSpeechToText::Transcribe(const AudioSource& so
   if (stop.stop_requested()) return Error::Cancelled(name + ": transcription cancelled");
 
   REFLECTOR_ASSIGN_OR_RETURN(PcmReader reader, PcmReader::Open(audio));
-  REFLECTOR_ASSIGN_OR_RETURN(DecoderPtr owned_decoder, MakeDecoder(options_.model_dir));
+  REFLECTOR_ASSIGN_OR_RETURN(DecoderPtr owned_decoder, MakeDecoder(options_));
   ps_decoder_t* decoder = owned_decoder.get();
   const double total = reader.declared_duration();
   const std::string detail = "transcribing " + name;

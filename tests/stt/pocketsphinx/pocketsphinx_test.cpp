@@ -359,6 +359,37 @@ TEST_F(PocketSphinxTest, StopRequestGivesCancelled) {
 }
 
 // Each call has its own decoder: concurrent calls on one object give what a lone call gives.
+// The dictionary cut to the language model's words (lm_dictionary.hpp) is made once in the
+// cache folder, is smaller, and gives exactly the words of the whole dictionary.
+TEST_F(PocketSphinxTest, TheDictionaryCutToTheLanguageModelGivesTheSameWords) {
+  Recording recording = MakeRecording(2);
+  fs::path webm = ToWebm(recording.wav, "cut.webm");
+  Transcription whole = MustTranscribe(webm);
+
+  PocketSphinxOptions options;
+  options.cache_dir = dir_ / "cache";
+  PocketSphinxSpeechToText cut(options);
+  NullProgressSink sink;
+  auto first = cut.Transcribe({.file = webm}, "en", {}, sink);
+  ASSERT_TRUE(first.ok()) << first.error().Describe();
+  EXPECT_EQ(first->words, whole.words);
+  EXPECT_FALSE(whole.words.empty());
+
+  std::vector<fs::path> made;
+  for (const auto& entry : fs::directory_iterator(options.cache_dir))
+    made.push_back(entry.path());
+  ASSERT_EQ(made.size(), 1U) << "one dictionary, no temporary file left";
+  EXPECT_EQ(made[0].extension(), ".dict");
+  const auto full_size = fs::file_size(options.model_dir / "cmudict-en-us.dict");
+  EXPECT_LT(fs::file_size(made[0]), full_size * 3 / 4);
+  const auto written = fs::last_write_time(made[0]);
+
+  auto second = cut.Transcribe({.file = webm}, "en", {}, sink);
+  ASSERT_TRUE(second.ok()) << second.error().Describe();
+  EXPECT_EQ(second->words, whole.words);
+  EXPECT_EQ(fs::last_write_time(made[0]), written) << "the cut dictionary was made again";
+}
+
 TEST_F(PocketSphinxTest, ConcurrentCallsGiveTheSameWords) {
   fs::path first = ToWebm(Sentence(0), "first.webm");
   fs::path second = ToWebm(Sentence(2), "second.webm");

@@ -41,7 +41,7 @@ TEST(PocketSphinxSpeechToTextTest, NamesItsBackendAndModel) {
   PocketSphinxSpeechToText default_model;
   EXPECT_EQ(default_model.Backend(), "pocketsphinx");
   EXPECT_EQ(default_model.Model(), "en-us (Debian pocketsphinx-en-us)");
-  PocketSphinxSpeechToText other({.model_dir = "/models/custom"});
+  PocketSphinxSpeechToText other({.model_dir = "/models/custom", .cache_dir = {}});
   EXPECT_EQ(other.Model(), "en-us (/models/custom)");
 }
 
@@ -64,7 +64,7 @@ TEST(PocketSphinxSpeechToTextTest, MissingModelIsTerminalErrorNamingThePath) {
   EXPECT_FALSE(check.error().retryable);
   EXPECT_NE(check.error().message.find(empty.path().string()), std::string::npos) << check.error().message;
 
-  PocketSphinxSpeechToText stt({.model_dir = empty.path()});
+  PocketSphinxSpeechToText stt({.model_dir = empty.path(), .cache_dir = {}});
   NullProgressSink sink;
   auto result = stt.Transcribe({.file = "meeting.webm"}, "en", {}, sink);
   ASSERT_FALSE(result.ok());
