@@ -272,7 +272,7 @@ Json EventHub::DagStatus(const std::string& transcript_id, const std::optional<s
   if (!workflow_id || context_.engine == nullptr) return nullptr;
   auto snapshot = context_.engine->Get(*workflow_id);
   if (!snapshot) return nullptr;
-  return DagStatusData(*snapshot);
+  return DagStatusData(*snapshot, FindShape(options_.workflows, snapshot->workflow));
 }
 
 void EventHub::RefreshDag(const std::string& transcript_id) {
@@ -282,7 +282,8 @@ void EventHub::RefreshDag(const std::string& transcript_id) {
   auto snapshot = context_.engine->Get(*transcript->workflow_id);
   if (!snapshot) return;
   if (options_.snapshot_observer) options_.snapshot_observer(*snapshot);
-  const std::string message = DumpCompact(Json{{"event", "DAG_STATUS"}, {"data", DagStatusData(*snapshot)}});
+  const Json data = DagStatusData(*snapshot, FindShape(options_.workflows, snapshot->workflow));
+  const std::string message = DumpCompact(Json{{"event", "DAG_STATUS"}, {"data", data}});
   {
     std::lock_guard lock(mutex_);
     TranscriptState& state = transcripts_[transcript_id];

@@ -20,7 +20,9 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "api/dag_status.hpp"
 #include "core/json.hpp"
 #include "engine/engine.hpp"
 #include "events/events.hpp"
@@ -35,6 +37,9 @@ struct EventHubOptions {
   std::chrono::milliseconds poll_interval{1000};
   // Told about every workflow snapshot read (may be empty).
   std::function<void(const engine::WorkflowSnapshot&)> snapshot_observer;
+  // The definitions workflows follow: DAG_STATUS lists every step of a run's definition (a run
+  // whose definition is not here: the tasks scheduled so far).
+  std::vector<WorkflowShape> workflows;
 };
 
 class EventHub {

@@ -5,6 +5,7 @@
 #include "api/routes.hpp"
 #include "app/runtime_factories.hpp"
 #include "core/log.hpp"
+#include "pipeline/workflow_definitions.hpp"
 #include "service/shadow_compare.hpp"
 #include "web/web_routes.hpp"
 
@@ -84,6 +85,9 @@ Status ServeParts::Build() {
   hub_options.snapshot_observer = [this](const engine::WorkflowSnapshot& snapshot) {
     workflow_metrics_->Observe(snapshot);
   };
+  const pipeline::PipelineDefinitions& definitions = runtime_.definitions();
+  hub_options.workflows = {{&definitions.pipeline, definitions.dynamic_fork_task_types},
+                           {&definitions.failure, {}}};
   hub_ = std::make_unique<api::EventHub>(runtime_.service(), runtime_.events(), hub_options);
   REFLECTOR_TRY(ListenForOtherProcesses());
   api_.service = &runtime_.service();

@@ -10,6 +10,7 @@
 
 #include "api/routes.hpp"
 #include "pipeline/words.hpp"
+#include "pipeline/workflow_definitions.hpp"
 #include "storage/factory.hpp"
 #include "support/test_files.hpp"
 
@@ -125,7 +126,11 @@ void ApiFixture::SetUp() {
   service_.engine = &engine_;
   service_.bus = &bus_;
   service_.pipeline_name = "diarization_pipeline";
-  hub_ = std::make_unique<EventHub>(service_, *log_, EventHubOptions{std::chrono::milliseconds(200), {}});
+  const pipeline::PipelineDefinitions& definitions = pipeline::LoadPipelineDefinitions().value();
+  engine_.version = definitions.pipeline.version;
+  EventHubOptions hub_options{std::chrono::milliseconds(200), {}, {}};
+  hub_options.workflows = {{&definitions.pipeline, definitions.dynamic_fork_task_types}};
+  hub_ = std::make_unique<EventHub>(service_, *log_, hub_options);
 
   api_.service = &service_;
   api_.events = log_.get();

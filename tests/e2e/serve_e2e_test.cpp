@@ -100,7 +100,7 @@ TEST_F(ServeEndToEndTest, ARunLeftByAKilledServerIsFinishedByTheNextStartAndItsW
       ASSERT_TRUE(message.ok() && !message->closed) << "the run never reached transcription";
       const Json parsed = Json::parse(message->text);
       if (SeqOf(parsed) >= 0) seen.push_back(SeqOf(parsed));
-      transcribing = message->text.find("transcribe_track") != std::string::npos;
+      transcribing = StepStarted(parsed, "transcribe_track");
     }
     server.command().Kill(SIGKILL);
     last_seq = seen.empty() ? 0 : seen.back();

@@ -121,6 +121,17 @@ net::HttpResponse UploadTracks(net::HttpClient& http, const ServeProcess& server
   return response.ok() ? *response : net::HttpResponse{};
 }
 
+bool StepStarted(const Json& message, const std::string& step) {
+  const std::string event = message.value("event", "");
+  const Json data = message.value("data", Json::object());
+  if (event == "PIPELINE_PROGRESS") return data.value("current_step", "") == step;
+  if (event != "DAG_STATUS" || !data.contains("tasks")) return false;
+  for (const auto& task : data["tasks"]) {
+    if (task.value("name", "") == step) return task.value("status", "queued") != "queued";
+  }
+  return false;
+}
+
 void ExpectWatchedMeeting(net::HttpClient& http, const ServeProcess& server, const std::string& id,
                           const WatchedRun& run, const std::vector<SpokenTrack>& tracks) {
   ASSERT_TRUE(run.ended) << "no STATUS ended; last status '" << run.final_status

@@ -53,6 +53,11 @@ std::string CreateTranscript(net::HttpClient& http, const ServeProcess& server, 
 net::HttpResponse UploadTracks(net::HttpClient& http, const ServeProcess& server, const std::string& id,
                                const std::vector<SpokenTrack>& tracks);
 
+// Whether an event message shows `step` under way or done: a PIPELINE_PROGRESS about it, or a
+// DAG_STATUS whose entry for it is no longer queued (DAG_STATUS lists queued steps from the
+// start, so naming the step is not enough).
+bool StepStarted(const Json& message, const std::string& step);
+
 // Checks what a watcher saw and what the API returns for a finished meeting: the step-by-step
 // events (PIPELINE_PROGRESS, DAG_STATUS progressing to completed, DURATION in ms, WAVEFORM,
 // TOPIC, FINAL_*), every transcript format naming each participant, and the replay a new

@@ -98,7 +98,7 @@ TEST(ServeLeaseEndToEndTest, TwoServersResumingTheSameRunRunEachTaskOnce) {
     while (!transcribing) {
       auto message = (*socket)->Read(120s);
       ASSERT_TRUE(message.ok() && !message->closed) << "the run never reached transcription";
-      transcribing = message->text.find("transcribe_track") != std::string::npos;
+      transcribing = StepStarted(Json::parse(message->text), "transcribe_track");
     }
     first.command().Kill(SIGKILL);  // its lease stays until it expires
   }

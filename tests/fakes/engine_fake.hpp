@@ -2,8 +2,8 @@
 // A fake of the Engine seam whose answers the test sets: Start records the call (or refuses
 // with `refuse_start`) and answers "<id_prefix>N" for the N-th start ("wf-N"), Get reports
 // `status`, `reason` and `tasks` (with the name, input and correlation id of a workflow it
-// started; with `only_known_ids`, NotFound for an id it did not start), Terminate, Retry and
-// Resume record the id.
+// started, or `workflow_name`; with `only_known_ids`, NotFound for an id it did not start; the
+// version is `version`), Terminate, Retry and Resume record the id.
 
 #include <mutex>
 #include <optional>
@@ -32,6 +32,8 @@ class ScriptedEngine final : public engine::Engine {
     snapshot.workflow.id = workflow_id;
     snapshot.workflow.status = status;
     snapshot.workflow.reason = reason;
+    snapshot.workflow.name = workflow_name;
+    snapshot.workflow.version = version;
     for (std::size_t i = 0; i < started.size(); ++i) {
       if (workflow_id != id_prefix + std::to_string(i + 1)) continue;
       snapshot.workflow.name = started[i].workflow;
@@ -78,6 +80,8 @@ class ScriptedEngine final : public engine::Engine {
   std::vector<std::string> resumed;
   std::vector<std::string> retried;
   std::vector<std::string> terminated;
+  std::string workflow_name;  // of a workflow this engine did not start
+  int version = 1;
   engine::WorkflowStatus status = engine::WorkflowStatus::kRunning;
   std::string reason;
   std::vector<engine::TaskRun> tasks;

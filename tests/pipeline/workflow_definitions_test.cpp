@@ -113,6 +113,12 @@ TEST(WorkflowDefinitionsTest, StepListComesFromTheDefinition) {
                                       "cleanup_consent", "post_zulip", "send_webhook"}));
 }
 
+TEST(WorkflowDefinitionsTest, EachDynamicForkIsKnownByTheTaskTypeItGenerates) {
+  EXPECT_EQ(Definitions().dynamic_fork_task_types,
+            (std::map<std::string, std::string>{{"fork_track_padding", "pad_track"},
+                                                {"fork_transcription", "transcribe_track"}}));
+}
+
 TEST(WorkflowDefinitionsTest, ValidationRejectsABrokenCopy) {
   // The validator must be able to fail on this definition: reading a task that runs later.
   Json broken = Json::parse(DiarizationPipelineJson());

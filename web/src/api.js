@@ -31,6 +31,19 @@ function authHeaders() {
   return held.kind === 'apikey' ? {'X-API-Key': held.value} : {Authorization: `Bearer ${held.value}`};
 }
 
+let unauthorized = null;
+
+// `handler()` is told whenever the server answers 401 (no credential, or a wrong or expired
+// one): main.js sends the page to sign-in.
+export function onUnauthorized(handler) {
+  unauthorized = handler;
+}
+
+function refused(status, detail) {
+  if (status === 401) unauthorized?.();
+  return new ApiError(status, detail);
+}
+
 function detailOf(body, status) {
   if (body && typeof body.detail === 'string') return body.detail;
   if (body && Array.isArray(body.detail)) return body.detail.map((d) => d.msg).join('; ');
@@ -57,7 +70,7 @@ export async function request(method, path, body) {
   } catch {
     parsed = null;
   }
-  if (!response.ok) throw new ApiError(response.status, detailOf(parsed, response.status));
+  if (!response.ok) throw refused(response.status, detailOf(parsed, response.status));
   return parsed;
 }
 
@@ -71,7 +84,7 @@ export const transcriptPath = (id, rest = '') => `/v1/transcripts/${encodeURICom
 // A file of the server as a Blob (downloads, and audio when an API key is the credential).
 export async function blob(path) {
   const response = await fetch(path, {headers: authHeaders()});
-  if (!response.ok) throw new ApiError(response.status, `HTTP ${response.status}`);
+  if (!response.ok) throw refused(response.status, `HTTP ${response.status}`);
   return response.blob();
 }
 
@@ -102,7 +115,7 @@ export function upload(path, formData, onProgress) {
         parsed = null;
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(parsed);
-      else reject(new ApiError(xhr.status, detailOf(parsed, xhr.status)));
+      else reject(refused(xhr.status, detailOf(parsed, xhr.status)));
     });
     xhr.addEventListener('error', () => reject(new ApiError(0, 'the upload was interrupted')));
     xhr.send(formData);

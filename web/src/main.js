@@ -1,11 +1,13 @@
 // The page's entry point: a hash router (#/, #/new, #/meetings/ID, #/rooms, #/login) that
 // mounts one view at a time into <main>. A view is a function (main, params) that renders
-// and may return a cleanup function (closing its sockets and timers).
+// and may return a cleanup function (closing its sockets and timers). Any 401 of the API sends
+// the page to #/login, and back to where it was once signed in.
 
 import {refreshAccount} from './account.js';
+import {onUnauthorized} from './api.js';
 import {h, replace} from './dom.js';
 import {showList} from './list_view.js';
-import {showLogin} from './login_view.js';
+import {askToSignIn, showLogin} from './login_view.js';
 import {showMeeting} from './meeting_view.js';
 import {showRooms} from './rooms_view.js';
 import {showUpload} from './upload_view.js';
@@ -49,5 +51,6 @@ function markCurrentLink(path) {
 }
 
 window.addEventListener('hashchange', route);
+onUnauthorized(askToSignIn);
 refreshAccount();
 route();

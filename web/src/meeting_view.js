@@ -225,8 +225,12 @@ async function finishedView(id, state, onParticipants) {
   drawTranscript(topics, participants);
 
   const summary = h('section', {class: 'card summary', 'aria-labelledby': 'summary-heading'},
-    h('h2', {id: 'summary-heading'}, 'Summary'),
-    t.short_summary ? h('p', {class: 'short-summary'}, t.short_summary) : null);
+    h('h2', {id: 'summary-heading'}, 'Summary'));
+  if (t.short_summary) {
+    const short = h('div', {class: 'short-summary'});
+    short.innerHTML = renderMarkdown(t.short_summary, 2); // escaped by renderMarkdown
+    summary.append(short);
+  }
   if (t.long_summary) {
     const long = h('div', {class: 'long-summary'});
     long.innerHTML = renderMarkdown(t.long_summary, 2); // escaped by renderMarkdown

@@ -1,9 +1,10 @@
 // The workflow as a graph of its steps, from a DAG_STATUS payload ({workflow_run_id,
 // tasks:[{name, status, started_at, finished_at, duration_seconds, parents, error, retries,
-// children_total, children_completed, progress_pct}]}). Steps are laid out in levels (a step
-// sits one level below its deepest parent); a per-track fork shows how many of its tracks are
-// done, and a retried step says how often (the payload's `retries`, or the failures seen
-// here). Status is given in words and symbols, never by colour alone.
+// children_total, children_completed, children_running, progress_pct}]}). Steps are laid out in
+// levels (a step sits one level below its deepest parent, so the branches of a fork sit side by
+// side); a per-track fork shows how many of its tracks are done and running, and a retried step
+// says how often (the payload's `retries`, or the failures seen here). Status is given in words
+// and symbols, never by colour alone.
 
 import {h} from './dom.js';
 import {stepDuration, stepName} from './format.js';
@@ -44,17 +45,23 @@ export function pipelineSummary(dag) {
   return running ? `${done} of ${tasks.length} steps done; now: ${stepName(running.name)}.` : `${done} of ${tasks.length} steps done.`;
 }
 
+// "2 of 3 tracks done, 1 running": tracks run side by side, so no single track is "the" one.
+export function forkLabel(task) {
+  const total = task.children_total;
+  const completed = task.children_completed ?? 0;
+  const running = task.status === 'running' ? task.children_running ?? 0 : 0;
+  const done = `${completed} of ${total} track${total === 1 ? '' : 's'} done`;
+  return running > 0 ? `${done}, ${running} running` : done;
+}
+
 function forkLine(task) {
   const total = task.children_total;
   const completed = task.children_completed ?? 0;
-  const label = task.status === 'running' || task.status === 'queued'
-    ? `track ${Math.min(completed + 1, total)} of ${total}`
-    : `${completed} of ${total} tracks done`;
+  const running = task.status === 'running' ? task.children_running ?? 0 : 0;
+  const trackClass = (i) => (i < completed ? 'fork-track fork-done' : i < completed + running ? 'fork-track fork-running' : 'fork-track');
   return h('div', {class: 'fork'},
-    h('span', {class: 'fork-label'}, label),
-    h('span', {class: 'fork-tracks', 'aria-hidden': 'true'},
-      Array.from({length: total}, (_, i) => h('span', {class: i < completed ? 'fork-track fork-done' : 'fork-track'}))),
-    h('span', {class: 'visually-hidden'}, `, ${completed} of ${total} tracks done`));
+    h('span', {class: 'fork-label'}, forkLabel(task)),
+    h('span', {class: 'fork-tracks', 'aria-hidden': 'true'}, Array.from({length: total}, (_, i) => h('span', {class: trackClass(i)}))));
 }
 
 function stepNode(task, retried) {

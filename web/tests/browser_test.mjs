@@ -1,8 +1,10 @@
 // The web page in a real browser (Debian's Chromium via playwright-core) against a real
 // `reflector serve`: a three-speaker meeting uploaded through the page, its step graph followed
-// live to the end, the finished page (title, speakers, topics, player, renaming and assigning
-// speakers), then a failed run (a silent track) with its step shown, and its retry.
-// Screenshots of the list, the live graph and the finished page go to --screenshots.
+// live to the end (parallel branches side by side), the finished page (browser_meeting.mjs),
+// then a failed run (a silent track) with its step shown, retried from the meeting page and
+// from the list, the search, the rooms page and signing in on a second server with
+// AUTH_BACKEND=jwt (browser_account.mjs). Screenshots of the list, the live graph and the
+// finished page go to --screenshots.
 //
 // node web/tests/browser_test.mjs --reflector BUILD/src/app/reflector --samples samples
 //   --screenshots DIR     (exit 0 when every check passed, 1 with the reason otherwise)
@@ -11,11 +13,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import {checkRooms, checkSignIn} from './browser_account.mjs';
+import {checkFinishedPage, kDesktop, kPhone, scrollsSideways} from './browser_meeting.mjs';
 import {Failure, launchBrowser, loadPlaywright, options, startServer, tempDir, waitFor, writeSilentWav} from './support.mjs';
 
-const kDeadlineMs = 240000;
-const kDesktop = {width: 1280, height: 860};
-const kPhone = {width: 390, height: 844};
+const kDeadlineMs = 270000;
 
 const started = Date.now();
 const log = (message) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${message}`);
@@ -38,11 +40,12 @@ async function main() {
     const api = async (p) => (await browser.page.request.get(`${server.url}${p}`)).json();
     const id = await uploadMeeting(browser.page, server.url, args.samples);
     await watchGraph(browser.page, shots('live-graph.png'));
-    await checkFinishedPage(browser.page, api, id, shots);
+    await checkFinishedPage(browser.page, api, id, shots, log);
     await checkFailureAndRetry(browser.page, api, server, args.samples, work, shots);
     await checkSearch(browser.page, server.url);
-    await checkRooms(browser.page, api, server.url);
+    await checkRooms(browser.page, api, server.url, log);
     assert.deepEqual(browser.problems, [], 'the page logged errors');
+    await checkSignIn(browser.context, args.reflector, work, log);
   } finally {
     clearTimeout(deadline);
     await browser.context.close().catch(() => {});
@@ -61,11 +64,29 @@ async function uploadMeeting(page, url, samples) {
   await page.locator('#track-files').setInputFiles(['alice.webm', 'bob.webm', 'carol.webm'].map((f) => path.join(samples, f)));
   assert.equal(await page.locator('#track-name-0').inputValue(), 'alice', 'a track is named after its file by default');
   for (const [index, name] of ['Alice', 'Bob', 'Carol'].entries()) await page.locator(`#track-name-${index}`).fill(name);
-  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.evaluate(() => {
+    window.__sameDocument = true;
+    // Every value the progress bar is given, and whether it was visible then.
+    window.__progress = [];
+    const value = Object.getOwnPropertyDescriptor(HTMLProgressElement.prototype, 'value');
+    Object.defineProperty(HTMLProgressElement.prototype, 'value', {
+      configurable: true,
+      get() { return value.get.call(this); },
+      set(v) {
+        if (this.id === 'upload-progress') window.__progress.push({value: Number(v), shown: !this.hidden});
+        value.set.call(this, v);
+      },
+    });
+  });
   await page.getByRole('button', {name: 'Upload and process'}).click();
   await page.waitForURL(/#\/meetings\/[0-9a-f-]+$/, {timeout: 30000});
   const id = decodeURIComponent(page.url().split('/').pop());
-  log(`uploaded meeting ${id}`);
+  const progress = await page.evaluate(() => window.__progress);
+  const values = progress.map((p) => p.value);
+  assert.ok(progress.length > 0 && progress.every((p) => p.shown), `the progress bar was shown: ${JSON.stringify(progress)}`);
+  assert.equal(values[values.length - 1], 100, `the progress bar reached 100: ${values}`);
+  assert.ok(values.every((v, i) => i === 0 || v >= values[i - 1]), `the progress bar went back: ${values}`);
+  log(`uploaded meeting ${id} (progress ${values.join(' → ')})`);
   return id;
 }
 
@@ -77,6 +98,9 @@ async function watchGraph(page, screenshot) {
   await waitFor('the meeting to finish processing', async () => {
     const state = await page.evaluate(() => ({
       steps: [...document.querySelectorAll('.pipeline .step')].map((s) => `${s.dataset.step}:${s.dataset.status}`),
+      levels: [...document.querySelectorAll('.pipeline .level')].map((level) =>
+        [...level.querySelectorAll('.step')].map((s) => ({name: s.dataset.step, shown: s.getClientRects().length > 0,
+          top: Math.round(s.getBoundingClientRect().top)}))),
       fork: [...document.querySelectorAll('.fork-label')].map((f) => f.textContent),
       status: document.querySelector('.meeting-meta .badge')?.textContent,
       failure: document.querySelector('.failure-text')?.textContent,
@@ -100,89 +124,24 @@ async function watchGraph(page, screenshot) {
   assert.ok(snapshots.some((s) => s.fork.some((f) => /of 3/.test(f))), 'the per-track fork showed its three tracks');
   assert.ok(snapshots.every((s) => s.same), 'the page reloaded while processing');
   assert.ok(shot, 'transcription was never seen running');
-}
-
-async function checkFinishedPage(page, api, id, shots) {
-  const transcript = await api(`/v1/transcripts/${id}`);
-  const topics = await api(`/v1/transcripts/${id}/topics`);
-  assert.ok(transcript.title, 'the API has a title');
-  await page.getByRole('heading', {level: 1, name: transcript.title}).waitFor();
-  const speakers = await page.locator('.passage-speaker').allTextContents();
-  assert.deepEqual([...new Set(speakers)].sort(), ['Alice', 'Bob', 'Carol']);
-  const topicTitles = await page.locator('.topic-title').allTextContents();
-  assert.deepEqual(topicTitles, topics.map((t) => t.title));
-  assert.ok(topicTitles.length >= 1, 'the meeting has topics');
-  assert.ok((await page.locator('.long-summary').textContent()).length > 20, 'the long summary is shown');
-
-  // The player: seek by clicking the waveform, then a topic jumps back to its start.
-  const audio = page.locator('audio');
-  await waitFor('the audio to load', () => audio.evaluate((a) => a.readyState >= 1 && a.duration > 0), 20000);
-  const wave = await page.locator('.waveform').boundingBox();
-  await page.mouse.click(wave.x + wave.width * 0.7, wave.y + wave.height / 2);
-  const afterWave = await audio.evaluate((a) => a.currentTime);
-  assert.ok(afterWave > transcript.duration / 1000 * 0.5, `clicking the waveform at 70 % seeked to ${afterWave} s`);
-  // A word: clicking it seeks to it, and it is the word highlighted under the playhead.
-  const word = page.locator('.word').nth(12);
-  await word.click();
-  const wordStart = Number(await word.getAttribute('data-start'));
-  assert.ok(Math.abs((await audio.evaluate((a) => a.currentTime)) - wordStart) < 0.05, 'a word seeks to its start');
-  await waitFor('the word under the playhead to be highlighted', () => word.evaluate((w) => w.classList.contains('word-current')), 5000);
-  const last = topics[topics.length - 1];
-  await page.locator('.topic-button').last().click();
-  const afterTopic = await audio.evaluate((a) => a.currentTime);
-  assert.ok(Math.abs(afterTopic - last.timestamp) < 0.3, `the topic at ${last.timestamp} s moved the player to ${afterTopic} s`);
-  await page.locator('.waveform').focus();
-  await page.keyboard.press('Home');
-  await page.keyboard.press('ArrowRight');
-  const afterKey = await audio.evaluate((a) => a.currentTime);
-  assert.ok(Math.abs(afterKey - 5) < 0.3, `Home then → on the waveform moved the player to ${afterKey} s`);
-  await page.evaluate(() => {
-    document.activeElement?.blur();
-    window.scrollTo(0, 0);
-  });
-  await page.screenshot({path: shots('meeting.png'), fullPage: true});
-  log(`player: waveform click → ${afterWave.toFixed(2)} s, topic → ${afterTopic.toFixed(2)} s, keys → ${afterKey.toFixed(2)} s`);
-
-  // A download: the WebVTT names the speakers.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', {name: 'WebVTT'}).click()]);
-  const vtt = fs.readFileSync(await download.path(), 'utf8');
-  assert.match(download.suggestedFilename(), /\.vtt$/);
-  assert.match(vtt, /^WEBVTT/);
-  assert.match(vtt, /<v Alice>/);
-
-  // Edit the title.
-  await page.getByRole('button', {name: 'Edit title'}).click();
-  await page.getByLabel('Title', {exact: true}).fill('Budget review (edited)');
-  await page.getByRole('button', {name: 'Save'}).click();
-  await page.getByRole('heading', {level: 1, name: 'Budget review (edited)'}).waitFor();
-  assert.equal((await api(`/v1/transcripts/${id}`)).title, 'Budget review (edited)');
-
-  // Rename a speaker: the transcript and the API follow.
-  await page.getByRole('button', {name: 'Rename Bob'}).click();
-  await page.getByLabel('New name for Bob').fill('Roberto');
-  await page.getByRole('button', {name: 'Save'}).click();
-  await waitFor('the transcript to show the new name', async () =>
-    (await page.locator('.passage-speaker').allTextContents()).includes('Roberto'), 10000);
-  assert.ok(!(await page.locator('.passage-speaker').allTextContents()).includes('Bob'), 'no passage is still Bob’s');
-  assert.ok((await api(`/v1/transcripts/${id}/participants`)).some((p) => p.name === 'Roberto'));
-
-  // Give Carol's passage to Alice.
-  const carol = page.locator('.passage', {has: page.locator('.passage-speaker', {hasText: 'Carol'})});
-  await carol.getByRole('button', {name: 'Change speaker'}).click();
-  await page.locator('.passage .inline-form select').selectOption({label: 'Alice'});
-  await page.getByRole('button', {name: 'Assign'}).click();
-  await waitFor('Carol’s passage to become Alice’s', async () =>
-    !(await page.locator('.passage-speaker').allTextContents()).includes('Carol'), 10000);
-  log('renamed Bob to Roberto and gave Carol’s passage to Alice');
-  await page.setViewportSize(kPhone);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({path: shots('meeting-phone.png'), fullPage: false});
-  await page.setViewportSize(kDesktop);
+  // The pipeline's parallel branches (mixdown ‖ transcription, title ‖ summary) sit side by
+  // side: one level, one row on a wide screen (seen while the graph is open, before the end).
+  const running = snapshots.filter((s) => s.status !== 'Done').pop();
+  assert.ok(running, 'the graph was seen while processing');
+  for (const pair of [['mixdown_tracks', 'generate_transcription_tasks'], ['generate_title', 'generate_summary']]) {
+    const level = running.levels.find((row) => pair.every((name) => row.some((step) => step.name === name)));
+    assert.ok(level, `${pair.join(' and ')} share a level: ${JSON.stringify(running.levels.map((row) => row.map((step) => step.name)))}`);
+    const [one, two] = pair.map((name) => level.find((step) => step.name === name));
+    assert.ok(one.shown && two.shown, `${pair.join(' and ')} are shown`);
+    assert.equal(one.top, two.top, `${pair.join(' and ')} are side by side`);
+  }
+  assert.ok(running.steps.length > 10, `every step of the workflow is shown: ${running.steps.length}`);
 }
 
 // A meeting with a silent track fails at pad_track: the meeting page and the list show the step
-// and the reason. The stored copy of the track is then replaced by real audio (as restoring a
-// damaged file would) and "Process again" on the list runs it to the end, followed live.
+// and the reason. "Process again" on the meeting page runs it again (and it fails again: the
+// track is still silent). The stored copy of the track is then replaced by real audio (as
+// restoring a damaged file would) and "Process again" on the list runs it to the end.
 async function checkFailureAndRetry(page, api, server, samples, work, shots) {
   const silent = path.join(work, 'notes.wav');
   writeSilentWav(silent, 3);
@@ -201,11 +160,18 @@ async function checkFailureAndRetry(page, api, server, samples, work, shots) {
   assert.match(text, /silent/);
   assert.equal(await page.locator('.step[data-step="pad_track"]').getAttribute('data-status'), 'failed');
   log(`failed as expected: ${text}`);
+  await page.setViewportSize(kPhone);
+  assert.equal(await scrollsSideways(page), false, 'the page of a failed meeting scrolls sideways at 390 px');
+  await page.setViewportSize(kDesktop);
+  await retryOnMeetingPage(page, api, id);
 
   await page.goto(`${server.url}/#/`);
   const item = page.locator(`li.meeting[data-id="${id}"]`);
   await item.locator('.meeting-failure', {hasText: 'Pad track'}).waitFor({timeout: 10000});
   await page.screenshot({path: shots('meetings.png'), fullPage: true});
+  await page.setViewportSize(kPhone);
+  assert.equal(await scrollsSideways(page), false, 'the list scrolls sideways at 390 px');
+  await page.setViewportSize(kDesktop);
 
   const key = /\((uploads\/[^)]+)\)/.exec(text)?.[1];
   assert.ok(key, `the reason names the stored track: ${text}`);
@@ -220,6 +186,27 @@ async function checkFailureAndRetry(page, api, server, samples, work, shots) {
   log('the retry ran to the end');
 }
 
+// "Process again" on the meeting page: the server is asked, pad_track runs again (a later
+// finish) and fails again, and the page shows the failure again.
+async function retryOnMeetingPage(page, api, id) {
+  const padding = (t) => (t.dag_status?.tasks ?? []).find((task) => task.name === 'pad_track');
+  const before = padding(await api(`/v1/transcripts/${id}`));
+  assert.ok(before?.finished_at, 'pad_track has finished');
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/process') && r.request().method() === 'POST'),
+    page.getByRole('button', {name: 'Process again'}).click(),
+  ]);
+  assert.ok(answer.ok(), `POST …/process answered ${answer.status()}`);
+  const again = await waitFor('the second run to fail at pad_track', async () => {
+    const t = await api(`/v1/transcripts/${id}`);
+    const pad = padding(t);
+    const later = Date.parse(pad?.finished_at ?? '') > Date.parse(before.finished_at);
+    return t.status === 'error' && pad?.status === 'failed' && later ? pad : null;
+  }, 60000);
+  await page.locator('.failure-text', {hasText: 'silent'}).waitFor({timeout: 20000});
+  log(`"Process again" on the meeting page ran pad_track again (finished ${before.finished_at} → ${again.finished_at})`);
+}
+
 // The list's search box uses the API's search.
 async function checkSearch(page, url) {
   await page.goto(`${url}/#/`);
@@ -231,22 +218,6 @@ async function checkSearch(page, url) {
   await page.getByRole('button', {name: 'Search'}).click();
   await page.getByText('No meeting matches “xylophone”.').waitFor({timeout: 10000});
   log('search finds both meetings and nothing for an absent word');
-}
-
-// Rooms: one created, its webhook and consent settings saved and read back through the API.
-async function checkRooms(page, api, url) {
-  await page.goto(`${url}/#/rooms`);
-  await page.getByLabel('New room name').fill('standup');
-  await page.getByRole('button', {name: 'Create room'}).click();
-  const room = page.getByRole('region', {name: 'Room standup'});
-  await room.getByLabel('Webhook URL').fill('http://127.0.0.1:9/hook');
-  await room.getByLabel('Process without asking participants for consent').check();
-  await room.getByRole('button', {name: 'Save'}).click();
-  await room.getByText('Saved.').waitFor({timeout: 10000});
-  const saved = (await api('/v1/rooms')).items.find((r) => r.name === 'standup');
-  assert.equal(saved.webhook_url, 'http://127.0.0.1:9/hook');
-  assert.equal(saved.skip_consent, true);
-  log('room created and saved');
 }
 
 main().then(

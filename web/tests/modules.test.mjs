@@ -5,7 +5,7 @@ import test from 'node:test';
 
 import {clock, passages, speakerName, stepDuration, wordAt, baseName} from '../src/format.js';
 import {escapeHtml, renderMarkdown} from '../src/markdown.js';
-import {levels, pipelineSummary, RetryCounter} from '../src/pipeline_view.js';
+import {forkLabel, levels, pipelineSummary, RetryCounter} from '../src/pipeline_view.js';
 
 test('markdown escapes every tag and attribute in the input', () => {
   const html = renderMarkdown('# <img src=x onerror=alert(1)>\n\n<script>alert("x")</script> & *hi*');
@@ -78,6 +78,34 @@ test('the step graph is laid out in levels below each step\'s deepest parent', (
     {name: 'd', parents: ['b', 'c']},
   ];
   assert.deepEqual(levels(tasks).map((row) => row.map((t) => t.name)), [['a'], ['b', 'c'], ['d']]);
+});
+
+test('parallel branches of a fork share a level and their join waits for both', () => {
+  // The shape DAG_STATUS gives the pipeline: mixdown ‖ transcription after the padding fork.
+  const tasks = [
+    {name: 'pad_track', parents: []},
+    {name: 'mixdown_tracks', parents: ['pad_track']},
+    {name: 'generate_waveform', parents: ['mixdown_tracks']},
+    {name: 'generate_transcription_tasks', parents: ['pad_track']},
+    {name: 'transcribe_track', parents: ['generate_transcription_tasks']},
+    {name: 'merge_transcripts', parents: ['generate_waveform', 'transcribe_track']},
+  ];
+  assert.deepEqual(levels(tasks).map((row) => row.map((t) => t.name)), [
+    ['pad_track'],
+    ['mixdown_tracks', 'generate_transcription_tasks'],
+    ['generate_waveform', 'transcribe_track'],
+    ['merge_transcripts'],
+  ]);
+});
+
+test('a per-track fork says how many tracks are done and how many run', () => {
+  const fork = (status, completed, running) => ({status, children_total: 3, children_completed: completed, children_running: running});
+  assert.equal(forkLabel(fork('running', 2, 1)), '2 of 3 tracks done, 1 running');
+  assert.equal(forkLabel(fork('running', 0, 3)), '0 of 3 tracks done, 3 running');
+  assert.equal(forkLabel(fork('queued', 0, 0)), '0 of 3 tracks done');
+  assert.equal(forkLabel(fork('completed', 3, 0)), '3 of 3 tracks done');
+  assert.equal(forkLabel(fork('failed', 1, 1)), '1 of 3 tracks done', 'a failed fork runs nothing any more');
+  assert.equal(forkLabel({status: 'completed', children_total: 1, children_completed: 1}), '1 of 1 track done');
 });
 
 test('the summary line names the running or failed step', () => {

@@ -2,7 +2,8 @@
 // on a free port with a database and files of its own, and Debian's Chromium through
 // playwright-core (never a downloaded browser).
 
-import {spawn} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,8 +41,8 @@ export function tempDir(prefix) {
 }
 
 // `reflector serve --port 0` in `dir` (SQLite and local files there; no .env, no variable of
-// the caller's shell but PATH), resolved once it prints where it listens.
-export function startServer(binary, dir) {
+// the caller's shell but PATH; `extraEnv` on top), resolved once it prints where it listens.
+export function startServer(binary, dir, extraEnv = {}) {
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: dir,
@@ -49,7 +50,9 @@ export function startServer(binary, dir) {
     DATA_DIR: path.join(dir, 'data'),
     DATABASE_URL: `sqlite://${path.join(dir, 'reflector.sqlite3')}`,
     LOG_LEVEL: 'warn',
+    ...extraEnv,
   };
+  fs.mkdirSync(dir, {recursive: true});
   const child = spawn(path.resolve(binary), ['serve', '--host', '127.0.0.1', '--port', '0'], {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
   let output = '';
   return new Promise((resolve, reject) => {
@@ -59,7 +62,7 @@ export function startServer(binary, dir) {
       const match = /listening on (http:\/\/[^\s]+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({url: match[1].replace(/\/$/, ''), dataDir: env.DATA_DIR, output: () => output, stop: () => stop(child)});
+        resolve({url: match[1].replace(/\/$/, ''), dataDir: env.DATA_DIR, env, output: () => output, stop: () => stop(child)});
       }
     };
     child.stdout.on('data', read);
@@ -73,6 +76,38 @@ export function startServer(binary, dir) {
       reject(new Failure(`reflector serve exited with ${code}:\n${output}`));
     });
   });
+}
+
+// The settings of a server with AUTH_BACKEND=jwt: a fresh RSA key pair (the public half in
+// `dir` for AUTH_JWT_PUBLIC_KEY) and a SECRET_KEY for API keys. Returns {env, signToken(sub)}.
+export function jwtSettings(dir) {
+  const {publicKey, privateKey} = crypto.generateKeyPairSync('rsa', {modulusLength: 2048});
+  const keyFile = path.join(dir, 'idp-public.pem');
+  fs.mkdirSync(dir, {recursive: true});
+  fs.writeFileSync(keyFile, publicKey.export({type: 'spki', format: 'pem'}));
+  const audience = 'reflector-browser-test';
+  const env = {
+    AUTH_BACKEND: 'jwt',
+    AUTH_JWT_PUBLIC_KEY: keyFile,
+    AUTH_JWT_AUDIENCE: audience,
+    SECRET_KEY: crypto.randomBytes(24).toString('hex'),
+  };
+  const base64url = (value) => Buffer.from(value).toString('base64url');
+  const signToken = (sub) => {
+    const head = base64url(JSON.stringify({alg: 'RS256', typ: 'JWT'}));
+    const body = base64url(JSON.stringify({sub, email: `${sub}@example.com`, aud: audience, exp: Math.floor(Date.now() / 1000) + 3600}));
+    const signature = crypto.sign('sha256', Buffer.from(`${head}.${body}`), privateKey).toString('base64url');
+    return `${head}.${body}.${signature}`;
+  };
+  return {env, signToken};
+}
+
+// `reflector apikeys create --user USER` with a server's settings; returns the printed key.
+export function createApiKey(binary, env, user) {
+  const run = spawnSync(path.resolve(binary), ['apikeys', 'create', '--user', user, '--name', 'browser test'], {env, encoding: 'utf8'});
+  const key = /^key: (\S+)$/m.exec(run.stdout ?? '')?.[1];
+  if (run.status !== 0 || !key) throw new Failure(`reflector apikeys create failed (${run.status}):\n${run.stdout}${run.stderr}`);
+  return key;
 }
 
 function stop(child) {
