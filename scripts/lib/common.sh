@@ -24,7 +24,7 @@ REFLECTOR_BUILD_PACKAGES=(
   libsoci-dev libpq-dev libsqlite3-dev
   libstemmer-dev wordnet-base
   libgtest-dev libgmock-dev libbenchmark-dev
-  flite sox time clang-format clang-tidy python3 ccache
+  flite sox time clang-format clang-tidy python3 ccache curl
   clang-14 libclang-rt-14-dev llvm-14
   nodejs chromium
 )

@@ -25,7 +25,11 @@ bool IsOwner(const ApiContext& api, const std::optional<User>& user, const store
 std::optional<http::Response> AccessRefusal(const ApiContext& api, const std::optional<User>& user,
                                             const store::Transcript& transcript, Access access) {
   if (IsOwner(api, user, transcript)) return std::nullopt;
-  if (access == Access::kEditSpeakers && !transcript.user_id) return std::nullopt;
+  // Reflector: participant and speaker edits need a user (anyone's on a transcript without owner).
+  if (access == Access::kEditSpeakers && !transcript.user_id) {
+    if (!user) return Unauthorized("Not authenticated");
+    return std::nullopt;
+  }
   if (access != Access::kRead) {
     if (!user) return Unauthorized("Not authenticated");
     return http::ErrorResponse(403, "Only the owner of this transcript may change it");

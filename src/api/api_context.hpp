@@ -5,8 +5,9 @@
 // Access follows Reflector (reflector-api.md "Transcript access rules"): a missing or deleted
 // transcript is 404; an anonymous one (no user_id) is readable by anyone; `private` only by its
 // owner, `semi-private` by any signed-in user, `public` by everyone; changes are the owner's
-// only, except participant and speaker edits of an anonymous transcript, which anyone may make.
-// With AUTH_BACKEND=none every request is the local owner, who owns everything.
+// only, except participant and speaker edits of an anonymous transcript, which any signed-in
+// user may make. With AUTH_BACKEND=none every request is the local owner, who owns everything.
+// Otherwise an anonymous caller cannot create a transcript (it would have no owner).
 
 #include <chrono>
 #include <filesystem>
@@ -75,8 +76,8 @@ struct ApiContext {
   ApiHooks hooks;
 };
 
-// kEditSpeakers: participants and speaker assignment, which Reflector also lets anyone do on
-// an anonymous transcript.
+// kEditSpeakers: participants and speaker assignment, which Reflector also lets any signed-in
+// user do on an anonymous transcript.
 enum class Access { kRead, kChange, kEditSpeakers };
 
 // The caller, or the 401 answer for bad credentials.

@@ -1,6 +1,7 @@
 #include "api/event_hub.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "api/dag_status.hpp"
 #include "core/log.hpp"
@@ -198,6 +199,27 @@ void EventHub::Notify(const std::string& transcript_id, std::int64_t seq) {
   }
   std::lock_guard lock(mutex_);
   dag_pending_.insert(transcript_id);
+  wake_.notify_all();
+}
+
+void EventHub::CatchUpAll() {
+  std::set<std::string> followed;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, watcher] : watchers_) {
+      if (!watcher->user_level) followed.insert(watcher->transcript_id);
+    }
+    for (const auto& [transcript_id, state] : transcripts_) {
+      if (state.active && state.last_seq >= 0) followed.insert(transcript_id);
+    }
+  }
+  {
+    std::lock_guard dispatch(dispatch_mutex_);
+    for (const std::string& transcript_id : followed)
+      CatchUp(transcript_id, std::numeric_limits<std::int64_t>::max());
+  }
+  std::lock_guard lock(mutex_);
+  dag_pending_.insert(followed.begin(), followed.end());
   wake_.notify_all();
 }
 

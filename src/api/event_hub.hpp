@@ -73,6 +73,11 @@ class EventHub {
 
   // Another process appended events up to `seq` for the transcript.
   void Notify(const std::string& transcript_id, std::int64_t seq);
+  // Notifications may have been missed (the PostgreSQL listener lost its connection and made it
+  // again): reads back, by seq from the last one dispatched, the stored events of every transcript
+  // a socket watches or whose workflow is running, and dispatches them as Notify does (each once,
+  // in order). Safe to call from any thread.
+  void CatchUpAll();
   // A user-level event from the API itself (TRANSCRIPT_CREATED, _DELETED, _RESTORED).
   void PublishUserEvent(const std::optional<std::string>& user_id, const std::string& event,
                         const Json& data);

@@ -2,6 +2,7 @@
 
 #include "api/request_helpers.hpp"
 #include "api/routes.hpp"
+#include "api/transcript_removal.hpp"
 #include "api/views.hpp"
 #include "core/log.hpp"
 #include "pipeline/transcript_formats.hpp"
@@ -111,6 +112,9 @@ Result<Response> CreateTranscript(ApiContext& api, Request& request) {
   auto caller = Caller(api, request);
   if (!caller) return Unauthorized(caller.error().message);
   const std::optional<User>& user = *caller;
+  // Without a user (and not AUTH_BACKEND=none) the transcript would have no owner, so nobody
+  // could ever upload to it, change it or delete it: Reflector refuses it too (no PUBLIC_MODE).
+  if (!user && !api.everyone_is_owner) return Unauthorized("Not authenticated");
   REFLECTOR_ASSIGN_OR_RETURN(Json body, JsonObjectBody(request));
   REFLECTOR_ASSIGN_OR_RETURN(auto name, OptionalString(body, "name"));
   if (!name) return Error::InvalidInput("name: required");
@@ -213,8 +217,7 @@ Result<Response> DestroyTranscript(ApiContext& api, Request& request) {
   if (access.refusal) return std::move(*access.refusal);
   if (!access.transcript->deleted_at)
     return Error::InvalidInput("Transcript must be deleted before it is destroyed");
-  store::Transcripts transcripts(*api.service->database, *api.service->clock);
-  REFLECTOR_TRY(transcripts.Destroy(access.transcript->id));
+  REFLECTOR_TRY(DestroyTranscriptAndObjects(*api.service, *access.transcript));
   return Ok();
 }
 

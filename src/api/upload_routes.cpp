@@ -199,6 +199,32 @@ Result<Response> UploadTracks(ApiContext& api, Request& request) {
                                       {"tracks", names}});
 }
 
+// The last chunk arrived: the assembled file in `dir` becomes the transcript's one track and the
+// pipeline starts (Reflector also makes the transcript's kind `file`).
+Result<Response> StartUploadedFile(ApiContext& api, const store::Transcript& t, const fs::path& dir) {
+  Spool spool(dir);  // the assembled file goes once it is stored
+  const fs::path assembled = dir / "upload";
+  if (auto probe = media::Probe(assembled); !probe) {
+    return http::ErrorResponse(400, "The uploaded file has no audio stream that can be read");
+  }
+  const std::string recording_id = api.service->ids->NewId();
+  const std::string participant = t.name.empty() ? "Speaker 0" : t.name;
+  REFLECTOR_ASSIGN_OR_RETURN(auto tracks, PutTracks(api, recording_id, {{participant, assembled}}));
+  store::Transcripts transcripts(*api.service->database, *api.service->clock);
+  Status marked = transcripts.SetSourceKind(t.id, "file");
+  if (marked.ok()) {
+    if (auto uploaded = SetStatusLive(api, t.id, store::TranscriptStatus::kUploaded); !uploaded)
+      marked = uploaded.error();
+  }
+  if (!marked.ok()) {
+    DeleteTracks(api, tracks);
+    return marked.error();
+  }
+  auto started = service::ProcessStoredTracks(*api.service, t.id, recording_id, tracks);
+  if (!started) return started.error();
+  return http::JsonResponse(200, Json{{"status", "ok"}});
+}
+
 // Chunks are appended to <scratch>/record-<id>/upload in order; the last starts the pipeline.
 Result<Response> RecordUpload(ApiContext& api, Request& request) {
   auto access = LoadTranscript(api, request, Access::kChange);
@@ -234,21 +260,7 @@ Result<Response> RecordUpload(ApiContext& api, Request& request) {
   }
   if (!got_chunk) return Error::InvalidInput("chunk: the multipart body has no part named chunk");
   if (number + 1 < total) return http::JsonResponse(200, Json{{"status", "ok"}});
-
-  Spool spool(dir);  // the assembled file goes once it is stored
-  if (auto probe = media::Probe(assembled); !probe) {
-    return http::ErrorResponse(400, "The uploaded file has no audio stream that can be read");
-  }
-  const std::string recording_id = api.service->ids->NewId();
-  const std::string participant = t.name.empty() ? "Speaker 0" : t.name;
-  REFLECTOR_ASSIGN_OR_RETURN(auto tracks, PutTracks(api, recording_id, {{participant, assembled}}));
-  if (auto uploaded = SetStatusLive(api, t.id, store::TranscriptStatus::kUploaded); !uploaded) {
-    DeleteTracks(api, tracks);
-    return uploaded.error();
-  }
-  auto started = service::ProcessStoredTracks(*api.service, t.id, recording_id, tracks);
-  if (!started) return started.error();
-  return http::JsonResponse(200, Json{{"status", "ok"}});
+  return StartUploadedFile(api, t, dir);
 }
 
 }  // namespace

@@ -173,10 +173,14 @@ void ServeParts::WatchModes() {
 Status ServeParts::ListenForOtherProcesses() {
   auto target = store::ParseDatabaseUrl(runtime_.settings().EffectiveDatabaseUrl());
   if (!target || target->dialect != store::Dialect::kPostgres) return Ok();  // one process: the bus is enough
+  // After a lost connection the notifications sent meanwhile are gone: read every followed
+  // transcript's events back from the last one delivered.
   listener_ = std::make_unique<store::EventNotificationListener>(
-      target->conninfo, [this](const store::EventNotification& notification) {
+      target->conninfo,
+      [this](const store::EventNotification& notification) {
         hub_->Notify(notification.transcript_id, notification.seq);
-      });
+      },
+      [this] { hub_->CatchUpAll(); });
   return listener_->Start();
 }
 

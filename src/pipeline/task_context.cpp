@@ -125,6 +125,15 @@ std::string TrackWordsKey(std::string_view transcript_id, int track_index) {
 std::string MergedWordsKey(std::string_view transcript_id) {
   return std::string(transcript_id) + "/words/merged.json";
 }
+std::vector<std::string> RunObjectKeys(std::string_view object_root, int track_count) {
+  std::vector<std::string> keys = {MixdownKey(object_root), WaveformKey(object_root),
+                                   MergedWordsKey(object_root)};
+  for (int i = 0; i < track_count; ++i) {
+    keys.push_back(PaddedTrackKey(object_root, i));
+    keys.push_back(TrackWordsKey(object_root, i));
+  }
+  return keys;
+}
 
 KeepAlive::KeepAlive(ProgressSink& progress, std::chrono::milliseconds interval)
     : thread_([this, &progress, interval](std::stop_token stop) {

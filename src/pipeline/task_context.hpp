@@ -126,6 +126,8 @@ std::string MixdownKey(std::string_view object_root);
 std::string WaveformKey(std::string_view object_root);
 std::string TrackWordsKey(std::string_view object_root, int track_index);
 std::string MergedWordsKey(std::string_view object_root);
+// Every key above for a run of `track_count` tracks (what removing the run's objects deletes).
+std::vector<std::string> RunObjectKeys(std::string_view object_root, int track_count);
 
 // The optional input `storage_prefix`: "" when absent, else one or more path segments of
 // letters, digits, '-' and '_', each followed by '/' ("shadow/"). InvalidInput otherwise.

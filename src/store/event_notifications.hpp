@@ -3,7 +3,9 @@
 // NOTIFY reflector_events '<transcript id> <seq>' in its transaction (TranscriptEvents::Append),
 // and an EventNotificationListener in the API server LISTENs on its own connection and reports
 // each notification. Notifications only say "there is more"; readers fetch the events by seq, so
-// a lost notification delays an event (until the next one or a reconnect), never loses it.
+// a lost notification delays an event (until the transcript's next notification), never loses
+// it. Notifications sent while the connection was down never arrive: the `reconnected` callback
+// is where readers catch up on everything they follow (`serve` calls EventHub::CatchUpAll).
 
 #include <cstdint>
 #include <functional>

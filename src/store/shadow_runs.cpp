@@ -183,6 +183,12 @@ Result<std::optional<ShadowRun>> ShadowRuns::LatestOfPrimary(std::string_view pr
   return First(std::move(runs));
 }
 
+Result<std::vector<ShadowRun>> ShadowRuns::ListOfPrimary(std::string_view primary_transcript_id) {
+  return QueryRuns(executor_, "list the shadow runs of transcript " + sql::Quote(primary_transcript_id),
+                   "WHERE primary_transcript_id = :id ORDER BY created_at, id",
+                   sql::Params().Text(std::string(primary_transcript_id)));
+}
+
 Result<std::vector<ShadowRun>> ShadowRuns::ListRunning(std::size_t limit) {
   return QueryRuns(executor_, "list running shadow runs",
                    "WHERE status = :status ORDER BY created_at, id" + sql::LimitClause(limit),

@@ -66,6 +66,8 @@ class ShadowRuns {
   Result<std::optional<ShadowRun>> LatestOfRecording(std::string_view recording_id);
   // The newest shadow run whose primary is this transcript, or nothing.
   Result<std::optional<ShadowRun>> LatestOfPrimary(std::string_view primary_transcript_id);
+  // Every shadow run whose primary is this transcript, oldest first.
+  Result<std::vector<ShadowRun>> ListOfPrimary(std::string_view primary_transcript_id);
   // Rows with status running, oldest first.
   Result<std::vector<ShadowRun>> ListRunning(std::size_t limit);
   // Newest first; limit 0 = all.

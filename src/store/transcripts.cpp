@@ -272,11 +272,22 @@ Status Transcripts::Destroy(std::string_view id) {
   return executor_.Transaction("destroy transcript " + sql::Quote(id), [&](Session& session) -> Status {
     const std::string key(id);
     DeleteShadowTranscriptsOf(session, id);  // rolled back with the rest when the row is not in the trash
+    std::optional<std::string> recording_id;
+    sql::Row row("transcripts");
+    row.OptionalText(&recording_id);
+    REFLECTOR_TRY(sql::QueryOne(session, "SELECT recording_id FROM transcripts WHERE id = :id",
+                                sql::Params().Text(key), row));
     if (sql::Exec(session, "DELETE FROM transcripts WHERE id = :id AND deleted_at IS NOT NULL",
                   sql::Params().Text(key)) == 0) {
       return TrashStateError(session, id);
     }
     sql::Exec(session, "DELETE FROM transcript_events WHERE transcript_id = :id", sql::Params().Text(key));
+    if (recording_id) {
+      sql::Exec(session,
+                "DELETE FROM recordings WHERE id = :id AND NOT EXISTS "
+                "(SELECT 1 FROM transcripts WHERE recording_id = :same)",
+                sql::Params().Text(*recording_id).Text(*recording_id));
+    }
     return Ok();
   });
 }
@@ -399,6 +410,12 @@ Status Transcripts::SetWorkflow(std::string_view id, std::string workflow_id, st
 Status Transcripts::SetRecording(std::string_view id, std::string recording_id) {
   return UpdateById(executor_, clock_, "set recording", id, "recording_id = :recording_id",
                     sql::Params().Text(std::move(recording_id)));
+}
+
+Status Transcripts::SetSourceKind(std::string_view id, std::string source_kind) {
+  REFLECTOR_TRY(RequireOneOf(source_kind, kSourceKinds, "source_kind"));
+  return UpdateById(executor_, clock_, "set source kind", id, "source_kind = :source_kind",
+                    sql::Params().Text(std::move(source_kind)));
 }
 
 Status Transcripts::ResetForRerun(std::string_view id) {

@@ -203,8 +203,10 @@ class Transcripts {
   Status SoftDelete(std::string_view id);
   // Takes it out of the trash. InvalidInput "not deleted" when it is not in the trash.
   Status Restore(std::string_view id);
-  // Deletes a soft-deleted transcript and its events for good. NotFound naming the id;
-  // InvalidInput "not deleted" unless it was soft-deleted first.
+  // Deletes a soft-deleted transcript, its events, its shadow transcripts, and its recording row
+  // when no other transcript links that recording, for good, in one transaction. NotFound naming
+  // the id; InvalidInput "not deleted" unless it was soft-deleted first. Objects in storage are
+  // the caller's (the rows name them).
   Status Destroy(std::string_view id);
 
   // Every setter below, Update, SoftDelete and Restore take a new change_seq for the row;
@@ -232,6 +234,8 @@ class Transcripts {
   Status SetWorkflow(std::string_view id, std::string workflow_id, std::string engine);
   // Links the transcript to the recording its tracks belong to.
   Status SetRecording(std::string_view id, std::string recording_id);
+  // Where the audio came from (one of kSourceKinds; InvalidInput naming source_kind otherwise).
+  Status SetSourceKind(std::string_view id, std::string source_kind);
 
   // Prepares a re-run, atomically: deletes the events and clears topics, participants, webvtt,
   // summaries, search_text, current/failed step and failure reason, and the title unless it was

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -262,6 +263,15 @@ std::string ApiFixture::CreateTranscript(std::string_view user, std::string_view
   return body.is_object() ? body.value("id", "") : "";
 }
 
+std::string ApiFixture::StoreOwnerlessTranscript(std::string_view name) {
+  store::Transcript transcript;
+  transcript.id = ids_.NewId();
+  transcript.name = std::string(name);
+  auto created = Transcripts().Create(transcript);
+  EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().Describe());
+  return transcript.id;
+}
+
 store::Transcript ApiFixture::Stored(const std::string& id) {
   auto transcript = Transcripts().Get(id);
   EXPECT_TRUE(transcript.ok()) << (transcript.ok() ? "" : transcript.error().Describe());
@@ -312,6 +322,17 @@ std::filesystem::path ApiFixture::WriteTempFile(std::string_view name, std::stri
   const auto file = dir_ / name;
   reflector::testing::WriteFile(file, bytes);
   return file;
+}
+
+std::vector<std::string> ApiFixture::StoredObjectKeys() const {
+  const std::filesystem::path root = dir_ / "storage" / kBucket;
+  std::vector<std::string> keys;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root, ec)) {
+    if (entry.is_regular_file()) keys.push_back(entry.path().lexically_relative(root).generic_string());
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
 }
 
 std::vector<std::string> ApiFixture::ScratchEntries() const {

@@ -88,6 +88,9 @@ class ApiFixture : public ::testing::Test {
   // --- Data -------------------------------------------------------------------------------
   // POST /v1/transcripts as `user`; returns the new id (a test failure when refused).
   std::string CreateTranscript(std::string_view user = {}, std::string_view name = "Weekly sync");
+  // A transcript without an owner, as `reflector process` stores them (the API refuses to
+  // create one for an anonymous caller); returns its id.
+  std::string StoreOwnerlessTranscript(std::string_view name);
   store::Transcripts Transcripts() { return store::Transcripts(*database_, clock_); }
   store::Transcript Stored(const std::string& id);
   // Stores SampleTopics (with their WebVTT) and SampleParticipants on the transcript.
@@ -97,6 +100,8 @@ class ApiFixture : public ::testing::Test {
   void PutObject(const std::string& key, std::string_view bytes);
   bool ObjectExists(const std::string& key);
   std::string ReadObject(const std::string& key);
+  // Every object key of the service's bucket (the local store's files), sorted.
+  std::vector<std::string> StoredObjectKeys() const;
   // A file under the test's temporary directory holding `bytes`.
   std::filesystem::path WriteTempFile(std::string_view name, std::string_view bytes);
   // Entries of the API's scratch directory (uploads spooled, downloads in flight).

@@ -1,6 +1,7 @@
 // WebSockets: WS /v1/transcripts/{id}/events (replay without TRANSCRIPT and STATUS, then every
 // new event once and in order, to any number of clients), WS /v1/events (user-level events),
-// DAG_STATUS, and events appended by another process arriving through EventHub::Notify.
+// DAG_STATUS, and events appended by another process arriving through EventHub::Notify (and
+// EventHub::CatchUpAll after the notification connection was lost).
 
 #include <thread>
 
@@ -282,6 +283,34 @@ TEST_F(EventsTest, EventsFromOtherProcessesArriveThroughNotifyOnce) {
   ASSERT_NE(late, nullptr);
   EXPECT_EQ(ReadMessages(*late, 6).back(), rest.back());
   EXPECT_TRUE(NothingMore(*late));
+}
+
+TEST_F(EventsTest, AfterALostNotificationConnectionCatchUpAllDeliversWhatWasMissedOnce) {
+  const std::string first = CreateTranscript("ana");
+  const std::string second = CreateTranscript("ana");
+  auto one = Connect("/v1/transcripts/" + first + "/events");
+  auto two = Connect("/v1/transcripts/" + second + "/events");
+  ASSERT_NE(one, nullptr);
+  ASSERT_NE(two, nullptr);
+  ASSERT_TRUE(WaitForWatchers(2));
+  // A worker appends while the server's notification connection is down: no Notify arrives.
+  AppendElsewhere(first, "FINAL_TITLE", events::FinalTitleData("missed one"));
+  AppendElsewhere(second, "DURATION", events::DurationData(2.0));
+  AppendElsewhere(first, "FINAL_SHORT_SUMMARY", events::FinalShortSummaryData("missed two"));
+
+  hub_->CatchUpAll();  // what the listener's reconnect does in `serve`
+  EXPECT_EQ(ReadMessages(*one, 2),
+            (std::vector<Json>{Message("FINAL_TITLE", {{"title", "missed one"}}),
+                               Message("FINAL_SHORT_SUMMARY", {{"short_summary", "missed two"}})}));
+  EXPECT_EQ(ReadMessages(*two, 1), (std::vector<Json>{Message("DURATION", {{"duration", 2000}})}));
+  // A second catch-up and the late notifications find nothing new.
+  hub_->CatchUpAll();
+  hub_->Notify(first, 2);
+  const std::int64_t next = AppendElsewhere(first, "FINAL_TITLE", events::FinalTitleData("after"));
+  hub_->Notify(first, next);
+  EXPECT_EQ(ReadMessages(*one, 1), (std::vector<Json>{Message("FINAL_TITLE", {{"title", "after"}})}));
+  EXPECT_TRUE(NothingMore(*one));
+  EXPECT_TRUE(NothingMore(*two));
 }
 
 TEST_F(EventsTest, NotifyForATranscriptNobodyWatchesIsHarmless) {

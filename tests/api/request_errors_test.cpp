@@ -136,7 +136,7 @@ TEST_F(RequestErrorsTest, SemiPrivateIsForSignedInUsersPublicForEveryone) {
 }
 
 TEST_F(RequestErrorsTest, AnonymousTranscriptsAreReadableByAnyone) {
-  const std::string id = CreateTranscript("", "no owner");
+  const std::string id = StoreOwnerlessTranscript("no owner");
   EXPECT_EQ(Stored(id).user_id, std::nullopt);
   SetSampleContent(id);
   for (const std::string user : {"", "ana", "ben"}) {

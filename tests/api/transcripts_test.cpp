@@ -72,6 +72,18 @@ TEST_F(TranscriptsTest, CreateAnswersTheTranscriptWithParticipants) {
   EXPECT_EQ(Stored(body["id"].get<std::string>()).name, "Planning");
 }
 
+TEST_F(TranscriptsTest, AnAnonymousCallerCannotCreateATranscriptNobodyCouldUse) {
+  auto refused = SendJson("POST", "/v1/transcripts", Json{{"name", "no owner"}});
+  EXPECT_EQ(refused.status, 401) << refused.body;
+  EXPECT_EQ(refused.Header("WWW-Authenticate").value_or(""), "Bearer");
+  EXPECT_EQ(Detail(refused), "Not authenticated");
+  auto stored = Transcripts().List();
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->empty()) << "nothing is stored";
+  // A signed-in caller gets a transcript it owns (and the local owner, see LocalOwnerTest).
+  EXPECT_EQ(Stored(CreateTranscript("ana")).user_id, "ana");
+}
+
 TEST_F(TranscriptsTest, ListPagesThroughTheCallersTranscriptsNewestFirst) {
   const std::string first = CreateTranscript("ana", "one");
   CreateTranscript("ana", "two");

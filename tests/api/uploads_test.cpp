@@ -241,6 +241,7 @@ TEST_F(UploadsTest, ChunkedRecordUploadAssemblesTheFileAndStartsThePipeline) {
   ASSERT_EQ(first.status, 200) << first.body;
   EXPECT_EQ(BodyJson(first), (Json{{"status", "ok"}}));
   EXPECT_TRUE(engine_.started.empty());
+  EXPECT_EQ(Stored(id_).source_kind, "live");  // POST /v1/transcripts's default
 
   auto last = Chunk("chunk_number=1&total_chunks=2", wav.substr(half));
   ASSERT_EQ(last.status, 200) << last.body;
@@ -251,6 +252,10 @@ TEST_F(UploadsTest, ChunkedRecordUploadAssemblesTheFileAndStartsThePipeline) {
   EXPECT_EQ(tracks[0]["participant_name"], "Weekly sync");  // the transcript's name
   EXPECT_EQ(ReadObject(tracks[0]["s3_key"].get<std::string>()), wav);
   EXPECT_EQ(Stored(id_).workflow_id, "wf-1");
+  // As in Reflector, the uploaded file makes the transcript's kind `file`.
+  EXPECT_EQ(Stored(id_).source_kind, "file");
+  EXPECT_EQ(BodyJson(Get("/v1/transcripts/" + id_, "ana"))["source_kind"], "file");
+  EXPECT_EQ(BodyJson(Get("/v1/transcripts?source_kind=file", "ana"))["total"], 1);
   EXPECT_TRUE(ScratchEmptiesSoon());
 
   auto again = Chunk("chunk_number=0&total_chunks=1", wav);

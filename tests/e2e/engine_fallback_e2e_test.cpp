@@ -1,11 +1,20 @@
 // CONDUCTOR_ENABLED=true with the Conductor server stopped (CONDUCTOR_SERVER_URL at a closed
 // port), through the binaries on PostgreSQL and the S3 server: `reflector process` and
 // `reflector serve` run the recording on the in-process engine at once, the transcript's events
-// say it fell back and why, and the server's /metrics counts it.
+// say it fell back and why, and the server's /metrics counts it. And with a Conductor server that
+// hangs: /v1/conductor/health answers `unhealthy` within 3 s and blocks no other request.
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <future>
 #include <map>
+#include <thread>
 
 #include "serve_fixture.hpp"
 #include "store/recordings.hpp"
@@ -19,6 +28,50 @@ namespace reflector::testing {
 namespace {
 
 using namespace std::chrono_literals;
+
+// A "Conductor server" on 127.0.0.1 that accepts every connection and never answers.
+class SilentServer {
+ public:
+  SilentServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(fd_, 16) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      return;
+    }
+    port_ = ntohs(address.sin_port);
+    acceptor_ = std::thread([this] {
+      while (true) {
+        const int client = ::accept(fd_, nullptr, nullptr);
+        if (client < 0) return;  // the listening socket was shut down
+        held_.push_back(client);
+        ++accepted_;
+      }
+    });
+  }
+  ~SilentServer() {
+    ::shutdown(fd_, SHUT_RDWR);
+    if (acceptor_.joinable()) acceptor_.join();
+    for (int client : held_)
+      ::close(client);
+    ::close(fd_);
+  }
+  SilentServer(const SilentServer&) = delete;
+  SilentServer& operator=(const SilentServer&) = delete;
+
+  int port() const { return port_; }
+  int accepted() const { return accepted_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<int> accepted_{0};
+  std::vector<int> held_;  // the acceptor's only
+  std::thread acceptor_;
+};
 
 class EngineFallbackTest : public ::testing::Test {
  protected:
@@ -144,6 +197,55 @@ TEST_F(EngineFallbackTest, ServeRunsInProcessShowsTheFallbackLiveAndCountsIt) {
             std::string::npos)
       << scraped->body;
   EXPECT_NE(scraped->body.find("reflector_engine_mode{mode=\"conductor\"} 1\n"), std::string::npos);
+}
+
+TEST_F(EngineFallbackTest, ConductorHealthAnswersWithin3sWhenConductorHangsAndBlocksNoOtherRequest) {
+  SilentServer hanging;
+  ASSERT_GT(hanging.port(), 0);
+  env_["CONDUCTOR_SERVER_URL"] = "http://127.0.0.1:" + std::to_string(hanging.port()) + "/api";
+  ServeProcess server(reflector_, env_);
+  ASSERT_TRUE(server.Ready()) << server.command().ErrorsSoFar();
+  const int accepted_before = hanging.accepted();
+
+  using Clock = std::chrono::steady_clock;
+  auto conductor_health = std::async(std::launch::async, [&server] {
+    net::HttpClient http;
+    net::HttpRequest request;
+    request.url = server.Url("/v1/conductor/health");
+    request.timeout = 20s;
+    const auto started = Clock::now();
+    auto response = http.Send(request);
+    return std::make_tuple(std::move(response), Clock::now() - started, Clock::now());
+  });
+  // Once the check waits on the silent server, other requests are answered at once.
+  for (int i = 0; i < 200 && hanging.accepted() == accepted_before; ++i)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_GT(hanging.accepted(), accepted_before) << "the health check never reached the Conductor server";
+  net::HttpClient http;
+  Clock::time_point last_health_answer;
+  for (int i = 0; i < 5; ++i) {
+    net::HttpRequest request;
+    request.url = server.Url("/health");
+    const auto started = Clock::now();
+    auto response = http.Send(request);
+    last_health_answer = Clock::now();
+    ASSERT_TRUE(response.ok());
+    EXPECT_EQ(response->status, 200) << response->body;
+    EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(last_health_answer - started).count(),
+              3000)
+        << "GET /health waited for the Conductor check";
+  }
+
+  auto [response, took, answered_at] = conductor_health.get();
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 200) << response->body;
+  const Json health = ParseJson(response->body, "health").value_or(Json::object());
+  EXPECT_EQ(health.value("status", ""), "unhealthy") << response->body;
+  EXPECT_EQ(health.value("connected", true), false) << response->body;
+  EXPECT_FALSE(health.value("error", "").empty()) << response->body;
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), 3000)
+      << "the contract: an answer within 3 s when Conductor hangs";
+  EXPECT_TRUE(last_health_answer < answered_at) << "every GET /health answered while the check still waited";
 }
 
 }  // namespace

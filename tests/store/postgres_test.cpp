@@ -1,11 +1,16 @@
-// The repository suite on PostgreSQL (REFLECTOR_TEST_DATABASE_URL), plus connection failures.
+// The repository suite on PostgreSQL (REFLECTOR_TEST_DATABASE_URL), plus connection failures and
+// the LISTEN connection of event notifications ended by the server.
 
 #include <gmock/gmock.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include "repository_suite.hpp"
+#include "store/event_notifications.hpp"
 #include "store/sql.hpp"
 #include "store/transcripts.hpp"
 #include "support/tcp_proxy.hpp"
@@ -108,6 +113,52 @@ TEST(PostgresConnectionTest, ACallWaitsForTheServerToComeBackUpToTheReconnectWai
   back.join();
   EXPECT_TRUE(read.ok()) << read.error().Describe();
   EXPECT_GT(proxy.refused(), 0U);
+}
+
+TEST(PostgresEventNotificationsTest, AListenerWhoseConnectionIsEndedReconnectsSaysSoAndHearsLaterEvents) {
+  auto fresh = FreshDatabase::Create(Backend::kPostgres);
+  ASSERT_NE(fresh, nullptr);
+  ManualClock clock;
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open(fresh->url(), OnePooledSession()));
+  ASSERT_OK(db->Migrate(clock));
+  Transcript t;
+  t.id = "t-" + fresh->application_name();  // the channel is shared by every database on the server
+  ASSERT_OK(Transcripts(*db, clock).Create(t));
+  std::mutex mutex;
+  std::vector<std::int64_t> heard;  // seqs notified for t
+  std::atomic<int> reconnects{0};
+  ASSERT_OK_AND_ASSIGN(DatabaseTarget target, ParseDatabaseUrl(fresh->url()));
+  EventNotificationListener listener(
+      target.conninfo,
+      [&](const EventNotification& notification) {
+        std::lock_guard lock(mutex);
+        if (notification.transcript_id == t.id) heard.push_back(notification.seq);
+      },
+      [&] { ++reconnects; });
+  ASSERT_OK(listener.Start());
+  auto heard_seq = [&](std::int64_t seq) {
+    for (int i = 0; i < 200; ++i) {
+      {
+        std::lock_guard lock(mutex);
+        if (std::find(heard.begin(), heard.end(), seq) != heard.end()) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  TranscriptEvents events(*db, clock);
+  ASSERT_OK_AND_ASSIGN(std::int64_t first, events.Append(t.id, "FINAL_TITLE", Json{{"title", "one"}}));
+  ASSERT_TRUE(heard_seq(first));
+
+  // The server ends the listener's session (and the pool's), as a restart or a network cut would.
+  ASSERT_OK_AND_ASSIGN(auto admin, Database::Open(reflector::testing::RequireServiceVariable(
+                                       "REFLECTOR_TEST_DATABASE_URL", "PostgreSQL 15")));
+  EXPECT_GE(Sessions(*admin, fresh->application_name(), /*terminate=*/true), 1);
+  for (int i = 0; i < 200 && reconnects.load() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(reconnects.load(), 1) << "the reconnect is reported, so that readers catch up";
+  ASSERT_OK_AND_ASSIGN(std::int64_t second, events.Append(t.id, "FINAL_TITLE", Json{{"title", "two"}}));
+  EXPECT_TRUE(heard_seq(second)) << "listening again after the reconnect";
 }
 
 TEST(PostgresConnectionTest, MissingDatabaseIsAnErrorNotACrash) {

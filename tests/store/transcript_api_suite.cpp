@@ -9,6 +9,7 @@
 
 #include "repository_suite.hpp"
 #include "store/migrations.hpp"
+#include "store/recordings.hpp"
 #include "store/sql.hpp"
 #include "store/transcripts.hpp"
 
@@ -261,6 +262,45 @@ TEST_P(RepositoryTest, SoftDeleteRestoreAndDestroy) {
     EXPECT_EQ(status.error().kind, ErrorKind::kNotFound);
     EXPECT_THAT(status.error().message, HasSubstr("ghost-1"));
   }
+}
+
+TEST_P(RepositoryTest, DestroyRemovesTheRecordingOnlyWhenNoOtherTranscriptLinksIt) {
+  Transcripts transcripts(*db_, clock_);
+  Recordings recordings(*db_, clock_);
+  for (const char* id : {"shared", "alone"}) {
+    Recording recording;
+    recording.id = id;
+    recording.bucket_name = "b";
+    recording.object_key = std::string("uploads/") + id;
+    ASSERT_OK(recordings.Create(recording));
+  }
+  for (const auto& [transcript, recording] : std::vector<std::pair<std::string, std::string>>{
+           {"t-1", "shared"}, {"t-2", "shared"}, {"t-3", "alone"}}) {
+    ASSERT_OK(transcripts.Create(Owned(transcript, "u")));
+    ASSERT_OK(transcripts.SetRecording(transcript, recording));
+    ASSERT_OK(transcripts.SoftDelete(transcript));
+  }
+  ASSERT_OK(transcripts.Destroy("t-1"));
+  EXPECT_TRUE(recordings.Get("shared").ok()) << "t-2 still links it";
+  ASSERT_OK(transcripts.Destroy("t-2"));
+  EXPECT_EQ(KindOf(recordings.Get("shared")), ErrorKind::kNotFound);
+  ASSERT_OK(transcripts.Destroy("t-3"));
+  EXPECT_EQ(KindOf(recordings.Get("alone")), ErrorKind::kNotFound);
+}
+
+TEST_P(RepositoryTest, SetSourceKindTakesOnlyTheKnownKinds) {
+  Transcripts transcripts(*db_, clock_);
+  ASSERT_OK(transcripts.Create(Owned("t", "u")));
+  ASSERT_OK(transcripts.SetSourceKind("t", "live"));
+  ASSERT_OK_AND_ASSIGN(Transcript live, transcripts.Get("t"));
+  EXPECT_EQ(live.source_kind, "live");
+  auto bad = transcripts.SetSourceKind("t", "tape");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_THAT(bad.error().message, HasSubstr("source_kind"));
+  Status ghost = transcripts.SetSourceKind("ghost", "file");
+  ASSERT_FALSE(ghost.ok());
+  EXPECT_EQ(ghost.error().kind, ErrorKind::kNotFound);
 }
 
 TEST_P(RepositoryTest, SearchTextFollowsTopicsAndIsClearedForARerun) {
