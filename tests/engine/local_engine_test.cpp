@@ -9,12 +9,13 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "engine/in_process/memory_engine_store.hpp"
+#include "fakes/engine_store_fake.hpp"
 
 namespace reflector::engine {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::MemoryEngineStore;
 
 // A latch the tasks wait on, so a test decides when they finish.
 class Gate {
@@ -36,26 +37,6 @@ class Gate {
   std::mutex mutex_;
   std::condition_variable_any cv_;
   bool open_ = false;
-};
-
-// Fails SaveTask while `fail` is set, as a database that went away would.
-class FailingStore final : public EngineStore {
- public:
-  std::atomic<bool> fail{false};
-  Status CreateWorkflow(const WorkflowRun& w) override { return inner_.CreateWorkflow(w); }
-  Status UpdateWorkflow(const WorkflowRun& w) override { return inner_.UpdateWorkflow(w); }
-  Result<WorkflowRun> GetWorkflow(std::string_view id) override { return inner_.GetWorkflow(id); }
-  Status SaveTask(const TaskRun& t) override {
-    if (fail) return Error::Transient(ErrorKind::kUnavailable, "database connection lost");
-    return inner_.SaveTask(t);
-  }
-  Result<std::vector<TaskRun>> ListTasks(std::string_view id) override { return inner_.ListTasks(id); }
-  Result<std::vector<std::string>> ListWorkflowIds(WorkflowStatus s) override {
-    return inner_.ListWorkflowIds(s);
-  }
-
- private:
-  MemoryEngineStore inner_;
 };
 
 class LocalEngineTest : public ::testing::Test {
@@ -196,12 +177,14 @@ TEST_F(LocalEngineTest, RetryRunsAFailedWorkflowAgainFromItsFailedTask) {
 }
 
 TEST_F(LocalEngineTest, ARunTheEngineCannotContinueEndsTerminatedWithTheReason) {
-  FailingStore failing;
+  std::atomic<bool> fail{false};
+  testing::FailingEngineStore failing;  // its task writes fail while `fail` is set
+  failing.fails = [&fail](const TaskRun* task) { return task != nullptr && fail.load(); };
   InProcessOptions options;
   options.store_outage_limit = 1s;  // how long the run waits for the store to answer again
   InProcessEngine engine(registry_, failing, tasks_, clock_, ids_, options);
   LocalEngine local(engine);
-  failing.fail = true;
+  fail = true;
   std::string id = local.Start("two", Json::object(), "").value();
   WorkflowSnapshot ended = WaitForEnd(local, id);
   EXPECT_EQ(ended.workflow.status, WorkflowStatus::kTerminated);
