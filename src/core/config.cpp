@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "core/digest.hpp"
+#include "core/edit_distance.hpp"
 #include "core/text.hpp"
 
 namespace reflector {
@@ -273,23 +274,6 @@ const std::vector<Entry>& Entries() {
     return list;
   }();
   return kEntries;
-}
-
-// Levenshtein distance: single-byte insertions, deletions and substitutions.
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      diagonal = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitution});
-    }
-  }
-  return row[b.size()];
 }
 
 bool IsSetting(std::string_view name) {
