@@ -10,6 +10,7 @@
 
 #include "engine/in_process/in_process_engine.hpp"
 #include "fakes/engine_store_fake.hpp"
+#include "two_task_workflow.hpp"
 
 namespace reflector::engine {
 namespace {
@@ -28,16 +29,6 @@ class StoreOutageTest : public ::testing::Test {
       ++refused_;
       return true;
     };
-    auto def = ParseWorkflowDef(Json::parse(R"({"name": "two", "schemaVersion": 2, "tasks": [
-      {"name": "first", "taskReferenceName": "a"},
-      {"name": "second", "taskReferenceName": "b"}]})"));
-    ASSERT_TRUE(def.ok()) << def.error().message;
-    registry_.workflows["two"] = *def;
-    for (const char* name : {"first", "second"}) {
-      TaskDef task;
-      task.name = name;
-      registry_.task_defs[name] = task;
-    }
     tasks_.Register("second", [this](const TaskExecution&) -> Result<Json> {
       ++second_calls_;
       return Json{{"ok", true}};
@@ -69,7 +60,7 @@ class StoreOutageTest : public ::testing::Test {
 
   SystemClock clock_;
   RandomIdGenerator ids_{77};
-  DefinitionRegistry registry_;
+  DefinitionRegistry registry_ = TwoTaskDefinitions();
   FailingEngineStore store_;
   std::atomic<int> failures_left_{0};
   std::atomic<int> refused_{0};

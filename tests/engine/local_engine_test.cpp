@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "fakes/engine_store_fake.hpp"
+#include "two_task_workflow.hpp"
 
 namespace reflector::engine {
 namespace {
@@ -17,41 +18,9 @@ namespace {
 using namespace std::chrono_literals;
 using testing::MemoryEngineStore;
 
-// A latch the tasks wait on, so a test decides when they finish.
-class Gate {
- public:
-  void Open() {
-    {
-      std::lock_guard lock(mutex_);
-      open_ = true;
-    }
-    cv_.notify_all();
-  }
-  // Waits until open; false when `stop` came first.
-  bool Wait(std::stop_token stop) {
-    std::unique_lock lock(mutex_);
-    return cv_.wait(lock, stop, [this] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable_any cv_;
-  bool open_ = false;
-};
-
 class LocalEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto def = ParseWorkflowDef(Json::parse(R"({"name": "two", "schemaVersion": 2, "tasks": [
-      {"name": "first", "taskReferenceName": "a"},
-      {"name": "second", "taskReferenceName": "b"}]})"));
-    ASSERT_TRUE(def.ok()) << def.error().message;
-    registry_.workflows["two"] = *def;
-    for (const char* name : {"first", "second"}) {
-      TaskDef task;
-      task.name = name;
-      registry_.task_defs[name] = task;
-    }
     tasks_.Register("first", [this](const TaskExecution&) -> Result<Json> {
       ++first_calls_;
       return Json{{"ok", true}};
@@ -79,19 +48,9 @@ class LocalEngineTest : public ::testing::Test {
     }
   }
 
-  // Polls until `count` reaches `value`.
-  static bool WaitFor(const std::atomic<int>& count, int value) {
-    auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (count.load() < value) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(5ms);
-    }
-    return true;
-  }
-
   SystemClock clock_;
   RandomIdGenerator ids_{7};
-  DefinitionRegistry registry_;
+  DefinitionRegistry registry_ = TwoTaskDefinitions();
   MemoryEngineStore store_;
   TaskRegistry tasks_;
   Gate gate_;
