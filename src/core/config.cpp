@@ -418,21 +418,13 @@ Result<Settings> ParseSettings(const std::map<std::string, std::string>& variabl
   return settings;
 }
 
-std::vector<std::pair<std::string, std::string>> DescribeSettings(const Settings& settings) {
+std::vector<std::pair<std::string, std::string>> DescribeSettings(
+    const Settings& settings, const std::function<std::string(std::string_view url)>& redact_url) {
   std::vector<std::pair<std::string, std::string>> rows;
   for (const Entry& entry : Entries()) {
     std::string value = entry.show(settings);
     if (entry.description.secret && !value.empty()) value = "<set, redacted>";
-    if (entry.description.name == "DATABASE_URL") {
-      value = settings.EffectiveDatabaseUrl();
-      // Hide a password in user:password@host.
-      std::size_t scheme = value.find("://");
-      std::size_t at = value.find('@');
-      if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
-        std::size_t colon = value.find(':', scheme + 3);
-        if (colon != std::string::npos && colon < at) value.replace(colon + 1, at - colon - 1, "***");
-      }
-    }
+    if (entry.description.name == "DATABASE_URL") value = redact_url(settings.EffectiveDatabaseUrl());
     rows.emplace_back(entry.description.name, value);
   }
   return rows;
