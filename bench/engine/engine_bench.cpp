@@ -9,10 +9,12 @@
 #include "core/log.hpp"
 #include "engine/in_process/database_engine_store.hpp"
 #include "engine/in_process/in_process_engine.hpp"
-#include "engine/in_process/memory_engine_store.hpp"
+#include "fakes/engine_store_fake.hpp"
 
 namespace reflector::engine {
 namespace {
+
+using testing::MemoryEngineStore;
 
 // A chain of `length` no-op tasks, each reading the previous one's output.
 DefinitionRegistry ChainRegistry(int length) {

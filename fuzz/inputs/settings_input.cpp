@@ -7,6 +7,7 @@
 #include "core/config.hpp"
 #include "fuzz_inputs.hpp"
 #include "split.hpp"
+#include "store/database.hpp"
 
 namespace reflector::fuzz {
 
@@ -26,7 +27,7 @@ void SettingsInput(std::string_view data) {
     FuzzRequire(!settings.error().message.empty(), "a refusal says why");
     return;
   }
-  const auto described = DescribeSettings(*settings);
+  const auto described = DescribeSettings(*settings, store::RedactedDatabaseUrl);
   FuzzRequire(described.size() == SettingCatalogue().size(), "every setting is described");
   (void)settings->EffectiveDatabaseUrl();
   FuzzRequire(settings->EffectiveDailyPollSeconds() > 0, "the Daily poll interval is positive");

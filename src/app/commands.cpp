@@ -12,6 +12,7 @@
 #include "app/shadow_command.hpp"
 #include "app/transcripts_command.hpp"
 #include "app/worker_command.hpp"
+#include "store/database.hpp"
 
 namespace reflector::app {
 
@@ -28,7 +29,7 @@ namespace {
 void RegisterConfig(CLI::App& cli, CommandRegistry& registry) {
   auto* command = cli.add_subcommand("config", "print the effective settings (secrets redacted)");
   registry.Add(command, [](const Settings& settings) {
-    for (const auto& [name, value] : DescribeSettings(settings)) {
+    for (const auto& [name, value] : DescribeSettings(settings, store::RedactedDatabaseUrl)) {
       std::printf("%s=%s\n", name.c_str(), value.c_str());
     }
     return 0;

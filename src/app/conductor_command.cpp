@@ -4,9 +4,10 @@
 #include <memory>
 
 #include "core/clock.hpp"
+#include "engine/conductor/conductor_engine.hpp"
 #include "engine/conductor/registration.hpp"
 #include "pipeline/workflow_definitions.hpp"
-#include "store/transcripts.hpp"
+#include "service/run_control.hpp"
 
 namespace reflector::app {
 namespace {
@@ -37,47 +38,12 @@ int RunRegister(const Settings& settings) {
   return 0;
 }
 
-// The workflow, asked up to four times (a busy server answers 5xx now and then).
-Result<engine::WorkflowSnapshot> ReadWorkflow(engine::ConductorClient& client,
-                                              const std::string& workflow_id) {
-  auto snapshot = client.GetWorkflow(workflow_id);
-  SystemClock clock;
-  for (int attempt = 1; !snapshot && snapshot.error().retryable && attempt < 4; ++attempt) {
-    clock.SleepFor(std::chrono::milliseconds(500 * attempt), {});
-    snapshot = client.GetWorkflow(workflow_id);
-  }
-  return snapshot;
-}
-
-// The transcript whose workflow this is (its correlation id, when that transcript's workflow is
-// this one): processing again after a retry (its failure forgotten), or error after a termination
-// (Conductor starts no failure workflow for a terminated one). Returns its id, "" when none.
-Result<std::string> RecordOnTranscript(const Settings& settings, bool retried,
-                                       const engine::WorkflowRun& workflow, const std::string& reason) {
-  if (workflow.correlation_id.empty()) return std::string();
-  SystemClock clock;
-  REFLECTOR_ASSIGN_OR_RETURN(auto database, store::Database::Open(settings.EffectiveDatabaseUrl()));
-  store::Transcripts transcripts(*database, clock);
-  auto transcript = transcripts.Get(workflow.correlation_id);
-  if (!transcript) {
-    if (transcript.error().kind == ErrorKind::kNotFound) return std::string();
-    return transcript.error();
-  }
-  if (transcript->workflow_id != workflow.id) return std::string();  // a re-run replaced it
-  if (retried) {
-    REFLECTOR_TRY(transcripts.ClearFailure(transcript->id));
-    REFLECTOR_TRY(transcripts.SetStatus(transcript->id, store::TranscriptStatus::kProcessing));
-  } else {
-    REFLECTOR_TRY(transcripts.SetFailure(transcript->id, "terminated", reason));
-    REFLECTOR_TRY(transcripts.SetStatus(transcript->id, store::TranscriptStatus::kError));
-  }
-  return transcript->id;
-}
-
 int RunStatus(const Settings& settings, const std::string& workflow_id) {
   net::HttpClient http;
   engine::ConductorClient client(http, {settings.conductor_server_url});
-  auto snapshot = ReadWorkflow(client, workflow_id);
+  engine::ConductorEngine conductor(client, {});
+  SystemClock clock;
+  auto snapshot = service::ReadRun(conductor, clock, workflow_id);
   if (!snapshot) {
     std::fprintf(stderr, "reflector: %s\n", snapshot.error().message.c_str());
     return snapshot.error().kind == ErrorKind::kNotFound ? 2 : 1;
@@ -99,36 +65,38 @@ int RunStatus(const Settings& settings, const std::string& workflow_id) {
   return 0;
 }
 
-enum class Action { kRetry, kTerminate };
-
-// Runs `action` on the workflow, then records it on the workflow's transcript (the correlation
-// id), when that transcript's workflow is this one.
-int RunAction(const Settings& settings, Action action, const std::string& workflow_id,
-              const std::string& reason) {
+// Retries or terminates the workflow, then says what became of it and of its transcript.
+int ChangeWorkflow(const Settings& settings, service::RunChange change, const std::string& workflow_id,
+                   const std::string& reason) {
   net::HttpClient http;
   engine::ConductorClient client(http, {settings.conductor_server_url});
-  auto before = ReadWorkflow(client, workflow_id);
+  engine::ConductorEngine conductor(client, {});
+  SystemClock clock;
+  auto before = service::ReadRun(conductor, clock, workflow_id);
   if (!before) {
     std::fprintf(stderr, "reflector: %s\n", before.error().message.c_str());
     return before.error().kind == ErrorKind::kNotFound ? 2 : 1;
   }
   const std::string was(engine::ToString(before->workflow.status));
-  Status done = action == Action::kRetry ? client.RetryWorkflow(workflow_id)
-                                         : client.TerminateWorkflow(workflow_id, reason);
-  if (!done.ok()) {
-    std::fprintf(stderr, "reflector: %s (the workflow is %s)\n", done.error().message.c_str(), was.c_str());
-    return done.error().kind == ErrorKind::kInvalidInput || done.error().kind == ErrorKind::kExternal ? 2 : 1;
+  const bool retry = change == service::RunChange::kRetry;
+  auto changed =
+      service::ChangeRun(conductor, before->workflow, change, reason, settings.EffectiveDatabaseUrl(), clock);
+  if (!changed) {
+    std::fprintf(stderr, "reflector: %s (the workflow is %s)\n", changed.error().message.c_str(),
+                 was.c_str());
+    return changed.error().kind == ErrorKind::kInvalidInput || changed.error().kind == ErrorKind::kExternal
+               ? 2
+               : 1;
   }
   std::printf("workflow %s (%s): %s\n", workflow_id.c_str(), was.c_str(),
-              action == Action::kRetry ? "retried from its failed tasks" : "terminated");
-  auto recorded = RecordOnTranscript(settings, action == Action::kRetry, before->workflow, reason);
-  if (!recorded) {
+              retry ? "retried from its failed tasks" : "terminated");
+  if (changed->transcript_error) {
     std::fprintf(stderr, "reflector: the transcript of workflow %s was not updated: %s\n",
-                 workflow_id.c_str(), recorded.error().message.c_str());
+                 workflow_id.c_str(), changed->transcript_error->message.c_str());
     return 1;
   }
-  if (!recorded->empty())
-    std::printf("transcript %s: %s\n", recorded->c_str(), action == Action::kRetry ? "processing" : "error");
+  if (!changed->transcript_id.empty())
+    std::printf("transcript %s: %s\n", changed->transcript_id.c_str(), retry ? "processing" : "error");
   return 0;
 }
 
@@ -150,7 +118,7 @@ void RegisterConductorCommands(CLI::App& cli, CommandRegistry& registry) {
                                           "its transcript is processing again");
   retry->add_option("workflow_id", *workflow_id, "the workflow")->required();
   registry.Add(retry, [workflow_id](const Settings& settings) {
-    return RunAction(settings, Action::kRetry, *workflow_id, "");
+    return ChangeWorkflow(settings, service::RunChange::kRetry, *workflow_id, "");
   });
   auto reason = std::make_shared<std::string>("terminated by an operator");
   auto* terminate = conductor->add_subcommand(
@@ -159,7 +127,7 @@ void RegisterConductorCommands(CLI::App& cli, CommandRegistry& registry) {
   terminate->add_option("--reason", *reason, "why (kept on the workflow and the transcript)")
       ->capture_default_str();
   registry.Add(terminate, [workflow_id, reason](const Settings& settings) {
-    return RunAction(settings, Action::kTerminate, *workflow_id, *reason);
+    return ChangeWorkflow(settings, service::RunChange::kTerminate, *workflow_id, *reason);
   });
 }
 

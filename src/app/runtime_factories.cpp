@@ -4,34 +4,29 @@
 #include "storage/bucket_routing.hpp"
 #include "storage/factory.hpp"
 #include "stt/factory.hpp"
-#include "stt/pocketsphinx/pocketsphinx_speech_to_text.hpp"
 
 namespace reflector::app {
 
 constexpr int kMaxAnswerTokens = 512;  // longest LLM answer: a summary paragraph
 
 Result<std::unique_ptr<stt::SpeechToText>> MakeSpeechToText(const Settings& settings, net::HttpClient& http) {
-  if (settings.transcript_backend == "pocketsphinx") {
-    stt::PocketSphinxOptions options;
-    if (!settings.pocketsphinx_model_dir.empty()) options.model_dir = settings.pocketsphinx_model_dir;
-    options.cache_dir = std::filesystem::path(settings.data_dir) / "cache" / "pocketsphinx";
-    REFLECTOR_TRY(stt::PocketSphinxSpeechToText::CheckModel(options.model_dir));
-    return std::unique_ptr<stt::SpeechToText>(std::make_unique<stt::PocketSphinxSpeechToText>(options));
-  }
   if (settings.transcript_backend == "modal" && settings.storage_backend != StorageBackend::kS3) {
     return Error::InvalidInput(
         "TRANSCRIPT_BACKEND=modal fetches the audio by a presigned URL, so it needs "
         "TRANSCRIPT_STORAGE_BACKEND=s3 (local files have no URL the service can reach)");
   }
-  stt::RemoteSpeechToTextOptions options;
+  stt::SpeechToTextOptions options;
   options.backend = settings.transcript_backend;
-  options.url = settings.transcript_url;
-  options.api_key = settings.transcript_modal_api_key;
-  options.model = settings.transcript_model;
-  options.timeout = std::chrono::seconds(settings.transcript_file_timeout_seconds);
-  auto remote = stt::MakeRemoteSpeechToText(options, http);
-  if (!remote) return remote.error().WithContext("TRANSCRIPT_BACKEND=" + settings.transcript_backend);
-  return std::move(*remote);
+  if (!settings.pocketsphinx_model_dir.empty())
+    options.pocketsphinx.model_dir = settings.pocketsphinx_model_dir;
+  options.pocketsphinx.cache_dir = std::filesystem::path(settings.data_dir) / "cache" / "pocketsphinx";
+  options.remote.url = settings.transcript_url;
+  options.remote.api_key = settings.transcript_modal_api_key;
+  options.remote.model = settings.transcript_model;
+  options.remote.timeout = std::chrono::seconds(settings.transcript_file_timeout_seconds);
+  auto made = stt::MakeSpeechToText(options, http);
+  if (!made) return made.error().WithContext("TRANSCRIPT_BACKEND=" + settings.transcript_backend);
+  return made;
 }
 
 Result<std::unique_ptr<llm::Summarizer>> MakeLlmSummarizer(const Settings& settings, net::HttpClient& http,

@@ -18,7 +18,8 @@
 
 namespace reflector::app {
 
-// TRANSCRIPT_BACKEND: pocketsphinx (its model checked), modal (needs S3 storage) or openai.
+// TRANSCRIPT_BACKEND: the settings as stt::MakeSpeechToText's options (PocketSphinx's dictionary cache
+// under DATA_DIR/cache/pocketsphinx); modal needs S3 storage. Errors name TRANSCRIPT_BACKEND.
 Result<std::unique_ptr<stt::SpeechToText>> MakeSpeechToText(const Settings& settings, net::HttpClient& http);
 
 // LLM_URL set: the OpenAI-compatible summariser, answering with `fallback` when the model's

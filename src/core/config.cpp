@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "core/digest.hpp"
+#include "core/edit_distance.hpp"
 #include "core/text.hpp"
 
 namespace reflector {
@@ -275,23 +276,6 @@ const std::vector<Entry>& Entries() {
   return kEntries;
 }
 
-// Levenshtein distance: single-byte insertions, deletions and substitutions.
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      diagonal = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitution});
-    }
-  }
-  return row[b.size()];
-}
-
 bool IsSetting(std::string_view name) {
   return std::any_of(Entries().begin(), Entries().end(),
                      [&](const Entry& entry) { return entry.description.name == name; });
@@ -434,21 +418,13 @@ Result<Settings> ParseSettings(const std::map<std::string, std::string>& variabl
   return settings;
 }
 
-std::vector<std::pair<std::string, std::string>> DescribeSettings(const Settings& settings) {
+std::vector<std::pair<std::string, std::string>> DescribeSettings(
+    const Settings& settings, const std::function<std::string(std::string_view url)>& redact_url) {
   std::vector<std::pair<std::string, std::string>> rows;
   for (const Entry& entry : Entries()) {
     std::string value = entry.show(settings);
     if (entry.description.secret && !value.empty()) value = "<set, redacted>";
-    if (entry.description.name == "DATABASE_URL") {
-      value = settings.EffectiveDatabaseUrl();
-      // Hide a password in user:password@host.
-      std::size_t scheme = value.find("://");
-      std::size_t at = value.find('@');
-      if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
-        std::size_t colon = value.find(':', scheme + 3);
-        if (colon != std::string::npos && colon < at) value.replace(colon + 1, at - colon - 1, "***");
-      }
-    }
+    if (entry.description.name == "DATABASE_URL") value = redact_url(settings.EffectiveDatabaseUrl());
     rows.emplace_back(entry.description.name, value);
   }
   return rows;

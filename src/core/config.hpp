@@ -3,6 +3,7 @@
 // the environment and an optional `.env` file; only src/app/ reads those, then calls
 // ParseSettings once at startup. Every problem is reported together.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -128,7 +129,10 @@ using SettingOrigins = std::map<std::string, std::string>;
 Result<Settings> ParseSettings(const std::map<std::string, std::string>& variables,
                                const SettingOrigins& origins = {});
 
-// (name, value) for every catalogue entry, with secrets shown as "<set, redacted>" or "".
-std::vector<std::pair<std::string, std::string>> DescribeSettings(const Settings& settings);
+// (name, value) for every catalogue entry, with secrets shown as "<set, redacted>" or "", and
+// DATABASE_URL as the effective URL (EffectiveDatabaseUrl) passed through `redact_url`, which
+// must hide its password (the caller knows URLs: store::RedactedDatabaseUrl).
+std::vector<std::pair<std::string, std::string>> DescribeSettings(
+    const Settings& settings, const std::function<std::string(std::string_view url)>& redact_url);
 
 }  // namespace reflector

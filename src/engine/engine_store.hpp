@@ -13,21 +13,15 @@ namespace reflector::engine {
 class EngineStore {
  public:
   virtual ~EngineStore() = default;
+  // Conflict when a workflow run with this id exists.
   virtual Status CreateWorkflow(const WorkflowRun& workflow) = 0;
-  virtual Status UpdateWorkflow(const WorkflowRun& workflow) = 0;
   // NotFound naming the id when there is no such workflow.
   virtual Result<WorkflowRun> GetWorkflow(std::string_view workflow_id) = 0;
-  // Inserts or replaces the task run with this id.
-  virtual Status SaveTask(const TaskRun& task) = 0;
-  // Saves the task runs (inserted or replaced by id) and then, when given, the workflow run: one
-  // decision of the engine (a failed task and its retry, a task and the workflow it ended).
-  // Stores that can (the database, memory) save all or nothing, so a failure part-way (a full
-  // disk) never records half a decision; this default saves one run after the other.
-  virtual Status SaveChanges(const std::vector<TaskRun>& tasks, const WorkflowRun* workflow) {
-    for (const TaskRun& task : tasks)
-      REFLECTOR_TRY(SaveTask(task));
-    return workflow != nullptr ? UpdateWorkflow(*workflow) : Ok();
-  }
+  // The one write after CreateWorkflow: saves the task runs (inserted or replaced by id) and
+  // then, when given, the workflow run (replaced), as one decision of the engine (a failed task
+  // and its retry, a task and the workflow it ended, a workflow and its failure workflow's id).
+  // All or nothing, so a failure part-way (a full disk) never records half a decision.
+  virtual Status SaveChanges(const std::vector<TaskRun>& tasks, const WorkflowRun* workflow) = 0;
   // Every task run of the workflow, ordered by seq.
   virtual Result<std::vector<TaskRun>> ListTasks(std::string_view workflow_id) = 0;
   // Ids of workflows in `status`, oldest first.

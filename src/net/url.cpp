@@ -154,6 +154,16 @@ Result<UrlParts> SplitUrl(std::string_view url) {
   return out;
 }
 
+std::string RedactedUrl(const UrlParts& parts) {
+  std::string out = parts.scheme + "://";
+  if (parts.user) out += *parts.user + (parts.password ? ":***" : "") + "@";
+  out += parts.host.find(':') != std::string::npos ? "[" + parts.host + "]" : parts.host;
+  if (!parts.port.empty()) out += ":" + parts.port;
+  out += parts.path;
+  if (parts.query) out += "?" + *parts.query;
+  return out;
+}
+
 Result<Url> ParseUrl(std::string_view url) {
   auto invalid = [&](std::string_view why) {
     return Error::InvalidInput("invalid URL '" + std::string(url) + "': " + std::string(why));

@@ -1,7 +1,8 @@
 #pragma once
 // Small URL helpers: percent-encoding (AWS rules) and decoding, form encoding, and the one URL
 // parser: SplitUrl gives the parts of any "scheme://authority/path" URL (database URLs too),
-// ParseUrl checks and completes an http(s) URL. Pure functions, thread-safe.
+// RedactedUrl writes them back without the password, ParseUrl checks and completes an http(s)
+// URL. Pure functions, thread-safe.
 
 #include <optional>
 #include <string>
@@ -44,6 +45,10 @@ struct UrlParts {
 // short reason ("no scheme", "the port is not a number", ...) that never quotes the URL, so
 // callers can add what they may show.
 Result<UrlParts> SplitUrl(std::string_view url);
+
+// The URL put back together from SplitUrl's parts, as written, but with "***" for the password
+// (when there is one) and without the fragment: what messages and logs may show.
+std::string RedactedUrl(const UrlParts& parts);
 
 struct Url {
   std::string scheme;  // lower case: "http" or "https" (other schemes are kept as given)

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "core/edit_distance.hpp"
+
 namespace reflector::service {
 namespace {
 
@@ -44,23 +46,6 @@ struct Span {
   [[nodiscard]] int operator[](std::size_t i) const { return (*tokens)[reversed ? end - 1 - i : begin + i]; }
 };
 
-// row[j] = edit distance between all of `a` and the first j tokens of `b`.
-std::vector<std::size_t> LastRow(const Span& a, const Span& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row;
-}
-
 // An optimal alignment in linear memory (Hirschberg): counts the edits and collects the pairs
 // of positions (in the primary, in the shadow) whose tokens are equal.
 class Aligner {
@@ -83,8 +68,10 @@ class Aligner {
       return;
     }
     const std::size_t mid = a_begin + n / 2;
-    std::vector<std::size_t> left = LastRow({&a_, a_begin, mid, false}, {&b_, b_begin, b_end, false});
-    std::vector<std::size_t> right = LastRow({&a_, mid, a_end, true}, {&b_, b_begin, b_end, true});
+    std::vector<std::size_t> left =
+        EditDistanceRow(Span{&a_, a_begin, mid, false}, Span{&b_, b_begin, b_end, false});
+    std::vector<std::size_t> right =
+        EditDistanceRow(Span{&a_, mid, a_end, true}, Span{&b_, b_begin, b_end, true});
     std::size_t split = 0;
     std::size_t best = left[0] + right[m];
     for (std::size_t j = 1; j <= m; ++j) {
@@ -236,7 +223,7 @@ TextFigure CompareText(const std::string& primary, const std::string& shadow) {
     b.push_back(vocabulary.Id(word));
   const std::size_t longest = std::max(a.size(), b.size());
   if (longest == 0) return figure;
-  const std::size_t distance = LastRow({&a, 0, a.size(), false}, {&b, 0, b.size(), false}).back();
+  const std::size_t distance = EditDistance(a, b);
   figure.similarity = 1.0 - static_cast<double>(distance) / static_cast<double>(longest);
   return figure;
 }

@@ -94,17 +94,6 @@ Status AddQueryParams(std::string_view query, ConninfoParams& params) {
   return Ok();
 }
 
-// The URL as written, but with "***" for the password.
-std::string RedactedUrl(const net::UrlParts& parts) {
-  std::string out = parts.scheme + "://";
-  if (parts.user) out += *parts.user + (parts.password ? ":***" : "") + "@";
-  out += parts.host.find(':') != std::string::npos ? "[" + parts.host + "]" : parts.host;
-  if (!parts.port.empty()) out += ":" + parts.port;
-  out += parts.path;
-  if (parts.query) out += "?" + *parts.query;
-  return out;
-}
-
 Result<DatabaseTarget> ParsePostgresUrl(std::string_view url) {
   auto parts = net::SplitUrl(url);
   if (!parts) return Error::InvalidInput("database URL: " + parts.error().message);
@@ -132,7 +121,7 @@ Result<DatabaseTarget> ParsePostgresUrl(std::string_view url) {
     if (!target.conninfo.empty()) target.conninfo.push_back(' ');
     target.conninfo += key + "=" + ConninfoValue(value);
   }
-  target.redacted_url = RedactedUrl(*parts);
+  target.redacted_url = net::RedactedUrl(*parts);
   return target;
 }
 
@@ -164,6 +153,11 @@ Result<DatabaseTarget> ParseDatabaseUrl(std::string_view url) {
       end == std::string_view::npos ? "no scheme" : "'" + std::string(url.substr(0, end)) + "://'";
   return Error::InvalidInput("database URL must start with sqlite://, postgresql:// or postgres:// (got " +
                              got + ")");
+}
+
+std::string RedactedDatabaseUrl(std::string_view url) {
+  auto target = ParseDatabaseUrl(url);
+  return target ? target->redacted_url : "<invalid: " + target.error().message + ">";
 }
 
 // ---------------------------------------------------------------------------------------------

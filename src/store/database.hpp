@@ -43,6 +43,10 @@ struct DatabaseTarget {
 // Parses a URL without connecting. Errors are InvalidInput and never contain the password.
 Result<DatabaseTarget> ParseDatabaseUrl(std::string_view url);
 
+// What messages may show of a database URL: its redacted_url, or "<invalid: ...>" with
+// ParseDatabaseUrl's error.
+std::string RedactedDatabaseUrl(std::string_view url);
+
 struct DatabaseOptions {
   // Sessions kept open at most. SQLite ":memory:" always uses 1.
   std::size_t pool_size = 4;

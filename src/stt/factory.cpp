@@ -15,6 +15,17 @@ Result<std::unique_ptr<SpeechToText>> AsSpeechToText(Result<std::unique_ptr<Back
 
 }  // namespace
 
+Result<std::unique_ptr<SpeechToText>> MakeSpeechToText(const SpeechToTextOptions& options,
+                                                       net::HttpClient& http) {
+  if (options.backend == "pocketsphinx") {
+    REFLECTOR_TRY(PocketSphinxSpeechToText::CheckModel(options.pocketsphinx.model_dir));
+    return std::unique_ptr<SpeechToText>(std::make_unique<PocketSphinxSpeechToText>(options.pocketsphinx));
+  }
+  RemoteSpeechToTextOptions remote = options.remote;
+  remote.backend = options.backend;
+  return MakeRemoteSpeechToText(remote, http);
+}
+
 Result<std::unique_ptr<SpeechToText>> MakeRemoteSpeechToText(const RemoteSpeechToTextOptions& options,
                                                              net::HttpClient& http) {
   if (options.backend == ModalSpeechToText::kBackend) {

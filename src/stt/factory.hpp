@@ -1,15 +1,30 @@
 #pragma once
-// Builds a remote speech to text backend by name. Called once by the composition root; nothing
-// here reads the environment. (PocketSphinx, the embedded backend, is constructed directly.)
+// Builds the speech to text backend by name: the one place every backend is chosen. Called once
+// by the composition root with options it took from the settings; nothing here reads the
+// environment.
 
 #include <memory>
 
 #include "core/result.hpp"
 #include "net/http_client.hpp"
+#include "stt/pocketsphinx/pocketsphinx_speech_to_text.hpp"
 #include "stt/remote/remote_options.hpp"
 #include "stt/speech_to_text.hpp"
 
 namespace reflector::stt {
+
+struct SpeechToTextOptions {
+  // "pocketsphinx" (embedded, pocketsphinx/), "modal" (modal/) or "openai" (openai/).
+  std::string backend = "pocketsphinx";
+  PocketSphinxOptions pocketsphinx;  // read for "pocketsphinx"
+  RemoteSpeechToTextOptions remote;  // read for the others; its `backend` is set from `backend`
+};
+
+// The backend named by `options.backend`. PocketSphinx's model is checked first
+// (PocketSphinxSpeechToText::CheckModel: NotFound naming the missing path); the others are made
+// by MakeRemoteSpeechToText, with its errors. `http` must outlive the result.
+Result<std::unique_ptr<SpeechToText>> MakeSpeechToText(const SpeechToTextOptions& options,
+                                                       net::HttpClient& http);
 
 // The backend named by `options.backend`: "modal" (ModalSpeechToText, modal/) or "openai"
 // (OpenAiSpeechToText, openai/). `http` must outlive the result. The result is immutable and

@@ -22,6 +22,7 @@
 
 #include "core/clock.hpp"
 #include "core/json.hpp"
+#include "fakes/clock_fake.hpp"
 #include "support/http_test_server.hpp"
 
 namespace reflector::engine::worker_fakes {
@@ -278,42 +279,7 @@ class Gate {
   bool open_ = false;
 };
 
-// A clock that runs `kSpeed` times faster than real time and records every wait with the
-// thread that asked for it.
-class FastClock final : public Clock {
- public:
-  static constexpr int kSpeed = 100;
-
-  WallTime Now() const override { return start_wall_ + Scaled(); }
-  SteadyTime Monotonic() const override { return start_steady_ + Scaled(); }
-  bool SleepFor(std::chrono::milliseconds duration, std::stop_token stop) override {
-    {
-      std::lock_guard lock(mutex_);
-      sleeps_.emplace_back(std::this_thread::get_id(), duration);
-    }
-    return real_.SleepFor(std::max(duration / kSpeed, std::chrono::milliseconds(1)), stop);
-  }
-  // The waits asked for by `thread`, in order.
-  std::vector<std::chrono::milliseconds> SleepsOf(std::thread::id thread) const {
-    std::lock_guard lock(mutex_);
-    std::vector<std::chrono::milliseconds> out;
-    for (const auto& [id, duration] : sleeps_) {
-      if (id == thread) out.push_back(duration);
-    }
-    return out;
-  }
-
- private:
-  std::chrono::nanoseconds Scaled() const {
-    return (std::chrono::steady_clock::now() - start_steady_) * kSpeed;
-  }
-
-  SystemClock real_;
-  const WallTime start_wall_ = std::chrono::system_clock::now();
-  const SteadyTime start_steady_ = std::chrono::steady_clock::now();
-  mutable std::mutex mutex_;
-  std::vector<std::pair<std::thread::id, std::chrono::milliseconds>> sleeps_;
-};
+using testing::FastClock;
 
 // Waits for a condition the fake server is not told about (state of the task functions).
 inline bool WaitFor(const std::function<bool()>& condition) {

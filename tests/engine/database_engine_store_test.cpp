@@ -49,7 +49,7 @@ TEST_F(DatabaseEngineStoreTest, RoundTripsEveryEngineField) {
   workflow.failure_workflow_id = "w2";
   workflow.output = {{"x", "y"}};
   workflow.end_time = clock_.Now();
-  ASSERT_TRUE(store_->UpdateWorkflow(workflow).ok());
+  ASSERT_TRUE(store_->SaveChanges({}, &workflow).ok());
   auto loaded = store_->GetWorkflow("w1");
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_EQ(loaded->status, WorkflowStatus::kFailed);
@@ -78,9 +78,9 @@ TEST_F(DatabaseEngineStoreTest, RoundTripsEveryEngineField) {
   task.start_delay_seconds = 8;
   task.scheduled_time = clock_.Now();
   task.update_time = task.scheduled_time;
-  ASSERT_TRUE(store_->SaveTask(task).ok());
+  ASSERT_TRUE(store_->SaveChanges({task}, nullptr).ok());
   task.status = TaskStatus::kCompleted;  // a second save replaces the row
-  ASSERT_TRUE(store_->SaveTask(task).ok());
+  ASSERT_TRUE(store_->SaveChanges({task}, nullptr).ok());
   auto tasks = store_->ListTasks("w1");
   ASSERT_TRUE(tasks.ok());
   ASSERT_EQ(tasks->size(), 1U);
@@ -123,7 +123,7 @@ TEST_F(DatabaseEngineStoreTest, ListsInOrderAndRefusesDuplicatesAndOrphans) {
     task.workflow_id = "w-a";
     task.reference_name = "ref_" + std::to_string(seq);
     task.seq = seq;
-    ASSERT_TRUE(store_->SaveTask(task).ok());
+    ASSERT_TRUE(store_->SaveChanges({task}, nullptr).ok());
   }
   auto listed = store_->ListTasks("w-a");
   ASSERT_TRUE(listed.ok()) << listed.error().message;
@@ -134,7 +134,7 @@ TEST_F(DatabaseEngineStoreTest, ListsInOrderAndRefusesDuplicatesAndOrphans) {
   TaskRun orphan;
   orphan.id = "t-orphan";
   orphan.workflow_id = "w-unknown";
-  auto orphaned = store_->SaveTask(orphan);
+  auto orphaned = store_->SaveChanges({orphan}, nullptr);
   ASSERT_FALSE(orphaned.ok());
   EXPECT_EQ(orphaned.error().kind, ErrorKind::kConflict);
 

@@ -65,19 +65,9 @@ TEST_F(EngineRouterTest, UnknownIsNotFoundAndAnUnreachableEngineSaysSo) {
 
   // A server that is down cannot say it does not know the id: its retryable error comes back.
   remote_.only_known_ids = false;
-  class DownEngine final : public Engine {
-   public:
-    std::string_view Name() const override { return "conductor"; }
-    Result<std::string> Start(const std::string&, const Json&, const std::string&) override {
-      return Error::Transient(ErrorKind::kUnavailable, "down");
-    }
-    Result<WorkflowSnapshot> Get(const std::string&) override {
-      return Error::Transient(ErrorKind::kUnavailable, "Conductor is down");
-    }
-    Status Terminate(const std::string&, const std::string&) override { return Ok(); }
-    Status Retry(const std::string&) override { return Ok(); }
-    Status Resume(const std::string&) override { return Ok(); }
-  } down;
+  ScriptedEngine down;
+  down.name = "conductor";
+  down.get_errors.assign(2, Error::Transient(ErrorKind::kUnavailable, "Conductor is down"));
   EngineRouter with_down(local_, {&local_, &down});
   auto unanswered = with_down.Get("remote-9");
   ASSERT_FALSE(unanswered.ok());

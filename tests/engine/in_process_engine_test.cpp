@@ -6,12 +6,13 @@
 #include <mutex>
 #include <thread>
 
-#include "engine/in_process/memory_engine_store.hpp"
+#include "fakes/engine_store_fake.hpp"
 
 namespace reflector::engine {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::MemoryEngineStore;
 
 TaskDef MakeDef(const std::string& name, int retries = 0, RetryLogic logic = RetryLogic::kFixed,
                 int delay = 0) {
@@ -518,7 +519,7 @@ TEST(InProcessEngineTest, TaskLeftInProgressByADeadProcessRunsAgain) {
   task.status = TaskStatus::kInProgress;
   task.seq = 1;
   task.worker_id = "dead-host:1";
-  ASSERT_TRUE(h.store().SaveTask(task).ok());
+  ASSERT_TRUE(h.store().SaveChanges({task}, nullptr).ok());
   ASSERT_EQ(*h.engine().Run(id, {}), WorkflowStatus::kCompleted);
   EXPECT_EQ(calls.load(), 1);
   EXPECT_EQ(h.engine().Get(id)->tasks.size(), 1U);

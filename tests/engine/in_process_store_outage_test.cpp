@@ -9,59 +9,26 @@
 #include <thread>
 
 #include "engine/in_process/in_process_engine.hpp"
-#include "engine/in_process/memory_engine_store.hpp"
+#include "fakes/engine_store_fake.hpp"
+#include "two_task_workflow.hpp"
 
 namespace reflector::engine {
 namespace {
 
 using namespace std::chrono_literals;
 
-// A memory store whose writes fail with a retryable error while `failures_left` > 0.
-class FlakyStore final : public EngineStore {
- public:
-  std::atomic<int> failures_left{0};
-  std::atomic<int> refused{0};
-
-  Status CreateWorkflow(const WorkflowRun& w) override { return inner_.CreateWorkflow(w); }
-  Status UpdateWorkflow(const WorkflowRun& w) override {
-    if (Refuse()) return Down();
-    return inner_.UpdateWorkflow(w);
-  }
-  Result<WorkflowRun> GetWorkflow(std::string_view id) override { return inner_.GetWorkflow(id); }
-  Status SaveTask(const TaskRun& t) override {
-    if (Refuse()) return Down();
-    return inner_.SaveTask(t);
-  }
-  Result<std::vector<TaskRun>> ListTasks(std::string_view id) override { return inner_.ListTasks(id); }
-  Result<std::vector<std::string>> ListWorkflowIds(WorkflowStatus s) override {
-    return inner_.ListWorkflowIds(s);
-  }
-
- private:
-  bool Refuse() {
-    if (failures_left.load() <= 0) return false;
-    --failures_left;
-    ++refused;
-    return true;
-  }
-  static Error Down() { return Error::Transient(ErrorKind::kUnavailable, "database connection lost"); }
-
-  MemoryEngineStore inner_;
-};
+using testing::FailingEngineStore;
 
 class StoreOutageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto def = ParseWorkflowDef(Json::parse(R"({"name": "two", "schemaVersion": 2, "tasks": [
-      {"name": "first", "taskReferenceName": "a"},
-      {"name": "second", "taskReferenceName": "b"}]})"));
-    ASSERT_TRUE(def.ok()) << def.error().message;
-    registry_.workflows["two"] = *def;
-    for (const char* name : {"first", "second"}) {
-      TaskDef task;
-      task.name = name;
-      registry_.task_defs[name] = task;
-    }
+    // The store's writes fail with a retryable error while `failures_left_` > 0.
+    store_.fails = [this](const TaskRun*) {
+      if (failures_left_.load() <= 0) return false;
+      --failures_left_;
+      ++refused_;
+      return true;
+    };
     tasks_.Register("second", [this](const TaskExecution&) -> Result<Json> {
       ++second_calls_;
       return Json{{"ok", true}};
@@ -73,7 +40,7 @@ class StoreOutageTest : public ::testing::Test {
   void FirstTakesTheStoreDown(int failures, std::chrono::milliseconds duration) {
     tasks_.Register("first", [this, failures, duration](const TaskExecution& e) -> Result<Json> {
       ++first_calls_;
-      store_.failures_left = failures;
+      failures_left_ = failures;
       const auto until = std::chrono::steady_clock::now() + duration;
       while (std::chrono::steady_clock::now() < until && !e.stop.stop_requested()) {
         e.progress->Report(0.5, "working");
@@ -93,8 +60,10 @@ class StoreOutageTest : public ::testing::Test {
 
   SystemClock clock_;
   RandomIdGenerator ids_{77};
-  DefinitionRegistry registry_;
-  FlakyStore store_;
+  DefinitionRegistry registry_ = TwoTaskDefinitions();
+  FailingEngineStore store_;
+  std::atomic<int> failures_left_{0};
+  std::atomic<int> refused_{0};
   TaskRegistry tasks_;
   std::atomic<int> first_calls_{0};
   std::atomic<int> second_calls_{0};
@@ -109,7 +78,7 @@ TEST_F(StoreOutageTest, TheRunWaitsForTheStoreAndEndsWithEachTaskRunOnce) {
   auto status = engine.Run(*id, {});
   ASSERT_TRUE(status.ok()) << status.error().Describe();
   EXPECT_EQ(*status, WorkflowStatus::kCompleted);
-  EXPECT_EQ(store_.refused.load(), 4) << "the run met the outage";
+  EXPECT_EQ(refused_.load(), 4) << "the run met the outage";
   EXPECT_EQ(first_calls_.load(), 1);
   EXPECT_EQ(second_calls_.load(), 1);
   auto stored = engine.Get(*id);
@@ -127,7 +96,7 @@ TEST_F(StoreOutageTest, AnOutagePastTheLimitEndsTheRunOnlyAfterItsTasksStopped) 
   EXPECT_EQ(status.error().kind, ErrorKind::kUnavailable) << status.error().Describe();
   EXPECT_TRUE(first_finished_.load()) << "the task thread was stopped and joined before Run returned";
   EXPECT_EQ(second_calls_.load(), 0);
-  store_.failures_left = 0;
+  failures_left_ = 0;
   auto stored = engine.Get(*id);
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->workflow.status, WorkflowStatus::kRunning) << "resumable by the next Run";

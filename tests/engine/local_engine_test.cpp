@@ -9,68 +9,18 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "engine/in_process/memory_engine_store.hpp"
+#include "fakes/engine_store_fake.hpp"
+#include "two_task_workflow.hpp"
 
 namespace reflector::engine {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A latch the tasks wait on, so a test decides when they finish.
-class Gate {
- public:
-  void Open() {
-    {
-      std::lock_guard lock(mutex_);
-      open_ = true;
-    }
-    cv_.notify_all();
-  }
-  // Waits until open; false when `stop` came first.
-  bool Wait(std::stop_token stop) {
-    std::unique_lock lock(mutex_);
-    return cv_.wait(lock, stop, [this] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable_any cv_;
-  bool open_ = false;
-};
-
-// Fails SaveTask while `fail` is set, as a database that went away would.
-class FailingStore final : public EngineStore {
- public:
-  std::atomic<bool> fail{false};
-  Status CreateWorkflow(const WorkflowRun& w) override { return inner_.CreateWorkflow(w); }
-  Status UpdateWorkflow(const WorkflowRun& w) override { return inner_.UpdateWorkflow(w); }
-  Result<WorkflowRun> GetWorkflow(std::string_view id) override { return inner_.GetWorkflow(id); }
-  Status SaveTask(const TaskRun& t) override {
-    if (fail) return Error::Transient(ErrorKind::kUnavailable, "database connection lost");
-    return inner_.SaveTask(t);
-  }
-  Result<std::vector<TaskRun>> ListTasks(std::string_view id) override { return inner_.ListTasks(id); }
-  Result<std::vector<std::string>> ListWorkflowIds(WorkflowStatus s) override {
-    return inner_.ListWorkflowIds(s);
-  }
-
- private:
-  MemoryEngineStore inner_;
-};
+using testing::MemoryEngineStore;
 
 class LocalEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto def = ParseWorkflowDef(Json::parse(R"({"name": "two", "schemaVersion": 2, "tasks": [
-      {"name": "first", "taskReferenceName": "a"},
-      {"name": "second", "taskReferenceName": "b"}]})"));
-    ASSERT_TRUE(def.ok()) << def.error().message;
-    registry_.workflows["two"] = *def;
-    for (const char* name : {"first", "second"}) {
-      TaskDef task;
-      task.name = name;
-      registry_.task_defs[name] = task;
-    }
     tasks_.Register("first", [this](const TaskExecution&) -> Result<Json> {
       ++first_calls_;
       return Json{{"ok", true}};
@@ -98,19 +48,9 @@ class LocalEngineTest : public ::testing::Test {
     }
   }
 
-  // Polls until `count` reaches `value`.
-  static bool WaitFor(const std::atomic<int>& count, int value) {
-    auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (count.load() < value) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(5ms);
-    }
-    return true;
-  }
-
   SystemClock clock_;
   RandomIdGenerator ids_{7};
-  DefinitionRegistry registry_;
+  DefinitionRegistry registry_ = TwoTaskDefinitions();
   MemoryEngineStore store_;
   TaskRegistry tasks_;
   Gate gate_;
@@ -196,12 +136,14 @@ TEST_F(LocalEngineTest, RetryRunsAFailedWorkflowAgainFromItsFailedTask) {
 }
 
 TEST_F(LocalEngineTest, ARunTheEngineCannotContinueEndsTerminatedWithTheReason) {
-  FailingStore failing;
+  std::atomic<bool> fail{false};
+  testing::FailingEngineStore failing;  // its task writes fail while `fail` is set
+  failing.fails = [&fail](const TaskRun* task) { return task != nullptr && fail.load(); };
   InProcessOptions options;
   options.store_outage_limit = 1s;  // how long the run waits for the store to answer again
   InProcessEngine engine(registry_, failing, tasks_, clock_, ids_, options);
   LocalEngine local(engine);
-  failing.fail = true;
+  fail = true;
   std::string id = local.Start("two", Json::object(), "").value();
   WorkflowSnapshot ended = WaitForEnd(local, id);
   EXPECT_EQ(ended.workflow.status, WorkflowStatus::kTerminated);

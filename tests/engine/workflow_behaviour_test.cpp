@@ -42,7 +42,7 @@
 #include "engine/conductor/worker.hpp"
 #include "engine/in_process/in_process_engine.hpp"
 #include "engine/in_process/local_engine.hpp"
-#include "engine/in_process/memory_engine_store.hpp"
+#include "fakes/engine_store_fake.hpp"
 #include "support/test_env.hpp"
 
 #if !defined(REFLECTOR_BEHAVIOUR_IN_PROCESS) && !defined(REFLECTOR_BEHAVIOUR_CONDUCTOR)
@@ -53,6 +53,7 @@ namespace reflector::engine {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::MemoryEngineStore;
 
 // How long a workflow may take before the test gives up (Conductor's sweeper is slow).
 constexpr auto kWorkflowDeadline = 120s;

@@ -17,6 +17,7 @@
 #include "store/sql.hpp"
 #include "store/workflow_leases.hpp"
 #include "store_test_env.hpp"
+#include "two_task_workflow.hpp"
 
 namespace reflector::engine {
 namespace {
@@ -29,38 +30,6 @@ store::testing::Backend TestBackend() {
 #else
   return store::testing::Backend::kSqlite;
 #endif
-}
-
-// A latch the tasks wait on, so a test decides when they finish.
-class Gate {
- public:
-  void Open() {
-    {
-      std::lock_guard lock(mutex_);
-      open_ = true;
-    }
-    cv_.notify_all();
-  }
-  // Waits until open; false when `stop` came first.
-  bool Wait(std::stop_token stop) {
-    std::unique_lock lock(mutex_);
-    return cv_.wait(lock, stop, [this] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable_any cv_;
-  bool open_ = false;
-};
-
-// Polls until `count` reaches `value`.
-bool WaitFor(const std::atomic<int>& count, int value) {
-  auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (count.load() < value) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
 }
 
 // One process sharing the database: its own connections, engine store, leases and engines.
@@ -97,16 +66,6 @@ class WorkflowLeaseTest : public ::testing::Test {
     database_ = std::move(*database);
     ASSERT_TRUE(database_->Migrate(clock_).ok());
 
-    auto def = ParseWorkflowDef(Json::parse(R"({"name": "two", "schemaVersion": 2, "tasks": [
-      {"name": "first", "taskReferenceName": "a"},
-      {"name": "second", "taskReferenceName": "b"}]})"));
-    ASSERT_TRUE(def.ok()) << def.error().message;
-    registry_.workflows["two"] = *def;
-    for (const char* name : {"first", "second"}) {
-      TaskDef task;
-      task.name = name;
-      registry_.task_defs[name] = task;
-    }
     tasks_.Register("first", [this](const TaskExecution&) -> Result<Json> {
       ++first_calls_;
       return Json{{"ok", true}};
@@ -172,7 +131,7 @@ class WorkflowLeaseTest : public ::testing::Test {
   std::unique_ptr<store::testing::FreshDatabase> fresh_;
   SystemClock clock_;
   std::unique_ptr<store::Database> database_;
-  DefinitionRegistry registry_;
+  DefinitionRegistry registry_ = TwoTaskDefinitions();
   TaskRegistry tasks_;
   Gate gate_;
   std::atomic<int> first_calls_{0};

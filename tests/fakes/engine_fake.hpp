@@ -3,7 +3,8 @@
 // with `refuse_start`) and answers "<id_prefix>N" for the N-th start ("wf-N"), Get reports
 // `status`, `reason` and `tasks` (with the name, input and correlation id of a workflow it
 // started, or `workflow_name`; with `only_known_ids`, NotFound for an id it did not start; the
-// version is `version`), Terminate, Retry and Resume record the id.
+// version is `version`; the errors of `get_errors` first, one per call), Terminate, Retry and
+// Resume record the id (or refuse with `refuse_change`).
 
 #include <mutex>
 #include <optional>
@@ -26,6 +27,12 @@ class ScriptedEngine final : public engine::Engine {
   }
   Result<engine::WorkflowSnapshot> Get(const std::string& workflow_id) override {
     std::lock_guard lock(mutex);
+    ++gets;
+    if (!get_errors.empty()) {
+      Error error = get_errors.front();
+      get_errors.erase(get_errors.begin());
+      return error;
+    }
     if (only_known_ids && !Knows(workflow_id))
       return Error::Terminal(ErrorKind::kNotFound, "workflow " + workflow_id + " not found");
     engine::WorkflowSnapshot snapshot;
@@ -45,16 +52,19 @@ class ScriptedEngine final : public engine::Engine {
   }
   Status Terminate(const std::string& workflow_id, const std::string&) override {
     std::lock_guard lock(mutex);
+    if (refuse_change) return *refuse_change;
     terminated.push_back(workflow_id);
     return Ok();
   }
   Status Retry(const std::string& workflow_id) override {
     std::lock_guard lock(mutex);
+    if (refuse_change) return *refuse_change;
     retried.push_back(workflow_id);
     return Ok();
   }
   Status Resume(const std::string& workflow_id) override {
     std::lock_guard lock(mutex);
+    if (refuse_change) return *refuse_change;
     resumed.push_back(workflow_id);
     return Ok();
   }
@@ -76,6 +86,9 @@ class ScriptedEngine final : public engine::Engine {
   std::string id_prefix = "wf-";
   bool only_known_ids = false;
   std::optional<Error> refuse_start;
+  std::optional<Error> refuse_change;  // of Terminate, Retry and Resume
+  std::vector<Error> get_errors;
+  int gets = 0;  // calls of Get
   std::vector<StartCall> started;
   std::vector<std::string> resumed;
   std::vector<std::string> retried;

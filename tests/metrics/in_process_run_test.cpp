@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "engine/in_process/local_engine.hpp"
-#include "engine/in_process/memory_engine_store.hpp"
+#include "fakes/engine_store_fake.hpp"
 #include "metrics/workflow_metrics.hpp"
 
 namespace reflector::metrics {
@@ -50,7 +50,7 @@ TEST(InProcessRunTest, PollingARunCountsEveryAttemptAndTheEndOnce) {
 
   SystemClock clock;
   RandomIdGenerator ids{3};
-  engine::MemoryEngineStore store;
+  testing::MemoryEngineStore store;
   engine::InProcessEngine in_process(definitions, store, tasks, clock, ids);
   engine::LocalEngine local(in_process);
   Registry registry;

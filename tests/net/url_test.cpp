@@ -100,6 +100,18 @@ TEST(SplitUrlTest, ErrorsGiveTheReasonWithoutTheUrl) {
   }
 }
 
+TEST(RedactedUrlTest, HidesOnlyThePasswordAndDropsTheFragment) {
+  auto parts = SplitUrl("postgresql://us%40r:p%3Ass@db.example:5433/refl%20db?sslmode=require#frag");
+  ASSERT_TRUE(parts.ok()) << parts.error().message;
+  EXPECT_EQ(RedactedUrl(*parts), "postgresql://us%40r:***@db.example:5433/refl%20db?sslmode=require");
+  auto no_password = SplitUrl("postgres://u@[::1]:6000");
+  ASSERT_TRUE(no_password.ok());
+  EXPECT_EQ(RedactedUrl(*no_password), "postgres://u@[::1]:6000");
+  auto bare = SplitUrl("postgresql:///reflector");
+  ASSERT_TRUE(bare.ok());
+  EXPECT_EQ(RedactedUrl(*bare), "postgresql:///reflector");
+}
+
 TEST(ParseUrlTest, SplitsAllParts) {
   auto url = ParseUrl("HTTP://127.0.0.1:9000/bucket/a%20b?x=1&y=2#fragment");
   ASSERT_TRUE(url.ok()) << url.error().message;

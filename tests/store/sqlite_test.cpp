@@ -15,6 +15,7 @@
 namespace reflector::store::testing {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -76,7 +77,12 @@ TEST(DatabaseUrlTest, BadUrlsAreInvalidInputWithoutThePassword) {
     ASSERT_FALSE(parsed.ok()) << url;
     EXPECT_EQ(parsed.error().kind, ErrorKind::kInvalidInput) << url;
     EXPECT_THAT(parsed.error().message, Not(HasSubstr("hunter2"))) << url;
+    EXPECT_THAT(RedactedDatabaseUrl(url), AllOf(HasSubstr("<invalid: "), Not(HasSubstr("hunter2")))) << url;
   }
+  EXPECT_EQ(RedactedDatabaseUrl("postgresql://reflector:hunter2@db:5432/reflector"),
+            "postgresql://reflector:***@db:5432/reflector");
+  EXPECT_EQ(RedactedDatabaseUrl("sqlite:///var/lib/reflector/db.sqlite3"),
+            "sqlite:///var/lib/reflector/db.sqlite3");
   auto opened = Database::Open("mysql://root@localhost/db");
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.error().kind, ErrorKind::kInvalidInput);

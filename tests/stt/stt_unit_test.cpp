@@ -1,7 +1,9 @@
-// The seam's own helper, NormalizeWords, which every backend applies.
+// The seam's own helper, NormalizeWords, which every backend applies, and the factory that
+// chooses every backend.
 
 #include <gtest/gtest.h>
 
+#include "stt/factory.hpp"
 #include "stt/speech_to_text.hpp"
 
 namespace reflector::stt {
@@ -24,6 +26,34 @@ TEST(NormalizeWordsTest, KeepsTheOrderOfEqualStartsAndInnerSpaces) {
 TEST(NormalizeWordsTest, EmptyInputGivesEmptyOutput) {
   EXPECT_TRUE(NormalizeWords({}).empty());
   EXPECT_TRUE(NormalizeWords({{" ", 0, 1}, {"\r\n", 1, 2}}).empty());
+}
+
+TEST(MakeSpeechToTextTest, ChoosesEveryBackendByName) {
+  net::HttpClient http;
+  SpeechToTextOptions options;
+  options.pocketsphinx.model_dir = "/nonexistent/pocketsphinx-model";
+  auto missing = MakeSpeechToText(options, http);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
+  EXPECT_NE(missing.error().message.find("/nonexistent/pocketsphinx-model"), std::string::npos)
+      << missing.error().message;
+
+  options.backend = "openai";
+  options.remote.url = "https://api.openai.com/v1";
+  auto openai = MakeSpeechToText(options, http);
+  ASSERT_TRUE(openai.ok()) << openai.error().message;
+  EXPECT_EQ((*openai)->Backend(), "openai");
+
+  options.backend = "modal";
+  options.remote.url = "https://gpu.example.com";
+  auto modal = MakeSpeechToText(options, http);
+  ASSERT_TRUE(modal.ok()) << modal.error().message;
+  EXPECT_EQ((*modal)->Backend(), "modal");
+
+  options.backend = "whisper";
+  auto unknown = MakeSpeechToText(options, http);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().kind, ErrorKind::kInvalidInput);
 }
 
 }  // namespace

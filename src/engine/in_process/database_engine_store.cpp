@@ -218,17 +218,6 @@ Status DatabaseEngineStore::CreateWorkflow(const WorkflowRun& workflow) {
       });
 }
 
-Status DatabaseEngineStore::UpdateWorkflow(const WorkflowRun& workflow) {
-  if (workflow.id.empty()) return Error::InvalidInput("workflow run id is empty");
-  return database_.WithSession("save workflow run " + sql::Quote(workflow.id), [&](store::Session& session) {
-    sql::Exec(
-        session,
-        InsertStatement("workflow_runs", kWorkflowColumns, kWorkflowValues) + UpsertClause(kWorkflowColumns),
-        WorkflowParams(workflow));
-    return Ok();
-  });
-}
-
 Result<WorkflowRun> DatabaseEngineStore::GetWorkflow(std::string_view workflow_id) {
   std::optional<WorkflowRun> found;
   Status status = database_.WithSession(
@@ -246,19 +235,6 @@ Result<WorkflowRun> DatabaseEngineStore::GetWorkflow(std::string_view workflow_i
       });
   if (!status.ok()) return std::move(status).error();
   return std::move(*found);
-}
-
-Status DatabaseEngineStore::SaveTask(const TaskRun& task) {
-  if (task.id.empty()) return Error::InvalidInput("task run id is empty");
-  return database_.WithSession(
-      "save task run " + sql::Quote(task.id) + " (" + task.reference_name + ") of workflow " +
-          sql::Quote(task.workflow_id),
-      [&](store::Session& session) {
-        sql::Exec(session,
-                  InsertStatement("task_runs", kTaskColumns, kTaskValues) + UpsertClause(kTaskColumns),
-                  TaskParams(task));
-        return Ok();
-      });
 }
 
 Status DatabaseEngineStore::SaveChanges(const std::vector<TaskRun>& tasks, const WorkflowRun* workflow) {

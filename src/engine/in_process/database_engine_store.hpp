@@ -11,9 +11,7 @@ class DatabaseEngineStore final : public EngineStore {
  public:
   explicit DatabaseEngineStore(store::Database& database) : database_(database) {}
   Status CreateWorkflow(const WorkflowRun& workflow) override;
-  Status UpdateWorkflow(const WorkflowRun& workflow) override;
   Result<WorkflowRun> GetWorkflow(std::string_view workflow_id) override;
-  Status SaveTask(const TaskRun& task) override;
   // In one transaction.
   Status SaveChanges(const std::vector<TaskRun>& tasks, const WorkflowRun* workflow) override;
   Result<std::vector<TaskRun>> ListTasks(std::string_view workflow_id) override;

@@ -429,7 +429,7 @@ Result<std::optional<std::string>> InProcessEngine::FailureWorkflowToRun(const s
         Start(def->failure_workflow, FailureWorkflowInput(failed), failed.workflow.correlation_id));
     failed.workflow.failure_workflow_id = failure_id;
     failed.workflow.output["conductor.failure_workflow"] = failure_id;
-    REFLECTOR_TRY(store_.UpdateWorkflow(failed.workflow));
+    REFLECTOR_TRY(store_.SaveChanges({}, &failed.workflow));
   }
   REFLECTOR_ASSIGN_OR_RETURN(WorkflowSnapshot failure, Get(failed.workflow.failure_workflow_id));
   if (IsTerminal(failure.workflow.status)) return std::optional<std::string>();

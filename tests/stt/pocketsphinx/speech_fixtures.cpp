@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "core/edit_distance.hpp"
+
 namespace reflector::testing {
 
 bool RequireSpeechTools() {
@@ -65,19 +67,7 @@ std::vector<std::string> WordsOf(std::string_view text) {
 }
 
 int EditDistance(const std::vector<std::string>& reference, const std::vector<std::string>& hypothesis) {
-  std::vector<int> previous(hypothesis.size() + 1);
-  std::vector<int> current(hypothesis.size() + 1);
-  for (std::size_t j = 0; j <= hypothesis.size(); ++j)
-    previous[j] = static_cast<int>(j);
-  for (std::size_t i = 1; i <= reference.size(); ++i) {
-    current[0] = static_cast<int>(i);
-    for (std::size_t j = 1; j <= hypothesis.size(); ++j) {
-      int substitute = previous[j - 1] + (reference[i - 1] == hypothesis[j - 1] ? 0 : 1);
-      current[j] = std::min({substitute, previous[j] + 1, current[j - 1] + 1});
-    }
-    std::swap(previous, current);
-  }
-  return previous[hypothesis.size()];
+  return static_cast<int>(reflector::EditDistance(reference, hypothesis));
 }
 
 }  // namespace reflector::testing
