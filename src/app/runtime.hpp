@@ -15,6 +15,7 @@
 #include "engine/engine_router.hpp"
 #include "engine/in_process/database_engine_store.hpp"
 #include "engine/in_process/in_process_engine.hpp"
+#include "engine/in_process/local_engine.hpp"
 #include "engine/in_process/workflow_lease_keeper.hpp"
 #include "events/store_event_log.hpp"
 #include "llm/summarizer.hpp"
@@ -92,6 +93,10 @@ class Runtime {
   service::EngineModes& modes() { return modes_; }
   // The in-process engine: always there (in Conductor mode it runs the fallbacks).
   engine::Engine& in_process_engine() { return *local_engine_; }
+  // Stops the in-process runs at once (their tasks are stopped; the workflows stay RUNNING for
+  // the next start) and runs nothing started later: what `serve` does on SIGTERM before it
+  // finishes its requests. Blocks until the runs returned.
+  void StopInProcessRuns() { local_engine_->Shutdown(); }
   // The Conductor client, when the mode uses Conductor; otherwise null.
   engine::ConductorClient* conductor_client() { return conductor_client_.get(); }
   // What the use cases of src/service/ work with.
@@ -144,7 +149,7 @@ class Runtime {
   std::unique_ptr<engine::InProcessEngine> in_process_;
   std::unique_ptr<store::WorkflowLeases> workflow_leases_;
   std::unique_ptr<engine::WorkflowLeaseKeeper> lease_keeper_;
-  std::unique_ptr<engine::Engine> local_engine_;
+  std::unique_ptr<engine::LocalEngine> local_engine_;
   std::unique_ptr<engine::ConductorClient> conductor_client_;
   std::unique_ptr<engine::Engine> conductor_engine_;
   std::unique_ptr<engine::EngineRouter> engine_;

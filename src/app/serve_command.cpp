@@ -59,7 +59,12 @@ int Serve(const Settings& settings, const ServeOptions& options) {
   parts.ResumeInterruptedRuns();
   parts.StartDailyLoop();
   StopOnSignal stop;
-  std::stop_callback on_stop(stop.token(), [&server] { server.Stop(); });
+  // On SIGTERM the in-process runs stop first (so no task starts while requests finish), then
+  // the server.
+  std::stop_callback on_stop(stop.token(), [&server, &rt] {
+    rt.StopInProcessRuns();
+    server.Stop();
+  });
   std::printf("listening on http://%s:%d\n", options.host.c_str(), *port);
   std::fflush(stdout);
   log::Info("serving", {{"host", options.host},
