@@ -1,5 +1,6 @@
 #include "stt/pocketsphinx/pocketsphinx_speech_to_text.hpp"
 
+#include <malloc.h>
 #include <pocketsphinx.h>
 #include <sphinxbase/cmd_ln.h>
 #include <sphinxbase/err.h>
@@ -51,7 +52,12 @@ struct CmdLnDeleter {
 using CmdLnPtr = std::unique_ptr<cmd_ln_t, CmdLnDeleter>;
 
 struct DecoderDeleter {
-  void operator()(ps_decoder_t* decoder) const { ps_free(decoder); }
+  void operator()(ps_decoder_t* decoder) const {
+    ps_free(decoder);
+    // The next decoder is often made on another thread, in another malloc arena: give the
+    // freed pages back so that they do not add to the process's memory.
+    malloc_trim(0);
+  }
 };
 using DecoderPtr = std::unique_ptr<ps_decoder_t, DecoderDeleter>;
 
