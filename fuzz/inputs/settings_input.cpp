@@ -7,7 +7,7 @@
 #include "core/config.hpp"
 #include "fuzz_inputs.hpp"
 #include "split.hpp"
-#include "store/database.hpp"
+#include "store/database_url.hpp"
 
 namespace reflector::fuzz {
 

@@ -15,37 +15,13 @@
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "store/database_url.hpp"
 
 namespace soci {
 class session;
 }
 
 namespace reflector::store {
-
-enum class Dialect { kSqlite, kPostgres };
-
-std::string_view ToString(Dialect dialect);
-
-// What a database URL means. Accepted forms:
-//   sqlite:///abs/path/file.sqlite3   (everything after "sqlite://" is the path)
-//   sqlite://relative/path.sqlite3
-//   sqlite://:memory:                 (a private in-memory database; the pool holds one session)
-//   postgresql://user:password@host:port/dbname?param=value&...   (also postgres://)
-// PostgreSQL user, password and database name are percent-decoded; query parameters are passed
-// to libpq as they are (for example sslmode, connect_timeout, options).
-struct DatabaseTarget {
-  Dialect dialect = Dialect::kSqlite;
-  std::string sqlite_path;   // SQLite only: the file path or ":memory:"
-  std::string conninfo;      // PostgreSQL only: libpq "key='value' ..." string
-  std::string redacted_url;  // the URL with the password replaced by "***", for messages
-};
-
-// Parses a URL without connecting. Errors are InvalidInput and never contain the password.
-Result<DatabaseTarget> ParseDatabaseUrl(std::string_view url);
-
-// What messages may show of a database URL: its redacted_url, or "<invalid: ...>" with
-// ParseDatabaseUrl's error.
-std::string RedactedDatabaseUrl(std::string_view url);
 
 struct DatabaseOptions {
   // Sessions kept open at most. SQLite ":memory:" always uses 1.
