@@ -2,7 +2,9 @@
 
 #include <sphinxbase/logmath.h>
 #include <sphinxbase/ngram_model.h>
+#include <algorithm>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -62,16 +64,20 @@ Result<std::string> RestrictedDictionaryText(const fs::path& dictionary, const f
 
 }  // namespace
 
+std::string_view WithoutPronunciationVariant(std::string_view word) {
+  if (word.empty() || word.back() != ')') return word;
+  const auto open = word.rfind('(');
+  if (open == std::string_view::npos || open + 2 >= word.size()) return word;
+  const bool number = std::all_of(word.begin() + static_cast<std::ptrdiff_t>(open) + 1, word.end() - 1,
+                                  [](char c) { return c >= '0' && c <= '9'; });
+  return number ? word.substr(0, open) : word;
+}
+
 std::string_view DictionaryLineWord(std::string_view line) {
   const auto start = line.find_first_not_of(" \t\r");
   if (start == std::string_view::npos) return {};
   line.remove_prefix(start);
-  std::string_view word = line.substr(0, line.find_first_of(" \t\r"));
-  if (!word.empty() && word.back() == ')') {
-    const auto open = word.rfind('(');
-    if (open != std::string_view::npos && open > 0) word = word.substr(0, open);
-  }
-  return word;
+  return WithoutPronunciationVariant(line.substr(0, line.find_first_of(" \t\r")));
 }
 
 Result<fs::path> LanguageModelDictionary(const fs::path& dictionary, const fs::path& language_model,

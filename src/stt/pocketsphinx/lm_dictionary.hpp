@@ -29,6 +29,10 @@ Result<std::filesystem::path> LanguageModelDictionary(const std::filesystem::pat
                                                       const std::filesystem::path& language_model,
                                                       const std::filesystem::path& cache_dir);
 
+// A dictionary word without its pronunciation variant ("hello(2)" gives "hello"); a word not
+// ending in a parenthesised number is returned as it is.
+std::string_view WithoutPronunciationVariant(std::string_view word);
+
 // The word of a dictionary line ("hello(2) HH AH L OW" gives "hello"); "" for a blank line.
 std::string_view DictionaryLineWord(std::string_view line);
 

@@ -280,16 +280,7 @@ Result<Transcription> PocketSphinxSpeechToText::Transcribe(const AudioSource& so
 }
 
 std::string PocketSphinxWordText(std::string_view raw) {
-  std::string_view text = raw;
-  // Pronunciation variant: "word(2)".
-  if (!text.empty() && text.back() == ')') {
-    auto open = text.rfind('(');
-    if (open != std::string_view::npos && open + 2 < text.size() &&
-        std::all_of(text.begin() + static_cast<std::ptrdiff_t>(open) + 1, text.end() - 1,
-                    [](char c) { return c >= '0' && c <= '9'; })) {
-      text = text.substr(0, open);
-    }
-  }
+  const std::string_view text = WithoutPronunciationVariant(raw);
   bool filler = (text.size() >= 2 && text.front() == '<' && text.back() == '>') ||
                 (text.size() >= 2 && text.front() == '[' && text.back() == ']') ||
                 (text.size() >= 4 && text.starts_with("++") && text.ends_with("++"));
